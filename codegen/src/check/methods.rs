@@ -1,0 +1,503 @@
+//! Methods, event families, and the Rust namespaces they fill.
+
+use super::fields::{Role, Scope};
+use super::{At, Checker, Seen, pascal, snake, suggest, text, text_of};
+use crate::ir::{
+    Access, Enum, EnumScope, Event, EventFamily, Field, FieldType, Limits, Method, QueueType, RESERVED_MODULES,
+    RequestKind, Schema,
+};
+use crate::load::{Parsed, RawSchema};
+use crate::schema::{EventFamilyFile, MethodFile};
+
+/// Parameters every report takes; a method file lists only its own.
+const COMMON_PARAMS: [&str; 9] =
+    ["access_token", "user_id", "date_from", "date_till", "limit", "offset", "fields", "sort", "filter"];
+
+/// Type names every method module has.
+const METHOD_TYPES: [&str; 2] = ["Row", "Request"];
+
+/// Type names every event family module has.
+const FAMILY_TYPES: [&str; 3] = ["Event", "QueueType", "Variables"];
+
+impl Checker {
+    pub(crate) fn methods(&mut self, files: &[Parsed<MethodFile>], schema: &Schema) -> Vec<Method> {
+        let mut names = Seen::new();
+        let mut out = Vec::new();
+        for file in files {
+            let at = At::new(&file.file, &file.index);
+            if names.add(self, at, "method", "method", &file.doc.method)
+                && let Some(m) = self.method(at, &file.doc, schema)
+            {
+                out.push(m);
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
+    fn method(&mut self, at: At<'_>, def: &MethodFile, schema: &Schema) -> Option<Method> {
+        let before = self.diags.len();
+        let Some((verb, object)) = def.method.split_once('.') else {
+            self.error(
+                at,
+                "method",
+                format!("`{}` is not a method name", def.method),
+                Some("method names are `verb.object`, such as `get.calls_report`".into()),
+            );
+            return None;
+        };
+        let stem = if verb == "get" { object.to_owned() } else { format!("{verb}_{object}") };
+        let module = snake(&stem, None).map_err(|e| self.name_problem(at, "method", "method", &def.method, e)).ok()?;
+        let rust_name =
+            pascal(&stem, None).map_err(|e| self.name_problem(at, "method", "method", &def.method, e)).ok()?;
+        let access =
+            self.words(at, "access", &def.access, &[("partner", Access::Partner), ("customer", Access::Customer)]);
+        if def.access.is_empty() {
+            self.error(
+                at,
+                "access",
+                "a method must say who may call it",
+                Some("list `partner`, `customer` or both".into()),
+            );
+        }
+        let kind = match def.kind.as_str() {
+            "report" => RequestKind::Report,
+            "flat_report" => RequestKind::FlatReport,
+            other => {
+                let help = suggest::help(other, ["report", "flat_report"]);
+                self.error(at, "kind", format!("unknown kind of request `{other}`"), help);
+                RequestKind::Report
+            }
+        };
+        let limits = self.limits(at, def);
+        let operators = self.method_operators(at, def, schema);
+        let mut groups = Seen::new();
+        for (i, g) in def.groups.iter().enumerate() {
+            groups.add(self, at, &format!("groups[{i}].id"), "group", &g.id);
+        }
+        let group_ids: Vec<String> = def.groups.iter().map(|g| g.id.clone()).collect();
+        let enums = self.local_enums(at, "enums", &def.enums);
+        let scope = Scope { local: &enums, shared: &schema.enums, groups: &group_ids };
+        for (i, p) in def.params.iter().enumerate() {
+            if COMMON_PARAMS.contains(&p.name.as_str()) {
+                self.error(
+                    at,
+                    &format!("params[{i}].name"),
+                    format!("`{}` is a parameter of every report", p.name),
+                    Some("list only the parameters of this method; the common ones are built in".into()),
+                );
+            }
+        }
+        let params =
+            self.fields(at, "params", &def.params.iter().map(param_as_field).collect::<Vec<_>>(), Role::Param, &scope);
+        if def.fields.is_empty() {
+            self.error(at, "fields", "a method needs at least one reply field", None);
+        }
+        let fields = self.fields(at, "fields", &def.fields, Role::Reply, &scope);
+        let method = Method {
+            name: def.method.clone(),
+            module,
+            rust_name,
+            title: text_of(&def.title),
+            description: def.description.as_ref().map(text_of).unwrap_or_default(),
+            access,
+            weight: def.weight,
+            components: def.components.clone(),
+            kind,
+            params,
+            limits,
+            operators,
+            groups: def
+                .groups
+                .iter()
+                .map(|g| crate::ir::Group { id: g.id.clone(), title: text(&g.en, &g.ru) })
+                .collect(),
+            enums,
+            fields,
+        };
+        // Names inside the module are only meaningful once every field resolved.
+        if self.diags.len() == before {
+            self.method_namespace(at, &method, &schema.enums);
+        }
+        Some(method)
+    }
+
+    fn words<T: Copy>(&mut self, at: At<'_>, prefix: &str, words: &[String], table: &[(&str, T)]) -> Vec<T> {
+        let mut seen = Seen::new();
+        let mut out = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            let path = format!("{prefix}[{i}]");
+            match table.iter().find(|(n, _)| n == w) {
+                Some(&(_, v)) => {
+                    if seen.add(self, at, &path, "entry", w) {
+                        out.push(v);
+                    }
+                }
+                None => {
+                    let help = suggest::help(w, table.iter().map(|(n, _)| *n));
+                    self.error(at, &path, format!("unknown {prefix} `{w}`"), help);
+                }
+            }
+        }
+        out
+    }
+
+    fn limits(&mut self, at: At<'_>, def: &MethodFile) -> Limits {
+        let l = &def.limits;
+        if l.date_range_days == 0 {
+            self.error(at, "limits.date_range_days", "the date range must be at least one day", None);
+        }
+        if l.filter_depth == Some(0) {
+            self.error(
+                at,
+                "limits.filter_depth",
+                "a filter depth of 0 allows no filter",
+                Some("leave the key out where the docs set no limit".into()),
+            );
+        }
+        for (key, p, min) in [("limit", &l.limit, 1), ("offset", &l.offset, 0)] {
+            if p.default > p.max {
+                self.error(
+                    at,
+                    &format!("limits.{key}.default"),
+                    format!("default {} is above the maximum {}", p.default, p.max),
+                    None,
+                );
+            }
+            if p.max < min {
+                self.error(at, &format!("limits.{key}.max"), format!("the maximum must be at least {min}"), None);
+            }
+        }
+        Limits {
+            date_range_days: l.date_range_days,
+            filter_depth: l.filter_depth,
+            limit_default: l.limit.default,
+            limit_max: l.limit.max,
+            offset_default: l.offset.default,
+            offset_max: l.offset.max,
+        }
+    }
+
+    fn method_operators(&mut self, at: At<'_>, def: &MethodFile, schema: &Schema) -> Vec<usize> {
+        if schema.operators.is_empty() {
+            self.error(at, "", "there is no operator table", Some("add `operators.yaml` to the schema folder".into()));
+            return Vec::new();
+        }
+        let Some(list) = &def.operators else {
+            return (0..schema.operators.len()).collect();
+        };
+        let mut seen = Seen::new();
+        let mut out = Vec::new();
+        for (i, op) in list.iter().enumerate() {
+            let path = format!("operators[{i}]");
+            match schema.operators.iter().position(|o| &o.wire == op) {
+                Some(index) => {
+                    if seen.add(self, at, &path, "operator", op) {
+                        out.push(index);
+                    }
+                }
+                None => {
+                    let help = suggest::help(op, schema.operators.iter().map(|o| o.wire.as_str()));
+                    self.error(at, &path, format!("unknown operator `{op}`"), help);
+                }
+            }
+        }
+        out
+    }
+
+    /// The types a method module declares must have distinct names.
+    fn method_namespace(&mut self, at: At<'_>, method: &Method, shared: &[Enum]) {
+        let mut names = Namespace::default();
+        for t in METHOD_TYPES {
+            names.claim(t, "", "a generated type");
+        }
+        for (i, e) in method.enums.iter().enumerate() {
+            names.claim(&e.rust_name, &format!("enums[{i}].name"), "an enum");
+        }
+        walk_types(&method.fields, "fields", &mut |path, ty| match ty {
+            FieldType::Enum(r) if r.scope == EnumScope::Shared => {
+                names.claim(&shared[r.index].rust_name, &format!("{path}.enum"), "a shared enum")
+            }
+            FieldType::Object { rust_name, .. } => names.claim(rust_name, &format!("{path}.name"), "a nested struct"),
+            _ => {}
+        });
+        names.report(self, at, &method.module);
+    }
+
+    pub(crate) fn event_families(&mut self, files: &[Parsed<EventFamilyFile>], schema: &Schema) -> Vec<EventFamily> {
+        let mut names = Seen::new();
+        let mut out = Vec::new();
+        for file in files {
+            let at = At::new(&file.file, &file.index);
+            if names.add(self, at, "family", "event family", &file.doc.family)
+                && let Some(f) = self.family(at, &file.doc, schema)
+            {
+                out.push(f);
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
+    fn family(&mut self, at: At<'_>, def: &EventFamilyFile, schema: &Schema) -> Option<EventFamily> {
+        let before = self.diags.len();
+        let name =
+            snake(&def.family, None).map_err(|e| self.name_problem(at, "family", "family", &def.family, e)).ok()?;
+        if def.event_key.trim().is_empty() {
+            self.error(
+                at,
+                "event_key",
+                "the event key is empty",
+                Some("name the payload key that carries the event name, such as `event`".into()),
+            );
+        }
+        let mut codes = Seen::new();
+        let mut queue_types = Vec::new();
+        for (i, q) in def.queue_types.iter().enumerate() {
+            let path = format!("queue_types[{i}]");
+            if !codes.add(self, at, &format!("{path}.code"), "queue type", &q.code) {
+                continue;
+            }
+            match pascal(&q.code, None) {
+                Ok(rust_name) => queue_types.push(QueueType {
+                    code: q.code.clone(),
+                    rust_name,
+                    with_agent: q.with_agent,
+                    doc: text(&q.en, &q.ru),
+                }),
+                Err(e) => self.name_problem(at, &path, "queue type", &q.code, e),
+            }
+        }
+        let enums = self.local_enums(at, "enums", &def.enums);
+        let scope = Scope { local: &enums, shared: &schema.enums, groups: &[] };
+        let mut seen = Seen::new();
+        let mut events: Vec<Event> = Vec::new();
+        for (i, e) in def.events.iter().enumerate() {
+            let path = format!("events[{i}]");
+            if !seen.add(self, at, &format!("{path}.name"), "event", &e.name) {
+                continue;
+            }
+            let Ok(rust_name) =
+                pascal(e.name.trim(), None).map_err(|err| self.name_problem(at, &path, "event", &e.name, err))
+            else {
+                continue;
+            };
+            let queues = self.event_queues(at, &path, &e.queues, &queue_types);
+            let fields = self.fields(at, &format!("{path}.fields"), &e.fields, Role::Event, &scope);
+            if e.same_as.is_some() && (!e.fields.is_empty() || !e.queues.is_empty()) {
+                self.error(
+                    at,
+                    &format!("{path}.same_as"),
+                    "an event with `same_as` takes its fields and queues from the other event",
+                    Some("remove `fields` and `queues`, or `same_as`".into()),
+                );
+            }
+            events.push(Event {
+                name: e.name.clone(),
+                rust_name,
+                doc: text(&e.en, &e.ru),
+                queues,
+                same_as: None,
+                fields,
+            });
+        }
+        self.same_as(at, def, &mut events);
+        let family = EventFamily {
+            name,
+            title: text_of(&def.title),
+            description: def.description.as_ref().map(text_of).unwrap_or_default(),
+            event_key: def.event_key.clone(),
+            extra_variables: def.extra_variables,
+            queue_types,
+            enums,
+            events,
+        };
+        if self.diags.len() == before {
+            self.family_namespace(at, &family, &schema.enums);
+        }
+        Some(family)
+    }
+
+    fn event_queues(&mut self, at: At<'_>, path: &str, words: &[String], queue_types: &[QueueType]) -> Vec<usize> {
+        if words.len() == 1 && words[0] == "all" {
+            return (0..queue_types.len()).collect();
+        }
+        let mut out = Vec::new();
+        for (j, w) in words.iter().enumerate() {
+            match queue_types.iter().position(|q| &q.code == w) {
+                Some(i) if !out.contains(&i) => out.push(i),
+                Some(_) => self.error(at, &format!("{path}.queues[{j}]"), format!("duplicate queue type `{w}`"), None),
+                None => {
+                    let names = std::iter::once("all").chain(queue_types.iter().map(|q| q.code.as_str()));
+                    self.error(
+                        at,
+                        &format!("{path}.queues[{j}]"),
+                        format!("unknown queue type `{w}`"),
+                        suggest::help(w, names),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// Resolves `same_as` chains, copying the fields and queues of the event they end at.
+    fn same_as(&mut self, at: At<'_>, def: &EventFamilyFile, events: &mut [Event]) {
+        let position = |name: &str| events.iter().position(|e| e.name == name);
+        let targets: Vec<Option<usize>> = events
+            .iter()
+            .map(|e| {
+                let (i, d) = def.events.iter().enumerate().find(|(_, d)| d.name == e.name)?;
+                let target = d.same_as.as_deref()?;
+                let found = position(target);
+                if found.is_none() {
+                    let help = suggest::help(target, events.iter().map(|e| e.name.as_str()));
+                    self.error(at, &format!("events[{i}].same_as"), format!("unknown event `{target}`"), help);
+                }
+                found
+            })
+            .collect();
+        for start in 0..events.len() {
+            let Some(first) = targets[start] else { continue };
+            let mut chain = vec![start];
+            let mut at_event = first;
+            while let Some(next) = targets[at_event] {
+                if chain.contains(&at_event) {
+                    break;
+                }
+                chain.push(at_event);
+                at_event = next;
+            }
+            if chain.contains(&at_event) {
+                let i = def.events.iter().position(|d| d.name == events[start].name).unwrap_or(0);
+                let names: Vec<_> = chain.iter().chain([&at_event]).map(|&k| events[k].name.as_str()).collect();
+                self.error(
+                    at,
+                    &format!("events[{i}].same_as"),
+                    format!("`same_as` goes round in a circle: {}", names.join(" → ")),
+                    None,
+                );
+                continue;
+            }
+            events[start].same_as = Some(at_event);
+            events[start].fields = events[at_event].fields.clone();
+            events[start].queues = events[at_event].queues.clone();
+        }
+    }
+
+    fn family_namespace(&mut self, at: At<'_>, family: &EventFamily, shared: &[Enum]) {
+        let mut names = Namespace::default();
+        for t in FAMILY_TYPES {
+            names.claim(t, "", "a generated type");
+        }
+        for (i, e) in family.enums.iter().enumerate() {
+            names.claim(&e.rust_name, &format!("enums[{i}].name"), "an enum");
+        }
+        for (i, e) in family.events.iter().enumerate() {
+            names.claim(&e.rust_name, &format!("events[{i}].name"), "an event");
+            if e.same_as.is_none() {
+                walk_types(&e.fields, &format!("events[{i}].fields"), &mut |path, ty| match ty {
+                    FieldType::Enum(r) if r.scope == EnumScope::Shared => {
+                        names.claim(&shared[r.index].rust_name, &format!("{path}.enum"), "a shared enum")
+                    }
+                    FieldType::Object { rust_name, .. } => {
+                        names.claim(rust_name, &format!("{path}.name"), "a nested struct")
+                    }
+                    _ => {}
+                });
+            }
+        }
+        names.report(self, at, &family.name);
+    }
+
+    /// Module names of methods and families must differ from each other and from the crate's own.
+    pub(crate) fn module_names(&mut self, schema: &Schema, raw: &RawSchema) {
+        let mut seen: Vec<(&str, &str)> = RESERVED_MODULES.iter().map(|m| (*m, "the crate itself")).collect();
+        let methods = schema.methods.iter().map(|m| (m.module.as_str(), m.name.as_str()));
+        let families = schema.event_families.iter().map(|f| (f.name.as_str(), f.name.as_str()));
+        for (module, owner) in methods.chain(families) {
+            if let Some((_, first)) = seen.iter().find(|(m, _)| *m == module) {
+                let file =
+                    raw.methods.iter().find(|p| p.doc.method == owner).map(|p| (&p.file, &p.index, "method")).or_else(
+                        || raw.events.iter().find(|p| p.doc.family == owner).map(|p| (&p.file, &p.index, "family")),
+                    );
+                if let Some((file, index, key)) = file {
+                    self.error(
+                        At::new(file, index),
+                        key,
+                        format!("`{owner}` becomes the Rust module `{module}`, as {first} does"),
+                        Some("rename the method or family".into()),
+                    );
+                }
+            } else {
+                seen.push((module, owner));
+            }
+        }
+    }
+}
+
+/// A method's parameter is checked as a field with the parameter's keys.
+fn param_as_field(p: &crate::schema::ParamDef) -> crate::schema::FieldDef {
+    crate::schema::FieldDef {
+        name: p.name.clone(),
+        ty: p.ty.clone(),
+        items: p.items.clone(),
+        enum_ref: p.enum_ref.clone(),
+        fields: None,
+        filter: None,
+        sort: None,
+        default: None,
+        group: None,
+        required: p.required,
+        lenient: false,
+        en: p.en.clone(),
+        ru: p.ru.clone(),
+        note: p.note.clone(),
+        rust_name: p.rust_name.clone(),
+        type_name: None,
+    }
+}
+
+/// Calls `visit` on every field type, nested ones included, with the field's YAML path.
+fn walk_types(fields: &[Field], prefix: &str, visit: &mut dyn FnMut(&str, &FieldType)) {
+    for (i, f) in fields.iter().enumerate() {
+        let path = format!("{prefix}[{i}]");
+        let mut ty = &f.ty;
+        if let FieldType::Array(item) = ty {
+            ty = item;
+        }
+        visit(&path, ty);
+        if let FieldType::Object { fields, .. } = ty {
+            walk_types(fields, &format!("{path}.fields"), visit);
+        }
+    }
+}
+
+/// The type names of one module: the first claim of a name wins, later ones are reported.
+#[derive(Default)]
+struct Namespace {
+    claims: Vec<(String, String, &'static str)>,
+    clashes: Vec<(String, String, &'static str, &'static str)>,
+}
+
+impl Namespace {
+    fn claim(&mut self, name: &str, path: &str, what: &'static str) {
+        match self.claims.iter().find(|(n, ..)| n == name) {
+            // One shared enum used by two fields is one type, not a clash.
+            Some((_, _, first)) if *first == what && what == "a shared enum" => {}
+            Some((_, _, first)) => self.clashes.push((name.to_owned(), path.to_owned(), what, first)),
+            None => self.claims.push((name.to_owned(), path.to_owned(), what)),
+        }
+    }
+
+    fn report(self, cx: &mut Checker, at: At<'_>, module: &str) {
+        for (name, path, what, first) in self.clashes {
+            cx.error(
+                at,
+                &path,
+                format!("{what} and {first} are both named `{name}` in module `{module}`"),
+                Some("set `type_name:` on the nested field, or `rust_name:` on the enum or event".into()),
+            );
+        }
+    }
+}

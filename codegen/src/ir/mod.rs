@@ -1,0 +1,373 @@
+//! The checked schema: every reference resolved, every Rust name chosen.
+//!
+//! Emitters, the `check`/`describe` commands, the build.rs builder and the derive macros all
+//! read this form and never the YAML model, so a rule is decided once, in `check`.
+
+mod types;
+
+pub use types::{FieldType, Kind, Scalar};
+
+/// A text in English and Russian.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text {
+    /// English.
+    pub en: Option<String>,
+    /// Russian.
+    pub ru: Option<String>,
+}
+
+/// A three-valued fact from the docs: yes, no, or an empty cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stated {
+    /// The docs say yes.
+    Yes,
+    /// The docs say no.
+    No,
+    /// The docs leave it empty.
+    NotStated,
+}
+
+impl Stated {
+    /// Only an explicit yes allows something.
+    pub fn allows(self) -> bool {
+        self == Stated::Yes
+    }
+
+    /// `yes`, `no` or `-`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stated::Yes => "yes",
+            Stated::No => "no",
+            Stated::NotStated => "-",
+        }
+    }
+}
+
+/// The whole API.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// Enums shared by several methods, by name.
+    pub enums: Vec<Enum>,
+    /// Filter operators, in table order.
+    pub operators: Vec<Operator>,
+    /// Error codes, in table order.
+    pub errors: Vec<ErrorCode>,
+    /// Methods, by wire name.
+    pub methods: Vec<Method>,
+    /// Event families, by name.
+    pub event_families: Vec<EventFamily>,
+}
+
+impl Schema {
+    /// The method with this wire name.
+    pub fn method(&self, name: &str) -> Option<&Method> {
+        self.methods.iter().find(|m| m.name == name)
+    }
+
+    /// The operator with this wire name.
+    pub fn operator(&self, wire: &str) -> Option<&Operator> {
+        self.operators.iter().find(|o| o.wire == wire)
+    }
+
+    /// A shared enum by schema name.
+    pub fn shared_enum(&self, name: &str) -> Option<&Enum> {
+        self.enums.iter().find(|e| e.name == name)
+    }
+
+    /// The enum a reference points to.
+    pub fn resolve<'a>(&'a self, method: &'a [Enum], r: &EnumRef) -> &'a Enum {
+        let list = match r.scope {
+            EnumScope::Shared => &self.enums,
+            EnumScope::Local => method,
+        };
+        &list[r.index]
+    }
+}
+
+/// Where an enum is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EnumScope {
+    /// In `enums.yaml`.
+    Shared,
+    /// In the method or event family that uses it.
+    Local,
+}
+
+/// A resolved reference to an enum.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EnumRef {
+    /// Where it is declared.
+    pub scope: EnumScope,
+    /// Index in the shared list or in the owner's `enums`.
+    pub index: usize,
+    /// Schema name.
+    pub name: String,
+}
+
+/// An open enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enum {
+    /// Schema name.
+    pub name: String,
+    /// Rust type name.
+    pub rust_name: String,
+    /// Description.
+    pub doc: Text,
+    /// A remark on how the docs and the API differ.
+    pub note: Option<String>,
+    /// Known codes, in doc order.
+    pub values: Vec<EnumValue>,
+}
+
+/// A known code of an enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumValue {
+    /// The code on the wire.
+    pub code: String,
+    /// Rust variant name.
+    pub rust_name: String,
+    /// Description.
+    pub doc: Text,
+    /// A remark.
+    pub note: Option<String>,
+}
+
+/// The name of the catch-all variant of every generated enum; no code may take it.
+pub const CATCH_ALL_VARIANT: &str = "Unrecognized";
+
+/// What an operator's value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValueShape {
+    /// One value of the field's type.
+    Same,
+    /// A non-empty list of values of the field's type.
+    List,
+    /// A non-empty list of values of an array field's item type.
+    Items,
+    /// A pattern or expression string.
+    Text,
+    /// `null`.
+    Null,
+}
+
+/// A filter operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operator {
+    /// Wire name (`=`, `not_in`).
+    pub wire: String,
+    /// Builder method name.
+    pub rust_name: String,
+    /// Kinds of field it applies to.
+    pub fits: Vec<Kind>,
+    /// What its value is.
+    pub value: ValueShape,
+    /// Whether `null` may stand for the value.
+    pub null: bool,
+    /// Whether every method accepts it (`false`: the docs say not all do).
+    pub everywhere: bool,
+    /// Description.
+    pub doc: Text,
+}
+
+impl Operator {
+    /// Whether the operator applies to a field of this kind.
+    pub fn fits(&self, kind: Kind) -> bool {
+        self.fits.iter().any(|&k| k == Kind::Any || k == kind)
+    }
+}
+
+/// A JSON-RPC error code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorCode {
+    /// The code.
+    pub code: i64,
+    /// Group name.
+    pub group: String,
+    /// Description.
+    pub doc: Text,
+    /// Mnemonics reported under it.
+    pub mnemonics: Vec<Mnemonic>,
+}
+
+/// An error mnemonic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mnemonic {
+    /// The mnemonic on the wire.
+    pub name: String,
+    /// Rust variant name.
+    pub rust_name: String,
+    /// Other spellings of it.
+    pub aliases: Vec<String>,
+    /// Only `get.*` methods report it.
+    pub get_only: bool,
+    /// Description.
+    pub doc: Text,
+}
+
+/// Who may call a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// An agent acting for its clients.
+    Partner,
+    /// A client.
+    Customer,
+}
+
+/// The kind of request a method takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestKind {
+    /// A classic report.
+    Report,
+    /// A flat user report: `fields` is ordered and required for data.
+    FlatReport,
+}
+
+/// Limits the validators enforce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest date range in days.
+    pub date_range_days: u32,
+    /// Deepest filter tree, where documented.
+    pub filter_depth: Option<u32>,
+    /// Default `limit`.
+    pub limit_default: u32,
+    /// Largest `limit`.
+    pub limit_max: u32,
+    /// Default `offset`.
+    pub offset_default: u32,
+    /// Largest `offset`.
+    pub offset_max: u32,
+}
+
+/// A doc section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Identifier.
+    pub id: String,
+    /// Title.
+    pub title: Text,
+}
+
+/// An API method.
+#[derive(Debug, Clone)]
+pub struct Method {
+    /// Wire name (`get.calls_report`).
+    pub name: String,
+    /// Rust module name (`calls_report`).
+    pub module: String,
+    /// Rust type stem (`CallsReport`).
+    pub rust_name: String,
+    /// Title.
+    pub title: Text,
+    /// Description.
+    pub description: Text,
+    /// Who may call it.
+    pub access: Vec<Access>,
+    /// Points charged per call.
+    pub weight: u32,
+    /// Components the account needs.
+    pub components: Vec<String>,
+    /// Kind of request.
+    pub kind: RequestKind,
+    /// Method-specific request parameters.
+    pub params: Vec<Field>,
+    /// Limits.
+    pub limits: Limits,
+    /// Indices into [`Schema::operators`] of the operators it accepts.
+    pub operators: Vec<usize>,
+    /// Doc sections.
+    pub groups: Vec<Group>,
+    /// The method's own enums.
+    pub enums: Vec<Enum>,
+    /// Reply fields.
+    pub fields: Vec<Field>,
+}
+
+impl Method {
+    /// The top-level reply field with this wire name.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// A reply field, request parameter or event field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// Wire name.
+    pub name: String,
+    /// Rust name (snake_case, `r#`-escaped where needed).
+    pub rust_name: String,
+    /// Type.
+    pub ty: FieldType,
+    /// Filtering allowed.
+    pub filter: Stated,
+    /// Sorting allowed.
+    pub sort: Stated,
+    /// Returned by default.
+    pub default: Stated,
+    /// Index into the owner's groups.
+    pub group: Option<usize>,
+    /// Required (parameters and event fields).
+    pub required: bool,
+    /// A number and a numeric string decode alike.
+    pub lenient: bool,
+    /// Description.
+    pub doc: Text,
+    /// A remark.
+    pub note: Option<String>,
+}
+
+/// A queue type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueType {
+    /// Code.
+    pub code: String,
+    /// Rust variant name.
+    pub rust_name: String,
+    /// Whether an agent takes part.
+    pub with_agent: bool,
+    /// Description.
+    pub doc: Text,
+}
+
+/// A family of events.
+#[derive(Debug, Clone)]
+pub struct EventFamily {
+    /// Name and module (`queue`).
+    pub name: String,
+    /// Title.
+    pub title: Text,
+    /// Description.
+    pub description: Text,
+    /// The payload key that names the event.
+    pub event_key: String,
+    /// Whether payloads carry extra variables.
+    pub extra_variables: bool,
+    /// Queue types.
+    pub queue_types: Vec<QueueType>,
+    /// Enums of the family.
+    pub enums: Vec<Enum>,
+    /// Events.
+    pub events: Vec<Event>,
+}
+
+/// One event.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Wire name (`Answered`).
+    pub name: String,
+    /// Rust name (`Answered`).
+    pub rust_name: String,
+    /// Description.
+    pub doc: Text,
+    /// Indices into the family's queue types.
+    pub queues: Vec<usize>,
+    /// The event whose payload type it shares (`Active` shares `Answered`'s).
+    pub same_as: Option<usize>,
+    /// Fields (copied from `same_as` where set).
+    pub fields: Vec<Field>,
+}
+
+/// Module names the generated crate keeps for itself; no method or family may take them.
+pub const RESERVED_MODULES: [&str; 8] =
+    ["enums", "error", "filter", "prelude", "reply", "request", "runtime", "validate"];

@@ -1,0 +1,154 @@
+//! Maps YAML paths (`fields[12].enum`) to where their nodes start in the text.
+//!
+//! serde_yaml deserializes but keeps no positions, so a second, event-level pass over the same
+//! text records where every node begins. A path the index does not know (for example inside
+//! an alias) falls back to its nearest known ancestor.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diagnostic::Location;
+
+/// Start positions of the nodes of one YAML document, by path.
+#[derive(Debug, Default)]
+pub struct PathIndex {
+    starts: HashMap<String, Location>,
+}
+
+impl PathIndex {
+    /// Indexes `text`; on a syntax error the index holds what came before it.
+    pub fn build(text: &str) -> Self {
+        let mut builder = Builder::default();
+        // A syntax error is reported by serde_yaml, with its own location.
+        let _ = Parser::new_from_str(text).load(&mut builder, false);
+        PathIndex { starts: builder.starts }
+    }
+
+    /// Where the node at `path` starts, or its nearest ancestor that the index knows.
+    pub fn locate(&self, path: &str) -> Option<Location> {
+        let mut path = path;
+        loop {
+            if let Some(at) = self.starts.get(path) {
+                return Some(*at);
+            }
+            if path.is_empty() {
+                return None;
+            }
+            path = parent(path);
+        }
+    }
+}
+
+/// `a.b[3].c` → `a.b[3]` → `a.b` → `a` → ``.
+fn parent(path: &str) -> &str {
+    match path.rfind(['.', '[']) {
+        Some(i) => &path[..i],
+        None => "",
+    }
+}
+
+enum Frame {
+    Map { path: String, key: Option<String>, is_key: bool },
+    Seq { path: String, next: usize, is_key: bool },
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    starts: HashMap<String, Location>,
+}
+
+impl Builder {
+    /// The path of the node that starts now, or `None` when it is a mapping key.
+    fn next_path(&mut self) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Map { key: None, .. }) => None,
+            Some(Frame::Map { path, key, .. }) => {
+                let key = key.take().unwrap_or_default();
+                Some(if path.is_empty() { key } else { format!("{path}.{key}") })
+            }
+            Some(Frame::Seq { path, next, .. }) => {
+                *next += 1;
+                Some(format!("{path}[{}]", *next - 1))
+            }
+        }
+    }
+
+    fn record(&mut self, path: &str, mark: Marker) {
+        // yaml-rust2 counts lines from 1 and columns from 0.
+        let at = Location { line: mark.line(), column: mark.col() + 1 };
+        self.starts.entry(path.to_owned()).or_insert(at);
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        match event {
+            Event::Scalar(value, ..) => match self.next_path() {
+                Some(path) => self.record(&path, mark),
+                None => {
+                    if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
+                        *key = Some(value);
+                    }
+                }
+            },
+            Event::Alias(_) => {
+                if let Some(path) = self.next_path() {
+                    self.record(&path, mark);
+                } else if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
+                    *key = Some("*".into());
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                // A complex key (a mapping or sequence used as a key) gets a placeholder path.
+                let (path, is_key) = match self.next_path() {
+                    Some(path) => (path, false),
+                    None => ("?".into(), true),
+                };
+                self.record(&path, mark);
+                self.stack.push(if matches!(event, Event::MappingStart(..)) {
+                    Frame::Map { path, key: None, is_key }
+                } else {
+                    Frame::Seq { path, next: 0, is_key }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let was_key =
+                    matches!(self.stack.pop(), Some(Frame::Map { is_key: true, .. } | Frame::Seq { is_key: true, .. }));
+                if was_key && let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
+                    *key = Some("?".into());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "method: get.x\nfields:\n  - name: id\n    type: integer\n  - {name: b, type: enum}\n";
+
+    #[test]
+    fn locates_nested_nodes() {
+        let index = PathIndex::build(DOC);
+        let at = |p: &str| index.locate(p).map(|l| (l.line, l.column));
+        assert_eq!(at("method"), Some((1, 9)));
+        assert_eq!(at("fields[0].type"), Some((4, 11)));
+        assert_eq!(at("fields[1]"), Some((5, 5)));
+        assert_eq!(at("fields[1].type"), Some((5, 22)));
+        // Unknown paths fall back to the nearest known ancestor.
+        assert_eq!(at("fields[1].enum"), Some((5, 5)));
+        assert_eq!(at("nothing"), Some((1, 1)));
+    }
+
+    #[test]
+    fn broken_text_still_indexes_what_came_first() {
+        let index = PathIndex::build("method: x\nfields: [\n");
+        assert_eq!(index.locate("method").map(|l| l.line), Some(1));
+    }
+}

@@ -1,0 +1,235 @@
+//! Reading schema files: find them, parse each with serde_yaml, and index node positions.
+//!
+//! A file that does not parse gives one located diagnostic and is left out; the other files
+//! are still read, so one run reports the problems of every file.
+
+mod locate;
+
+use std::fs;
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+pub use locate::PathIndex;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::schema::{EnumsFile, ErrorsFile, EventFamilyFile, MethodFile, OperatorsFile};
+
+/// What a schema file describes, decided by its place in the schema folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileKind {
+    /// `enums.yaml`
+    Enums,
+    /// `operators.yaml`
+    Operators,
+    /// `errors.yaml`
+    Errors,
+    /// `methods/*.yaml`
+    Method,
+    /// `events/*.yaml`
+    Events,
+}
+
+impl FileKind {
+    /// The kind of the file at `relative` (a path inside the schema folder, `/`-separated).
+    pub fn of(relative: &str) -> Option<FileKind> {
+        match relative.split_once('/') {
+            None => match yaml(relative)? {
+                "enums" => Some(FileKind::Enums),
+                "operators" => Some(FileKind::Operators),
+                "errors" => Some(FileKind::Errors),
+                _ => None,
+            },
+            Some(("methods", name)) if !name.contains('/') => yaml(name).map(|_| FileKind::Method),
+            Some(("events", name)) if !name.contains('/') => yaml(name).map(|_| FileKind::Events),
+            _ => None,
+        }
+    }
+}
+
+/// One schema file's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The name diagnostics show (`schema/methods/get.calls_report.yaml`).
+    pub name: String,
+    /// What it describes.
+    pub kind: FileKind,
+    /// The YAML text.
+    pub text: String,
+}
+
+/// A parsed file with what is needed to locate its nodes.
+#[derive(Debug)]
+pub struct Parsed<T> {
+    /// The file's name.
+    pub file: String,
+    /// The document.
+    pub doc: T,
+    /// Node positions.
+    pub index: PathIndex,
+}
+
+/// Every file of a schema, parsed.
+#[derive(Debug, Default)]
+pub struct RawSchema {
+    /// Shared enum files.
+    pub enums: Vec<Parsed<EnumsFile>>,
+    /// Operator tables.
+    pub operators: Vec<Parsed<OperatorsFile>>,
+    /// Error tables.
+    pub errors: Vec<Parsed<ErrorsFile>>,
+    /// Methods.
+    pub methods: Vec<Parsed<MethodFile>>,
+    /// Event families.
+    pub events: Vec<Parsed<EventFamilyFile>>,
+}
+
+/// Reads every schema file under `root`, in path order. Files that are not YAML (such as
+/// `README.md`) are skipped; YAML files in a place the language does not know are errors.
+/// `root`'s display form prefixes every file name.
+pub fn read_dir(root: &Path) -> Result<Vec<Source>, Diagnostics> {
+    let mut sources = Vec::new();
+    let mut diags = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                diags.push(file_error(&dir.display().to_string(), format!("cannot read the folder: {e}")));
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let relative = relative_name(root, &path);
+            let name = path.display().to_string();
+            let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+            if !is_yaml {
+                continue;
+            }
+            let Some(kind) = FileKind::of(&relative) else {
+                diags.push(Diagnostic {
+                    help: Some(
+                        "schema files are `enums.yaml`, `operators.yaml`, `errors.yaml`, `methods/<method>.yaml` \
+                         and `events/<family>.yaml`"
+                            .into(),
+                    ),
+                    ..file_error(&name, "not a place for a schema file".into())
+                });
+                continue;
+            };
+            match fs::read(&path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => sources.push(Source { name, kind, text }),
+                    Err(e) => diags
+                        .push(file_error(&name, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))),
+                },
+                Err(e) => diags.push(file_error(&name, format!("cannot read the file: {e}"))),
+            }
+        }
+    }
+    if !diags.is_empty() {
+        return Err(Diagnostics(diags).finish());
+    }
+    sources.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(sources)
+}
+
+fn relative_name(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+fn file_error(file: &str, message: String) -> Diagnostic {
+    Diagnostic { file: file.to_owned(), location: None, path: String::new(), message, help: None }
+}
+
+/// Parses every source; returns what parsed and a diagnostic for each file that did not.
+pub fn parse(sources: &[Source]) -> (RawSchema, Vec<Diagnostic>) {
+    let mut raw = RawSchema::default();
+    let mut diags = Vec::new();
+    for source in sources {
+        let result = match source.kind {
+            FileKind::Enums => parse_one(source).map(|p| raw.enums.push(p)),
+            FileKind::Operators => parse_one(source).map(|p| raw.operators.push(p)),
+            FileKind::Errors => parse_one(source).map(|p| raw.errors.push(p)),
+            FileKind::Method => parse_one(source).map(|p| raw.methods.push(p)),
+            FileKind::Events => parse_one(source).map(|p| raw.events.push(p)),
+        };
+        if let Err(d) = result {
+            diags.push(d);
+        }
+    }
+    (raw, diags)
+}
+
+fn parse_one<T: DeserializeOwned>(source: &Source) -> Result<Parsed<T>, Diagnostic> {
+    let index = PathIndex::build(&source.text);
+    match serde_yaml::from_str::<T>(&source.text) {
+        Ok(doc) => Ok(Parsed { file: source.name.clone(), doc, index }),
+        Err(e) => Err(yaml_error(&source.name, &e, &index)),
+    }
+}
+
+/// serde_yaml says `path: message at line L column C`; split that into a diagnostic.
+fn yaml_error(file: &str, e: &serde_yaml::Error, index: &PathIndex) -> Diagnostic {
+    let mut text = e.to_string();
+    if let Some(at) = text.rfind(" at line ") {
+        text.truncate(at);
+    }
+    let (path, message) = split_path(&text);
+    let location = e.location().map(|l| Location { line: l.line(), column: l.column() }).or_else(|| index.locate(path));
+    let message = match message {
+        m if m.starts_with("EOF while parsing") => "the file is empty; a schema file is a YAML mapping".into(),
+        m => m.to_owned(),
+    };
+    Diagnostic { file: file.to_owned(), location, path: path.to_owned(), message, help: None }
+}
+
+/// `fields[3].name: missing field` → (`fields[3].name`, `missing field`).
+fn split_path(text: &str) -> (&str, &str) {
+    match text.split_once(": ") {
+        Some((path, rest))
+            if !path.is_empty()
+                && path.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '[' | ']' | '-')) =>
+        {
+            (path, rest)
+        }
+        _ => ("", text),
+    }
+}
+
+fn yaml(name: &str) -> Option<&str> {
+    name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_follow_the_folder_layout() {
+        assert_eq!(FileKind::of("enums.yaml"), Some(FileKind::Enums));
+        assert_eq!(FileKind::of("methods/get.calls_report.yaml"), Some(FileKind::Method));
+        assert_eq!(FileKind::of("events/queue.yml"), Some(FileKind::Events));
+        assert_eq!(FileKind::of("methods/x/y.yaml"), None);
+        assert_eq!(FileKind::of("calls.yaml"), None);
+    }
+
+    #[test]
+    fn serde_errors_keep_path_and_location() {
+        let source = Source {
+            name: "m.yaml".into(),
+            kind: FileKind::Errors,
+            text: "errors:\n  - code: -1\n    group: g\n    mnemonics: []\n    colour: red\n".into(),
+        };
+        let err = parse_one::<ErrorsFile>(&source).unwrap_err();
+        assert_eq!(err.path, "errors[0]");
+        assert!(err.message.starts_with("unknown field `colour`"), "{}", err.message);
+        assert_eq!(err.location.map(|l| l.line), Some(5));
+    }
+}

@@ -1,0 +1,1 @@
+//! Typed models for the Data API (in progress).
