@@ -9,8 +9,10 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod emit;
 pub mod ir;
 pub mod load;
+pub mod regenerate;
 pub mod schema;
 pub mod summary;
 
@@ -22,14 +24,19 @@ pub use load::{FileKind, Source};
 
 /// Loads and checks every schema file under `root`.
 pub fn load_dir(root: &Path) -> Result<Schema, Diagnostics> {
-    let sources = load::read_dir(root)?;
-    load_sources(&sources)
+    let (sources, diags) = load::read_dir(root);
+    check_sources(&sources, diags)
 }
 
 /// Loads and checks schema files given as text. Files that do not parse are reported
 /// together with the problems of the files that do.
 pub fn load_sources(sources: &[Source]) -> Result<Schema, Diagnostics> {
-    let (raw, mut diags) = load::parse(sources);
+    check_sources(sources, Vec::new())
+}
+
+fn check_sources(sources: &[Source], mut diags: Vec<Diagnostic>) -> Result<Schema, Diagnostics> {
+    let (raw, parse_diags) = load::parse(sources);
+    diags.extend(parse_diags);
     match check::check(&raw) {
         Ok(schema) if diags.is_empty() => Ok(schema),
         Ok(_) => Err(Diagnostics(diags).finish()),

@@ -21,12 +21,24 @@ enum Command {
         #[arg(long)]
         schema: Option<PathBuf>,
     },
+    /// Rewrite the generated modules of the `dataapi` crate from the schema.
+    Regenerate {
+        /// Write nothing; exit 1 and list the stale files when the output differs.
+        #[arg(long)]
+        check: bool,
+        /// The schema folder (default: the workspace's `schema/`).
+        #[arg(long)]
+        schema: Option<PathBuf>,
+        /// The output folder (default: the workspace's `generated/src`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check { schema } => {
-            let root = schema.unwrap_or_else(bundled_schema);
+            let root = schema.unwrap_or_else(|| workspace("schema"));
             match dataapi_codegen::load_dir(&root) {
                 Ok(schema) => {
                     print!("{}", dataapi_codegen::summary::render(&schema));
@@ -38,13 +50,41 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Regenerate { check, schema, out } => {
+            let root = schema.unwrap_or_else(|| workspace("schema"));
+            let out = out.unwrap_or_else(|| workspace("generated/src"));
+            match regenerate(&root, &out, check) {
+                Ok(code) => code,
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
 }
 
-/// The workspace's `schema/`, named relative to the current folder where possible so that
-/// diagnostics read `schema/methods/…`.
-fn bundled_schema() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("schema");
+fn regenerate(root: &Path, out: &Path, check: bool) -> Result<ExitCode, dataapi_codegen::regenerate::Error> {
+    let schema = dataapi_codegen::load_dir(root)?;
+    let plan = dataapi_codegen::regenerate::Plan::new(&schema, out)?;
+    let display = out.display();
+    if plan.changes().is_empty() {
+        println!("{display} is up to date");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if check {
+        eprintln!("{display} is stale; run `cargo regenerate`:\n{}", plan.summary());
+        return Ok(ExitCode::FAILURE);
+    }
+    plan.apply()?;
+    println!("regenerated {display}:\n{}", plan.summary());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A folder of the workspace, named relative to the current folder where possible so that
+/// messages read `schema/methods/…`.
+fn workspace(relative: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(relative);
     let root = root.canonicalize().unwrap_or(root);
     match std::env::current_dir()
         .ok()

@@ -1,6 +1,6 @@
 //! Enums: names, codes, and the Rust names they become.
 
-use super::{At, Checker, RustNames, Seen, pascal, text};
+use super::{At, Checker, NameFrom, RustNames, Seen, pascal, text};
 use crate::ir::{CATCH_ALL_VARIANT, Enum, EnumValue};
 use crate::load::Parsed;
 use crate::schema::{EnumDef, EnumsFile};
@@ -41,7 +41,14 @@ impl Checker {
         let rust_name = match pascal(&def.name, def.rust_name.as_deref()) {
             Ok(n) => n,
             Err(e) => {
-                self.name_problem(at, path, "enum", &def.name, e);
+                self.name_problem(
+                    at,
+                    path,
+                    NameFrom::of("name", "rust_name", def.rust_name.is_some()),
+                    "enum",
+                    &def.name,
+                    e,
+                );
                 return None;
             }
         };
@@ -64,7 +71,14 @@ impl Checker {
             let variant = match pascal(&v.code, v.rust_name.as_deref()) {
                 Ok(n) => n,
                 Err(e) => {
-                    self.name_problem(at, &vpath, "code", &v.code, e);
+                    self.name_problem(
+                        at,
+                        &vpath,
+                        NameFrom::of("code", "rust_name", v.rust_name.is_some()),
+                        "code",
+                        &v.code,
+                        e,
+                    );
                     continue;
                 }
             };

@@ -1,6 +1,6 @@
 //! Fields and their types, for reply fields, nested fields, parameters and event fields.
 
-use super::{At, Checker, RustNames, Seen, flag, pascal, singular, snake, suggest, text};
+use super::{At, Checker, NameFrom, RustNames, Seen, flag, pascal, singular, snake, suggest, text};
 use crate::ir::{Enum, EnumRef, EnumScope, Field, FieldType, Scalar, Stated};
 use crate::schema::FieldDef;
 
@@ -86,7 +86,14 @@ impl Checker {
             let rust_name = match snake(&def.name, def.rust_name.as_deref()) {
                 Ok(n) => n,
                 Err(e) => {
-                    self.name_problem(at, &path, "field", &def.name, e);
+                    self.name_problem(
+                        at,
+                        &path,
+                        NameFrom::of("name", "rust_name", def.rust_name.is_some()),
+                        "field",
+                        &def.name,
+                        e,
+                    );
                     continue;
                 }
             };
@@ -184,12 +191,19 @@ impl Checker {
         let allowed = |w: Word| match w {
             Word::Filter => role == Role::Param && !item,
             Word::Array => !item,
+            // A parameter has no `fields` to describe an object with.
+            Word::Object => role != Role::Param,
             _ => true,
         };
         match WORDS.iter().find(|(name, _)| *name == word) {
             Some(&(_, w)) if allowed(w) => Some(w),
             Some(_) => {
-                let what = if item { "an array item" } else { "this field" };
+                let what = match (role, item) {
+                    (Role::Param, true) => "an item of a request parameter",
+                    (Role::Param, false) => "a request parameter",
+                    (_, true) => "an array item",
+                    (_, false) => "this field",
+                };
                 self.error(at, path, format!("`{word}` is not a type {what} can have"), None);
                 None
             }
@@ -275,7 +289,8 @@ impl Checker {
                 let rust_name = match pascal(&stem, def.type_name.as_deref()) {
                     Ok(n) => n,
                     Err(e) => {
-                        self.name_problem(at, path, "field", &def.name, e);
+                        let from = NameFrom::of("name", "type_name", def.type_name.is_some());
+                        self.name_problem(at, path, from, "the struct of field", &def.name, e);
                         return None;
                     }
                 };

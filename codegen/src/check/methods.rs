@@ -1,7 +1,7 @@
 //! Methods, event families, and the Rust namespaces they fill.
 
 use super::fields::{Role, Scope};
-use super::{At, Checker, Seen, pascal, snake, suggest, text, text_of};
+use super::{At, Checker, NameFrom, Seen, pascal, snake, suggest, text, text_of};
 use crate::ir::{
     Access, Enum, EnumScope, Event, EventFamily, Field, FieldType, Limits, Method, QueueType, RESERVED_MODULES,
     RequestKind, Schema,
@@ -47,9 +47,12 @@ impl Checker {
             return None;
         };
         let stem = if verb == "get" { object.to_owned() } else { format!("{verb}_{object}") };
-        let module = snake(&stem, None).map_err(|e| self.name_problem(at, "method", "method", &def.method, e)).ok()?;
-        let rust_name =
-            pascal(&stem, None).map_err(|e| self.name_problem(at, "method", "method", &def.method, e)).ok()?;
+        let module = snake(&stem, None)
+            .map_err(|e| self.name_problem(at, "", NameFrom::Fixed("method"), "method", &def.method, e))
+            .ok()?;
+        let rust_name = pascal(&stem, None)
+            .map_err(|e| self.name_problem(at, "", NameFrom::Fixed("method"), "method", &def.method, e))
+            .ok()?;
         let access =
             self.words(at, "access", &def.access, &[("partner", Access::Partner), ("customer", Access::Customer)]);
         if def.access.is_empty() {
@@ -209,16 +212,16 @@ impl Checker {
     fn method_namespace(&mut self, at: At<'_>, method: &Method, shared: &[Enum]) {
         let mut names = Namespace::default();
         for t in METHOD_TYPES {
-            names.claim(t, "", "a generated type");
+            names.claim(t, "", Claim::Generated);
         }
         for (i, e) in method.enums.iter().enumerate() {
-            names.claim(&e.rust_name, &format!("enums[{i}].name"), "an enum");
+            names.claim(&e.rust_name, &format!("enums[{i}].name"), Claim::Enum);
         }
         walk_types(&method.fields, "fields", &mut |path, ty| match ty {
             FieldType::Enum(r) if r.scope == EnumScope::Shared => {
-                names.claim(&shared[r.index].rust_name, &format!("{path}.enum"), "a shared enum")
+                names.claim(&shared[r.index].rust_name, &format!("{path}.enum"), Claim::SharedEnum)
             }
-            FieldType::Object { rust_name, .. } => names.claim(rust_name, &format!("{path}.name"), "a nested struct"),
+            FieldType::Object { rust_name, .. } => names.claim(rust_name, &format!("{path}.name"), Claim::Struct),
             _ => {}
         });
         names.report(self, at, &method.module);
@@ -241,8 +244,9 @@ impl Checker {
 
     fn family(&mut self, at: At<'_>, def: &EventFamilyFile, schema: &Schema) -> Option<EventFamily> {
         let before = self.diags.len();
-        let name =
-            snake(&def.family, None).map_err(|e| self.name_problem(at, "family", "family", &def.family, e)).ok()?;
+        let name = snake(&def.family, None)
+            .map_err(|e| self.name_problem(at, "", NameFrom::Fixed("family"), "family", &def.family, e))
+            .ok()?;
         if def.event_key.trim().is_empty() {
             self.error(
                 at,
@@ -265,7 +269,7 @@ impl Checker {
                     with_agent: q.with_agent,
                     doc: text(&q.en, &q.ru),
                 }),
-                Err(e) => self.name_problem(at, &path, "queue type", &q.code, e),
+                Err(e) => self.name_problem(at, &path, NameFrom::Fixed("code"), "queue type", &q.code, e),
             }
         }
         let enums = self.local_enums(at, "enums", &def.enums);
@@ -277,8 +281,8 @@ impl Checker {
             if !seen.add(self, at, &format!("{path}.name"), "event", &e.name) {
                 continue;
             }
-            let Ok(rust_name) =
-                pascal(e.name.trim(), None).map_err(|err| self.name_problem(at, &path, "event", &e.name, err))
+            let Ok(rust_name) = pascal(e.name.trim(), None)
+                .map_err(|err| self.name_problem(at, &path, NameFrom::Fixed("name"), "event", &e.name, err))
             else {
                 continue;
             };
@@ -369,13 +373,18 @@ impl Checker {
                 at_event = next;
             }
             if chain.contains(&at_event) {
+                // Report a circle once, at its first event; an event leading into it is
+                // left without its fields, which the report of the circle explains.
+                if at_event != start || chain.iter().any(|&k| k < start) {
+                    continue;
+                }
                 let i = def.events.iter().position(|d| d.name == events[start].name).unwrap_or(0);
                 let names: Vec<_> = chain.iter().chain([&at_event]).map(|&k| events[k].name.as_str()).collect();
                 self.error(
                     at,
                     &format!("events[{i}].same_as"),
                     format!("`same_as` goes round in a circle: {}", names.join(" → ")),
-                    None,
+                    Some("give one of these events its own `queues` and `fields` instead of `same_as`".into()),
                 );
                 continue;
             }
@@ -388,20 +397,20 @@ impl Checker {
     fn family_namespace(&mut self, at: At<'_>, family: &EventFamily, shared: &[Enum]) {
         let mut names = Namespace::default();
         for t in FAMILY_TYPES {
-            names.claim(t, "", "a generated type");
+            names.claim(t, "", Claim::Generated);
         }
         for (i, e) in family.enums.iter().enumerate() {
-            names.claim(&e.rust_name, &format!("enums[{i}].name"), "an enum");
+            names.claim(&e.rust_name, &format!("enums[{i}].name"), Claim::Enum);
         }
         for (i, e) in family.events.iter().enumerate() {
-            names.claim(&e.rust_name, &format!("events[{i}].name"), "an event");
+            names.claim(&e.rust_name, &format!("events[{i}].name"), Claim::Event);
             if e.same_as.is_none() {
                 walk_types(&e.fields, &format!("events[{i}].fields"), &mut |path, ty| match ty {
                     FieldType::Enum(r) if r.scope == EnumScope::Shared => {
-                        names.claim(&shared[r.index].rust_name, &format!("{path}.enum"), "a shared enum")
+                        names.claim(&shared[r.index].rust_name, &format!("{path}.enum"), Claim::SharedEnum)
                     }
                     FieldType::Object { rust_name, .. } => {
-                        names.claim(rust_name, &format!("{path}.name"), "a nested struct")
+                        names.claim(rust_name, &format!("{path}.name"), Claim::Struct)
                     }
                     _ => {}
                 });
@@ -412,7 +421,8 @@ impl Checker {
 
     /// Module names of methods and families must differ from each other and from the crate's own.
     pub(crate) fn module_names(&mut self, schema: &Schema, raw: &RawSchema) {
-        let mut seen: Vec<(&str, &str)> = RESERVED_MODULES.iter().map(|m| (*m, "the crate itself")).collect();
+        let mut seen: Vec<(&str, String)> =
+            RESERVED_MODULES.iter().map(|m| (*m, "the crate itself uses".to_owned())).collect();
         let methods = schema.methods.iter().map(|m| (m.module.as_str(), m.name.as_str()));
         let families = schema.event_families.iter().map(|f| (f.name.as_str(), f.name.as_str()));
         for (module, owner) in methods.chain(families) {
@@ -425,12 +435,12 @@ impl Checker {
                     self.error(
                         At::new(file, index),
                         key,
-                        format!("`{owner}` becomes the Rust module `{module}`, as {first} does"),
+                        format!("`{owner}` becomes the Rust module `{module}`, which {first}"),
                         Some("rename the method or family".into()),
                     );
                 }
             } else {
-                seen.push((module, owner));
+                seen.push((module, format!("`{owner}` becomes too")));
             }
         }
     }
@@ -473,31 +483,69 @@ fn walk_types(fields: &[Field], prefix: &str, visit: &mut dyn FnMut(&str, &Field
     }
 }
 
+/// What claims a type name in a module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Claim {
+    /// A type every module of its kind has (`Row`, `Request`, `Event`, …).
+    Generated,
+    /// An enum of the method or family.
+    Enum,
+    /// A shared enum a field uses.
+    SharedEnum,
+    /// The struct of an object field.
+    Struct,
+    /// An event.
+    Event,
+}
+
 /// The type names of one module: the first claim of a name wins, later ones are reported.
 #[derive(Default)]
 struct Namespace {
-    claims: Vec<(String, String, &'static str)>,
-    clashes: Vec<(String, String, &'static str, &'static str)>,
+    claims: Vec<(String, String, Claim)>,
+    /// Name, path and claim of the later one, then path and claim of the first.
+    clashes: Vec<(String, String, Claim, String, Claim)>,
 }
 
 impl Namespace {
-    fn claim(&mut self, name: &str, path: &str, what: &'static str) {
+    fn claim(&mut self, name: &str, path: &str, what: Claim) {
         match self.claims.iter().find(|(n, ..)| n == name) {
             // One shared enum used by two fields is one type, not a clash.
-            Some((_, _, first)) if *first == what && what == "a shared enum" => {}
-            Some((_, _, first)) => self.clashes.push((name.to_owned(), path.to_owned(), what, first)),
+            Some((_, _, Claim::SharedEnum)) if what == Claim::SharedEnum => {}
+            Some((_, first_path, first)) => {
+                self.clashes.push((name.to_owned(), path.to_owned(), what, first_path.clone(), *first))
+            }
             None => self.claims.push((name.to_owned(), path.to_owned(), what)),
         }
     }
 
     fn report(self, cx: &mut Checker, at: At<'_>, module: &str) {
-        for (name, path, what, first) in self.clashes {
-            cx.error(
-                at,
-                &path,
-                format!("{what} and {first} are both named `{name}` in module `{module}`"),
-                Some("set `type_name:` on the nested field, or `rust_name:` on the enum or event".into()),
-            );
+        for (name, path, what, first_path, first) in self.clashes {
+            let line = at.location(&first_path).map_or(0, |l| l.line);
+            let this = match what {
+                Claim::Generated => "a type the generator declares",
+                Claim::Enum => "the type of this enum",
+                Claim::SharedEnum => "the type of this field's shared enum",
+                Claim::Struct => "the struct of this field",
+                Claim::Event => "the type of this event",
+            };
+            let other = match first {
+                Claim::Generated => "a type the generator declares".to_owned(),
+                Claim::Enum => format!("the type of the enum at line {line}"),
+                Claim::SharedEnum => format!("the type of the shared enum of the field at line {line}"),
+                Claim::Struct => format!("the struct of the field at line {line}"),
+                Claim::Event => format!("the type of the event at line {line}"),
+            };
+            let help = match (what, first) {
+                (Claim::Struct, _) => Some("set `type_name:` on this field to name its struct".to_owned()),
+                (Claim::Enum, _) => Some("set `rust_name:` on this enum".to_owned()),
+                (_, Claim::Struct) => Some(format!("set `type_name:` on the field at line {line}")),
+                (_, Claim::Enum) => Some(format!("set `rust_name:` on the enum at line {line}")),
+                (Claim::SharedEnum, _) | (_, Claim::SharedEnum) => {
+                    Some("set `rust_name:` on the shared enum".to_owned())
+                }
+                _ => None,
+            };
+            cx.error(at, &path, format!("`{name}`, {this}, is also {other} in module `{module}`"), help);
         }
     }
 }

@@ -42,7 +42,7 @@ impl<'a> At<'a> {
     }
 
     fn location(&self, path: &str) -> Option<Location> {
-        self.index.locate(path)
+        Some(self.index.locate(path))
     }
 }
 
@@ -62,19 +62,43 @@ impl Checker {
         });
     }
 
-    /// Reports a Rust-name problem with the fix: a `rust_name` key.
-    fn name_problem(&mut self, at: At<'_>, path: &str, what: &str, wire: &str, (rust, problem): (String, NameProblem)) {
-        let help = match problem {
-            NameProblem::Reserved
-            | NameProblem::LeadingDigit
-            | NameProblem::NotAscii
-            | NameProblem::BadChar(_)
-            | NameProblem::Empty => {
-                Some("add a `rust_name:` with a valid Rust name; the wire name stays as it is".to_owned())
+    /// Reports a Rust-name problem at the key the name comes from, with the fix.
+    fn name_problem(
+        &mut self,
+        at: At<'_>,
+        path: &str,
+        from: NameFrom,
+        what: &str,
+        wire: &str,
+        (rust, problem): (String, NameProblem),
+    ) {
+        let (key, help) = match from {
+            NameFrom::Wire(key, over) => {
+                (key, Some(format!("add a `{over}:` with a valid Rust name; the wire name stays as it is")))
             }
+            NameFrom::Written(key) => (key, Some("write another Rust name here".to_owned())),
+            NameFrom::Fixed(key) => (key, None),
         };
-        let path = format!("{path}.rust_name");
+        let path = if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
         self.error(at, &path, problem.message(what, wire, &rust), help);
+    }
+}
+
+/// Where a Rust name comes from: the key a problem with it is reported at, and how to fix it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum NameFrom {
+    /// Made from the wire name at the first key; the second key may set another.
+    Wire(&'static str, &'static str),
+    /// Written in the schema at this key.
+    Written(&'static str),
+    /// Made from the wire name at this key, and nothing can set another.
+    Fixed(&'static str),
+}
+
+impl NameFrom {
+    /// `Written(over)` when the schema sets `over`, else `Wire(key, over)`.
+    pub(crate) fn of(key: &'static str, over: &'static str, written: bool) -> Self {
+        if written { NameFrom::Written(over) } else { NameFrom::Wire(key, over) }
     }
 }
 

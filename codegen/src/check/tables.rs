@@ -1,6 +1,6 @@
 //! The operator table and the error table.
 
-use super::{At, Checker, RustNames, Seen, pascal, snake, suggest, text};
+use super::{At, Checker, NameFrom, RustNames, Seen, pascal, snake, suggest, text};
 use crate::ir::{ErrorCode, Kind, Mnemonic, Operator, ValueShape};
 use crate::load::Parsed;
 use crate::schema::{ErrorsFile, OperatorsFile};
@@ -28,7 +28,7 @@ impl Checker {
                 let rust_name = match snake(&def.rust_name, Some(&def.rust_name)) {
                     Ok(n) => n,
                     Err(e) => {
-                        self.name_problem(at, &path, "operator", &def.operator, e);
+                        self.name_problem(at, &path, NameFrom::Written("rust_name"), "operator", &def.operator, e);
                         continue;
                     }
                 };
@@ -116,7 +116,7 @@ impl Checker {
                     let rust_name = match pascal(&m.mnemonic, None) {
                         Ok(n) => n,
                         Err(e) => {
-                            self.name_problem(at, &mpath, "mnemonic", &m.mnemonic, e);
+                            self.name_problem(at, &mpath, NameFrom::Fixed("mnemonic"), "mnemonic", &m.mnemonic, e);
                             continue;
                         }
                     };

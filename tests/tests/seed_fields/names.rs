@@ -328,17 +328,7 @@ pub const COMMUNICATIONS_PARAMS: &[&str] = &["report_id", "report_type", "filter
 
 /// Queue events with the fields each one transfers, in doc order (`Active` has no own list).
 pub const QUEUE_EVENTS: &[(&str, &[&str])] = &[
-    (
-        "Joined",
-        &[
-            "channel",
-            "attempt_id",
-            "destination",
-            "use_processing",
-            "agent_channel_id",
-            "member_channel_id",
-        ],
-    ),
+    ("Joined", &["channel", "attempt_id", "destination", "use_processing", "agent_channel_id", "member_channel_id"]),
     (
         "Answered",
         &[

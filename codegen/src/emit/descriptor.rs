@@ -1,0 +1,96 @@
+//! Static descriptions of methods and fields, read by validators and `describe`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Enum, Field, FieldType, Method, RequestKind, Scalar, Schema, Stated};
+
+/// `pub static DESCRIPTOR: MethodDescriptor = …;`
+pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
+    let name = &method.name;
+    let kind = match method.kind {
+        RequestKind::Report => quote!(Report),
+        RequestKind::FlatReport => quote!(FlatReport),
+    };
+    let l = &method.limits;
+    let (days, lmax, ldef, omax, odef) =
+        (l.date_range_days, l.limit_max, l.limit_default, l.offset_max, l.offset_default);
+    let depth = match l.filter_depth {
+        Some(d) => quote!(::core::option::Option::Some(#d)),
+        None => quote!(::core::option::Option::None),
+    };
+    let operators = method.operators.iter().map(|&i| &schema.operators[i].wire);
+    let params = fields(&method.params, schema, &method.enums);
+    let reply = fields(&method.fields, schema, &method.enums);
+    let doc = format!(" The description of `{name}`: its fields, flags and limits.");
+    quote! {
+        #[doc = #doc]
+        pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime::MethodDescriptor {
+            name: #name,
+            kind: ::dataapi::runtime::RequestKind::#kind,
+            limits: ::dataapi::runtime::LimitsDescriptor {
+                date_range_days: #days,
+                filter_depth: #depth,
+                limit_default: #ldef,
+                limit_max: #lmax,
+                offset_default: #odef,
+                offset_max: #omax,
+            },
+            operators: &[ #( #operators ),* ],
+            params: #params,
+            fields: #reply,
+        };
+    }
+}
+
+/// `&[FieldDescriptor { … }, …]`
+pub fn fields(fields: &[Field], schema: &Schema, local: &[Enum]) -> TokenStream {
+    let items = fields.iter().map(|f| {
+        let name = &f.name;
+        let ty = type_descriptor(&f.ty, schema, local);
+        let [filter, sort, default] = [f.filter, f.sort, f.default].map(stated);
+        let required = f.required;
+        quote! {
+            ::dataapi::runtime::FieldDescriptor {
+                name: #name, ty: #ty, filter: #filter, sort: #sort, default: #default, required: #required,
+            }
+        }
+    });
+    quote! { &[ #( #items ),* ] }
+}
+
+fn type_descriptor(ty: &FieldType, schema: &Schema, local: &[Enum]) -> TokenStream {
+    let t = quote!(::dataapi::runtime::TypeDescriptor);
+    match ty {
+        FieldType::Scalar(Scalar::Integer) => quote!(#t::Integer),
+        FieldType::Scalar(Scalar::Decimal) => quote!(#t::Decimal),
+        FieldType::Scalar(Scalar::String) => quote!(#t::String),
+        FieldType::Scalar(Scalar::Boolean) => quote!(#t::Boolean),
+        FieldType::Scalar(Scalar::DateTime) => quote!(#t::DateTime),
+        FieldType::Scalar(Scalar::Date) => quote!(#t::Date),
+        FieldType::Enum(r) => {
+            let e = schema.resolve(local, r);
+            let name = &e.name;
+            let codes = e.values.iter().map(|v| &v.code);
+            quote!(#t::Enum { name: #name, codes: &[ #( #codes ),* ] })
+        }
+        FieldType::ValueObject => quote!(#t::ValueObject),
+        FieldType::Object { fields: nested, .. } => {
+            let nested = fields(nested, schema, local);
+            quote!(#t::Object(#nested))
+        }
+        FieldType::Array(item) => {
+            let item = type_descriptor(item, schema, local);
+            quote!(#t::Array(&#item))
+        }
+        FieldType::Filter => quote!(#t::Filter),
+    }
+}
+
+fn stated(s: Stated) -> TokenStream {
+    match s {
+        Stated::Yes => quote!(::dataapi::runtime::Stated::Yes),
+        Stated::No => quote!(::dataapi::runtime::Stated::No),
+        Stated::NotStated => quote!(::dataapi::runtime::Stated::NotStated),
+    }
+}

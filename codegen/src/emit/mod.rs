@@ -1,0 +1,185 @@
+//! From IR to Rust: one function per capability, assembled into modules.
+//!
+//! [`crate_files`] lays the modules out as the `dataapi` crate's source files (what
+//! `cargo regenerate` writes). Every path in the output is absolute (`::dataapi::…`), so the
+//! same modules compile inside `dataapi` (which names itself `dataapi`) and in a user's crate.
+
+mod descriptor;
+mod docs;
+mod enums;
+mod errors;
+mod events;
+mod format;
+mod models;
+mod request;
+mod types;
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub use format::HEADER;
+
+use crate::ir::{EnumScope, EventFamily, FieldType, Method, Schema};
+
+/// A generated module: its name, its doc line and its items.
+pub struct Module {
+    /// Module name (`calls_report`).
+    pub name: String,
+    /// One-line description, for the module list.
+    pub summary: String,
+    /// Items.
+    pub tokens: TokenStream,
+}
+
+/// Formatting failed: the emitter produced tokens that are not Rust (a bug in the emitter).
+#[derive(Debug, thiserror::Error)]
+#[error("generated module `{module}` is not valid Rust: {source}")]
+pub struct EmitError {
+    module: String,
+    source: syn::Error,
+}
+
+/// Every module of a schema, in a fixed order: enums, errors, methods, event families.
+pub fn modules(schema: &Schema) -> Vec<Module> {
+    let mut out = vec![
+        Module {
+            name: "enums".into(),
+            summary: "Enums shared by several methods.".into(),
+            tokens: shared_enums(schema),
+        },
+        Module {
+            name: "errors".into(),
+            summary: "Error mnemonics of the API.".into(),
+            tokens: errors::mnemonics(schema),
+        },
+    ];
+    out.extend(schema.methods.iter().map(|m| Module {
+        name: m.module.clone(),
+        summary: format!("`{}`: {}", m.name, m.title.en.as_deref().or(m.title.ru.as_deref()).unwrap_or("")),
+        tokens: method(m, schema),
+    }));
+    out.extend(schema.event_families.iter().map(|f| Module {
+        name: f.name.clone(),
+        summary: format!("Events `{}`: {}", f.name, f.title.en.as_deref().or(f.title.ru.as_deref()).unwrap_or("")),
+        tokens: family(f, schema),
+    }));
+    out
+}
+
+/// The generated source files of the `dataapi` crate: `lib.rs` and one file per module,
+/// as (path relative to `src/`, contents).
+pub fn crate_files(schema: &Schema) -> Result<Vec<(String, String)>, EmitError> {
+    let modules = modules(schema);
+    let mut files = Vec::with_capacity(modules.len() + 1);
+    files.push(("lib.rs".to_owned(), format("lib", lib(&modules))?));
+    for m in modules {
+        let summary = format!(" {}", m.summary);
+        let tokens = &m.tokens;
+        let text = format(&m.name, quote! { #![doc = #summary] #tokens })?;
+        files.push((format!("{}.rs", m.name), text));
+    }
+    Ok(files)
+}
+
+fn format(module: &str, tokens: TokenStream) -> Result<String, EmitError> {
+    format::file(tokens).map_err(|source| EmitError { module: module.to_owned(), source })
+}
+
+fn lib(modules: &[Module]) -> TokenStream {
+    let mods = modules.iter().map(|m| {
+        let name = format_ident!("{}", m.name);
+        let doc = format!(" {}", m.summary);
+        quote! { #[doc = #doc] pub mod #name; }
+    });
+    quote! {
+        //! Typed models, requests, filters and validators for the CoMagic / UIS / CallGear Data API.
+        //!
+        //! Generated from the schema in `schema/` by `cargo regenerate`; the hand-written
+        //! support code is in [`runtime`].
+        #![deny(missing_docs)]
+
+        extern crate self as dataapi;
+
+        #[doc(hidden)]
+        pub use ::serde;
+        #[doc(hidden)]
+        pub use ::serde_json;
+
+        pub mod runtime;
+
+        #( #mods )*
+    }
+}
+
+fn shared_enums(schema: &Schema) -> TokenStream {
+    let enums = schema.enums.iter().map(enums::open_enum);
+    quote! { #( #enums )* }
+}
+
+/// The module of one method.
+pub fn method(m: &Method, schema: &Schema) -> TokenStream {
+    let marker = format_ident!("{}", m.rust_name);
+    let name = &m.name;
+    let marker_doc = format!(" The method `{name}`, for typed filters and generic code.");
+    let shared = shared_enum_uses(schema, m.fields.iter().chain(&m.params).map(|f| &f.ty));
+    let local = m.enums.iter().map(enums::open_enum);
+    let row_doc = docs::doc(&m.title, name, &[format!("One row of the reply of `{name}`; every field may be absent.")]);
+    let row = models::model(
+        &models::Model {
+            name: "Row",
+            doc: row_doc,
+            fields: &m.fields,
+            flags: true,
+            lenient_all: false,
+            variables: false,
+        },
+        schema,
+        &m.enums,
+    );
+    let request = request::request(m, schema);
+    let descriptor = descriptor::method_descriptor(m, schema);
+    quote! {
+        #shared
+
+        #[doc = #marker_doc]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+        pub struct #marker;
+
+        impl ::dataapi::runtime::Method for #marker {
+            const NAME: &'static str = #name;
+            type Row = Row;
+            const DESCRIPTOR: &'static ::dataapi::runtime::MethodDescriptor = &DESCRIPTOR;
+        }
+
+        #( #local )*
+        #row
+        #request
+        #descriptor
+    }
+}
+
+fn family(f: &EventFamily, schema: &Schema) -> TokenStream {
+    let shared = shared_enum_uses(schema, f.events.iter().flat_map(|e| &e.fields).map(|f| &f.ty));
+    let items = events::family(f, schema);
+    quote! { #shared #items }
+}
+
+/// `pub use ::dataapi::enums::{…};` for the shared enums these types use.
+fn shared_enum_uses<'a>(schema: &Schema, types: impl Iterator<Item = &'a FieldType>) -> TokenStream {
+    let mut names = BTreeSet::new();
+    let mut stack: Vec<&FieldType> = types.collect();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            FieldType::Enum(r) if r.scope == EnumScope::Shared => {
+                names.insert(schema.enums[r.index].rust_name.clone());
+            }
+            FieldType::Array(item) => stack.push(item),
+            FieldType::Object { fields, .. } => stack.extend(fields.iter().map(|f| &f.ty)),
+            _ => {}
+        }
+    }
+    let names = names.iter().map(|n| format_ident!("{}", n));
+    quote! { #( pub use ::dataapi::enums::#names; )* }
+}

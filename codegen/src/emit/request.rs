@@ -1,0 +1,198 @@
+//! The typed request of a method, serialized as the `params` of its JSON-RPC call.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::field_doc;
+use super::types::{field_ident, rust_type};
+use crate::ir::{FieldType, Method, Scalar, Schema};
+
+/// The `Request` struct of `method`, its constructor, setters and envelope.
+pub fn request(method: &Method, schema: &Schema) -> TokenStream {
+    let name = &method.name;
+    let struct_doc = format!(" A `{name}` request: the `params` of the call.");
+    let required: Vec<_> = method.params.iter().filter(|p| p.required).collect();
+    let optional: Vec<_> = method.params.iter().filter(|p| !p.required).collect();
+    let param_fields = method.params.iter().map(|p| {
+        let ident = field_ident(p);
+        let ty = rust_type(&p.ty, schema, &method.enums);
+        let docs = field_doc(p, false);
+        let bare = p.rust_name.strip_prefix("r#").unwrap_or(&p.rust_name);
+        let rename = (bare != p.name).then(|| {
+            let wire = &p.name;
+            quote!(#[serde(rename = #wire)])
+        });
+        if p.required {
+            quote! { #docs #rename pub #ident: #ty, }
+        } else {
+            quote! {
+                #docs #rename
+                #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+                pub #ident: ::core::option::Option<#ty>,
+            }
+        }
+    });
+    let ctor_args = required.iter().map(|p| {
+        let ident = field_ident(p);
+        let ty = setter_type(&p.ty, schema, method);
+        quote! { #ident: #ty }
+    });
+    let ctor_inits = required.iter().map(|p| {
+        let ident = field_ident(p);
+        match p.ty {
+            FieldType::Scalar(Scalar::String) => quote! { #ident: #ident.into() },
+            _ => quote! { #ident },
+        }
+    });
+    let optional_inits = optional.iter().map(|p| {
+        let ident = field_ident(p);
+        quote! { #ident: ::core::option::Option::None }
+    });
+    let setters = optional.iter().map(|p| {
+        let ident = field_ident(p);
+        let ty = setter_type(&p.ty, schema, method);
+        let value = into(&p.ty, quote!(#ident));
+        let doc = format!(" Sets `{}`.", p.name);
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #ident(mut self, #ident: #ty) -> Self {
+                self.#ident = ::core::option::Option::Some(#value);
+                self
+            }
+        }
+    });
+    let marker = format_ident!("{}", method.rust_name);
+    let limit_doc =
+        format!(" Rows per page: at most {}, {} when not set.", method.limits.limit_max, method.limits.limit_default);
+    let offset_doc = format!(" Rows to skip: at most {}.", method.limits.offset_max);
+    quote! {
+        #[doc = #struct_doc]
+        ///
+        /// Build it with [`Request::new`] and the setters; [`Request::to_rpc`] wraps it in the
+        /// JSON-RPC envelope. `Debug` never shows the access token.
+        #[derive(Debug, Clone, PartialEq, ::dataapi::serde::Serialize)]
+        #[serde(crate = "::dataapi::serde")]
+        #[non_exhaustive]
+        pub struct Request {
+            /// Access token of the session.
+            pub access_token: ::dataapi::runtime::AccessToken,
+            /// The client user an agent acts for.
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+            pub user_id: ::core::option::Option<i64>,
+            #[doc = #offset_doc]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+            pub offset: ::core::option::Option<u32>,
+            #[doc = #limit_doc]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+            pub limit: ::core::option::Option<u32>,
+            /// Start of the period.
+            pub date_from: ::dataapi::runtime::DateTime,
+            /// End of the period.
+            pub date_till: ::dataapi::runtime::DateTime,
+            /// Which rows to return.
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+            pub filter: ::core::option::Option<::dataapi::runtime::Filter>,
+            /// Sort keys, most significant first.
+            #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
+            pub sort: ::std::vec::Vec<::dataapi::runtime::Sort>,
+            /// Which fields to return; the default reply fields when not set.
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+            pub fields: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+            #( #param_fields )*
+        }
+
+        impl Request {
+            /// A request for the rows of `date_from`..`date_till`.
+            pub fn new(
+                access_token: impl ::core::convert::Into<::dataapi::runtime::AccessToken>,
+                date_from: ::dataapi::runtime::DateTime,
+                date_till: ::dataapi::runtime::DateTime,
+                #( #ctor_args, )*
+            ) -> Self {
+                Request {
+                    access_token: access_token.into(),
+                    user_id: ::core::option::Option::None,
+                    offset: ::core::option::Option::None,
+                    limit: ::core::option::Option::None,
+                    date_from,
+                    date_till,
+                    filter: ::core::option::Option::None,
+                    sort: ::std::vec::Vec::new(),
+                    fields: ::core::option::Option::None,
+                    #( #ctor_inits, )*
+                    #( #optional_inits, )*
+                }
+            }
+
+            /// Acts for this client user (agents only).
+            #[must_use]
+            pub fn user_id(mut self, user_id: i64) -> Self {
+                self.user_id = ::core::option::Option::Some(user_id);
+                self
+            }
+
+            /// Sets the page size.
+            #[must_use]
+            pub fn limit(mut self, limit: u32) -> Self {
+                self.limit = ::core::option::Option::Some(limit);
+                self
+            }
+
+            /// Sets how many rows to skip.
+            #[must_use]
+            pub fn offset(mut self, offset: u32) -> Self {
+                self.offset = ::core::option::Option::Some(offset);
+                self
+            }
+
+            /// Sets the filter.
+            #[must_use]
+            pub fn filter(mut self, filter: ::dataapi::runtime::Filter) -> Self {
+                self.filter = ::core::option::Option::Some(filter);
+                self
+            }
+
+            /// Adds a sort key after those already set.
+            #[must_use]
+            pub fn sort(mut self, sort: ::dataapi::runtime::Sort) -> Self {
+                self.sort.push(sort);
+                self
+            }
+
+            /// Asks for exactly these fields, in this order.
+            #[must_use]
+            pub fn fields<I, S>(mut self, fields: I) -> Self
+            where
+                I: ::core::iter::IntoIterator<Item = S>,
+                S: ::core::convert::Into<::std::string::String>,
+            {
+                self.fields = ::core::option::Option::Some(fields.into_iter().map(::core::convert::Into::into).collect());
+                self
+            }
+
+            #( #setters )*
+
+            /// The JSON-RPC call carrying this request.
+            pub fn to_rpc(&self, id: impl ::core::convert::Into<::dataapi::runtime::Id>) -> ::dataapi::runtime::RpcRequest<'_, Self> {
+                ::dataapi::runtime::RpcRequest::new(id, <#marker as ::dataapi::runtime::Method>::NAME, self)
+            }
+        }
+    }
+}
+
+/// What a setter or constructor takes: strings as `impl Into<String>`, the rest as they are.
+fn setter_type(ty: &FieldType, schema: &Schema, method: &Method) -> TokenStream {
+    match ty {
+        FieldType::Scalar(Scalar::String) => quote!(impl ::core::convert::Into<::std::string::String>),
+        ty => rust_type(ty, schema, &method.enums),
+    }
+}
+
+/// The conversion from what [`setter_type`] takes to the field's type.
+fn into(ty: &FieldType, value: TokenStream) -> TokenStream {
+    match ty {
+        FieldType::Scalar(Scalar::String) => quote!(#value.into()),
+        _ => value,
+    }
+}

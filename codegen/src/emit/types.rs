@@ -1,0 +1,65 @@
+//! Rust types for schema types, and the serde attributes that go with them.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::{Enum, Field, FieldType, Scalar, Schema};
+
+/// Where the runtime lives, as an absolute path usable from any crate.
+pub fn rt() -> TokenStream {
+    quote!(::dataapi::runtime)
+}
+
+/// The Rust type of a value of `ty` (not wrapped in `Option`).
+pub fn rust_type(ty: &FieldType, schema: &Schema, local: &[Enum]) -> TokenStream {
+    let rt = rt();
+    match ty {
+        FieldType::Scalar(Scalar::Integer) => quote!(i64),
+        FieldType::Scalar(Scalar::Decimal) => quote!(#rt::Decimal),
+        FieldType::Scalar(Scalar::String) => quote!(::std::string::String),
+        FieldType::Scalar(Scalar::Boolean) => quote!(bool),
+        FieldType::Scalar(Scalar::DateTime) => quote!(#rt::DateTime),
+        FieldType::Scalar(Scalar::Date) => quote!(#rt::Date),
+        FieldType::Enum(r) => {
+            let name = format_ident!("{}", schema.resolve(local, r).rust_name);
+            quote!(#name)
+        }
+        FieldType::ValueObject => quote!(#rt::ValueObject),
+        FieldType::Object { rust_name, .. } => {
+            let name = format_ident!("{}", rust_name);
+            quote!(#name)
+        }
+        FieldType::Array(item) => {
+            let item = rust_type(item, schema, local);
+            quote!(::std::vec::Vec<#item>)
+        }
+        FieldType::Filter => quote!(#rt::Filter),
+    }
+}
+
+/// The identifier of a field (`r#type` where needed).
+pub fn field_ident(field: &Field) -> proc_macro2::Ident {
+    match field.rust_name.strip_prefix("r#") {
+        Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+        None => format_ident!("{}", field.rust_name),
+    }
+}
+
+/// The serde attributes of an optional field: default, skip when absent, rename, lenient.
+/// `lenient_all` makes every scalar lenient (event payloads arrive as strings).
+pub fn serde_attrs(field: &Field, lenient_all: bool) -> TokenStream {
+    let bare = field.rust_name.strip_prefix("r#").unwrap_or(&field.rust_name);
+    let rename = (bare != field.name).then(|| {
+        let wire = &field.name;
+        quote!(rename = #wire,)
+    });
+    let lenient = (field.lenient || (lenient_all && is_lenient_scalar(&field.ty)))
+        .then(|| quote!(deserialize_with = "::dataapi::runtime::lenient::option",));
+    quote! {
+        #[serde(#rename default, skip_serializing_if = "::core::option::Option::is_none", #lenient)]
+    }
+}
+
+fn is_lenient_scalar(ty: &FieldType) -> bool {
+    matches!(ty, FieldType::Scalar(Scalar::Integer | Scalar::Decimal | Scalar::Boolean | Scalar::String))
+}

@@ -1,0 +1,124 @@
+//! The API's date-time (`YYYY-MM-DD hh:mm:ss`) and date (`YYYY-MM-DD`) formats.
+//!
+//! Both are naive: the API gives times in the account's time zone without an offset
+//! (`get.account` tells which zone), so no offset is invented here.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
+
+const DATE_TIME: &str = "%Y-%m-%d %H:%M:%S";
+const DATE: &str = "%Y-%m-%d";
+
+/// A date and time in the account's time zone, written `YYYY-MM-DD hh:mm:ss`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime(pub NaiveDateTime);
+
+/// A date, written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub NaiveDate);
+
+/// A date-time or date that does not follow the API's format.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{text}` is not a {what} in the form {form}")]
+pub struct ParseDateError {
+    text: String,
+    what: &'static str,
+    form: &'static str,
+}
+
+impl DateTime {
+    /// The date-time at `h:m:s` of a calendar day, or `None` when the day or time does not exist.
+    pub fn from_ymd_hms(year: i32, month: u32, day: u32, hour: u32, min: u32, sec: u32) -> Option<Self> {
+        NaiveDate::from_ymd_opt(year, month, day)?.and_hms_opt(hour, min, sec).map(DateTime)
+    }
+}
+
+impl Date {
+    /// The calendar day, or `None` when it does not exist.
+    pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Self> {
+        NaiveDate::from_ymd_opt(year, month, day).map(Date)
+    }
+}
+
+macro_rules! api_format {
+    ($ty:ident, $inner:ty, $format:expr, $what:literal, $form:literal) => {
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0.format($format))
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = ParseDateError;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                <$inner>::parse_from_str(text, $format).map($ty).map_err(|_| ParseDateError {
+                    text: text.to_owned(),
+                    what: $what,
+                    form: $form,
+                })
+            }
+        }
+
+        impl From<$inner> for $ty {
+            fn from(value: $inner) -> Self {
+                $ty(value)
+            }
+        }
+
+        impl From<$ty> for $inner {
+            fn from(value: $ty) -> Self {
+                value.0
+            }
+        }
+
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visit;
+                impl de::Visitor<'_> for Visit {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str(concat!("a ", $what, " in the form ", $form))
+                    }
+                    fn visit_str<E: de::Error>(self, text: &str) -> Result<$ty, E> {
+                        text.parse().map_err(E::custom)
+                    }
+                }
+                deserializer.deserialize_str(Visit)
+            }
+        }
+    };
+}
+
+api_format!(DateTime, NaiveDateTime, DATE_TIME, "date-time", "YYYY-MM-DD hh:mm:ss");
+api_format!(Date, NaiveDate, DATE, "date", "YYYY-MM-DD");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_the_api_format() {
+        let t: DateTime = serde_json::from_str("\"2026-01-31 23:59:07\"").unwrap();
+        assert_eq!(t, DateTime::from_ymd_hms(2026, 1, 31, 23, 59, 7).unwrap());
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"2026-01-31 23:59:07\"");
+        let d: Date = serde_json::from_str("\"2026-02-28\"").unwrap();
+        assert_eq!(d.to_string(), "2026-02-28");
+    }
+
+    #[test]
+    fn rejects_other_forms_with_a_clear_message() {
+        let err = serde_json::from_str::<DateTime>("\"2026-01-31T23:59:07\"").unwrap_err().to_string();
+        assert!(err.contains("is not a date-time in the form YYYY-MM-DD hh:mm:ss"), "{err}");
+        assert!(serde_json::from_str::<Date>("\"2026-02-30\"").is_err());
+    }
+}

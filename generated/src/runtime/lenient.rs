@@ -1,0 +1,189 @@
+//! Values the API (or a templated event body) sends as a number or a string alike.
+//!
+//! Generated code uses [`option`] on fields the schema marks `lenient`, and on every scalar
+//! field of an event, whose body the user templates and whose form pairs are all strings.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, Visitor};
+
+/// A type that decodes from its own JSON form or from a string holding it.
+pub trait Lenient: Sized {
+    /// What the error message says was expected.
+    const EXPECTING: &'static str;
+    /// From a string.
+    fn from_text(text: &str) -> Option<Self>;
+    /// From a JSON integer.
+    fn from_i64(n: i64) -> Option<Self>;
+    /// From a JSON integer above `i64::MAX`.
+    fn from_u64(n: u64) -> Option<Self>;
+    /// From a JSON fraction.
+    fn from_f64(n: f64) -> Option<Self>;
+    /// From a JSON boolean.
+    fn from_bool(_: bool) -> Option<Self> {
+        None
+    }
+}
+
+impl Lenient for i64 {
+    const EXPECTING: &'static str = "an integer, or a string holding one";
+    fn from_text(text: &str) -> Option<Self> {
+        text.trim().parse().ok()
+    }
+    fn from_i64(n: i64) -> Option<Self> {
+        Some(n)
+    }
+    fn from_u64(n: u64) -> Option<Self> {
+        i64::try_from(n).ok()
+    }
+    fn from_f64(n: f64) -> Option<Self> {
+        // 12.0 is an integer; 12.5 is not.
+        (n.fract() == 0.0 && n.abs() < 9.0e15).then_some(n as i64)
+    }
+}
+
+impl Lenient for Decimal {
+    const EXPECTING: &'static str = "a number, or a string holding one";
+    fn from_text(text: &str) -> Option<Self> {
+        text.trim().parse().ok()
+    }
+    fn from_i64(n: i64) -> Option<Self> {
+        Some(n.into())
+    }
+    fn from_u64(n: u64) -> Option<Self> {
+        Some(n.into())
+    }
+    fn from_f64(n: f64) -> Option<Self> {
+        // Through the shortest decimal text of the float, so 12.34 stays 12.34.
+        n.to_string().parse().ok()
+    }
+}
+
+impl Lenient for bool {
+    const EXPECTING: &'static str = "a boolean, or `true`/`false`/`1`/`0` as a string";
+    fn from_text(text: &str) -> Option<Self> {
+        match text.trim() {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => None,
+        }
+    }
+    fn from_i64(n: i64) -> Option<Self> {
+        match n {
+            1 => Some(true),
+            0 => Some(false),
+            _ => None,
+        }
+    }
+    fn from_u64(n: u64) -> Option<Self> {
+        Self::from_i64(i64::try_from(n).ok()?)
+    }
+    fn from_f64(_: f64) -> Option<Self> {
+        None
+    }
+    fn from_bool(b: bool) -> Option<Self> {
+        Some(b)
+    }
+}
+
+impl Lenient for String {
+    const EXPECTING: &'static str = "a string or a number";
+    fn from_text(text: &str) -> Option<Self> {
+        Some(text.to_owned())
+    }
+    fn from_i64(n: i64) -> Option<Self> {
+        Some(n.to_string())
+    }
+    fn from_u64(n: u64) -> Option<Self> {
+        Some(n.to_string())
+    }
+    fn from_f64(n: f64) -> Option<Self> {
+        Some(n.to_string())
+    }
+    fn from_bool(b: bool) -> Option<Self> {
+        Some(b.to_string())
+    }
+}
+
+struct LenientVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> Visitor<'de> for LenientVisitor<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        T::from_text(v).map(Some).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        T::from_i64(v).map(Some).ok_or_else(|| E::invalid_value(de::Unexpected::Signed(v), &self))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        T::from_u64(v).map(Some).ok_or_else(|| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        T::from_f64(v).map(Some).ok_or_else(|| E::invalid_value(de::Unexpected::Float(v), &self))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        T::from_bool(v).map(Some).ok_or_else(|| E::invalid_value(de::Unexpected::Bool(v), &self))
+    }
+}
+
+/// `deserialize_with` for an optional lenient field: `null`, a value, or a string holding one.
+pub fn option<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::Error> {
+    d.deserialize_option(LenientVisitor(PhantomData))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Deserialize, PartialEq, Debug)]
+    struct Row {
+        #[serde(default, deserialize_with = "option")]
+        id: Option<i64>,
+        #[serde(default, deserialize_with = "option")]
+        cost: Option<Decimal>,
+        #[serde(default, deserialize_with = "option")]
+        on: Option<bool>,
+    }
+
+    #[test]
+    fn numbers_and_numeric_strings_decode_alike() {
+        let a: Row = serde_json::from_str(r#"{"id": 5, "cost": 12.34, "on": true}"#).unwrap();
+        let b: Row = serde_json::from_str(r#"{"id": "5", "cost": "12.34", "on": "1"}"#).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.cost.unwrap().to_string(), "12.34");
+        let none: Row = serde_json::from_str(r#"{"id": null}"#).unwrap();
+        assert_eq!(none, Row { id: None, cost: None, on: None });
+    }
+
+    #[test]
+    fn says_what_was_expected() {
+        let err = serde_json::from_str::<Row>(r#"{"id": "five"}"#).unwrap_err().to_string();
+        assert!(err.contains("an integer, or a string holding one"), "{err}");
+        assert!(serde_json::from_str::<Row>(r#"{"id": 1.5}"#).is_err());
+    }
+}

@@ -1,0 +1,34 @@
+//! The hand-written part of the crate, which the generated modules build on.
+
+pub mod datetime;
+pub mod descriptor;
+pub mod envelope;
+pub mod error;
+pub mod event;
+pub mod filter;
+pub mod lenient;
+mod open_enum;
+pub mod token;
+pub mod value;
+
+pub use datetime::{Date, DateTime, ParseDateError};
+pub use descriptor::{FieldDescriptor, LimitsDescriptor, MethodDescriptor, RequestKind, Stated, TypeDescriptor};
+pub use envelope::{ApiVersion, Id, Limits, Metadata, Page, Reply, RpcRequest};
+pub use error::{ApiError, ErrorData, ReplyError};
+pub use event::EventError;
+pub use filter::{Condition, Filter, Order, Sort};
+#[doc(hidden)]
+pub use open_enum::CodeVisitor;
+pub use rust_decimal::Decimal;
+pub use token::AccessToken;
+pub use value::{ValueId, ValueObject};
+
+/// An API method: its wire name, reply row and description.
+pub trait Method {
+    /// Wire name (`get.calls_report`).
+    const NAME: &'static str;
+    /// One row of its reply.
+    type Row;
+    /// Its static description.
+    const DESCRIPTOR: &'static MethodDescriptor;
+}
