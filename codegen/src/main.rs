@@ -29,7 +29,7 @@ enum Command {
         /// The schema folder (default: the workspace's `schema/`).
         #[arg(long)]
         schema: Option<PathBuf>,
-        /// The output folder (default: the workspace's `generated/src`).
+        /// The output folder (default: the workspace's `generated/src/api`).
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -52,7 +52,7 @@ fn main() -> ExitCode {
         }
         Command::Regenerate { check, schema, out } => {
             let root = schema.unwrap_or_else(|| workspace("schema"));
-            let out = out.unwrap_or_else(|| workspace("generated/src"));
+            let out = out.unwrap_or_else(|| workspace("generated/src/api"));
             match regenerate(&root, &out, check) {
                 Ok(code) => code,
                 Err(e) => {

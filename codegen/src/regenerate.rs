@@ -1,4 +1,4 @@
-//! `cargo regenerate`: bring `generated/src` in line with the schema, or (`--check`) say how
+//! `cargo regenerate`: bring `generated/src/api` in line with the schema, or (`--check`) say how
 //! far it is from it.
 //!
 //! Everything is generated in memory first, so a failure leaves the old files as they were;

@@ -287,6 +287,14 @@ impl Checker {
                 continue;
             };
             let queues = self.event_queues(at, &path, &e.queues, &queue_types);
+            if e.same_as.is_none() && e.queues.is_empty() {
+                self.error(
+                    at,
+                    &format!("{path}.queues"),
+                    format!("event `{}` lists no queue types", e.name),
+                    Some("list them under `queues:` (`[all]` for every one), or take them from another event with `same_as:`".into()),
+                );
+            }
             let fields = self.fields(at, &format!("{path}.fields"), &e.fields, Role::Event, &scope);
             if e.same_as.is_some() && (!e.fields.is_empty() || !e.queues.is_empty()) {
                 self.error(
@@ -329,6 +337,12 @@ impl Checker {
         let mut out = Vec::new();
         for (j, w) in words.iter().enumerate() {
             match queue_types.iter().position(|q| &q.code == w) {
+                None if w == "all" => self.error(
+                    at,
+                    &format!("{path}.queues[{j}]"),
+                    "`all` stands for every queue type and cannot be listed with others",
+                    Some("write `queues: [all]`, or list the queue types without `all`".into()),
+                ),
                 Some(i) if !out.contains(&i) => out.push(i),
                 Some(_) => self.error(at, &format!("{path}.queues[{j}]"), format!("duplicate queue type `{w}`"), None),
                 None => {
@@ -423,9 +437,11 @@ impl Checker {
     pub(crate) fn module_names(&mut self, schema: &Schema, raw: &RawSchema) {
         let mut seen: Vec<(&str, String)> =
             RESERVED_MODULES.iter().map(|m| (*m, "the crate itself uses".to_owned())).collect();
-        let methods = schema.methods.iter().map(|m| (m.module.as_str(), m.name.as_str()));
+        // In file order, so that the file read later is the one reported.
+        let mut methods: Vec<_> = schema.methods.iter().map(|m| (m.module.as_str(), m.name.as_str())).collect();
+        methods.sort_by_key(|(_, name)| raw.methods.iter().position(|p| p.doc.method == *name));
         let families = schema.event_families.iter().map(|f| (f.name.as_str(), f.name.as_str()));
-        for (module, owner) in methods.chain(families) {
+        for (module, owner) in methods.into_iter().chain(families) {
             if let Some((_, first)) = seen.iter().find(|(m, _)| *m == module) {
                 let file =
                     raw.methods.iter().find(|p| p.doc.method == owner).map(|p| (&p.file, &p.index, "method")).or_else(

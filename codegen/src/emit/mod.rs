@@ -1,8 +1,10 @@
 //! From IR to Rust: one function per capability, assembled into modules.
 //!
 //! [`crate_files`] lays the modules out as the `dataapi` crate's source files (what
-//! `cargo regenerate` writes). Every path in the output is absolute (`::dataapi::…`), so the
-//! same modules compile inside `dataapi` (which names itself `dataapi`) and in a user's crate.
+//! `cargo regenerate` writes); [`single_file`] puts the same modules in one file. Paths to the
+//! runtime are absolute (`::dataapi::…`) and paths between modules are siblings
+//! (`super::enums::…`), so the modules compile inside `dataapi` (which names itself
+//! `dataapi`) and in a user's crate alike.
 
 mod descriptor;
 mod docs;
@@ -68,12 +70,12 @@ pub fn modules(schema: &Schema) -> Vec<Module> {
     out
 }
 
-/// The generated source files of the `dataapi` crate: `lib.rs` and one file per module,
-/// as (path relative to `src/`, contents).
+/// The generated source files of the `dataapi` crate's `src/api/` folder: `mod.rs` and one
+/// file per module, as (file name, contents).
 pub fn crate_files(schema: &Schema) -> Result<Vec<(String, String)>, EmitError> {
     let modules = modules(schema);
     let mut files = Vec::with_capacity(modules.len() + 1);
-    files.push(("lib.rs".to_owned(), format("lib", lib(&modules))?));
+    files.push(("mod.rs".to_owned(), format("mod", module_list(&modules))?));
     for m in modules {
         let summary = format!(" {}", m.summary);
         let tokens = &m.tokens;
@@ -83,32 +85,29 @@ pub fn crate_files(schema: &Schema) -> Result<Vec<(String, String)>, EmitError> 
     Ok(files)
 }
 
+/// Every module in one file, each as an inline `pub mod`, for `include!` from `$OUT_DIR`.
+pub fn single_file(schema: &Schema) -> Result<String, EmitError> {
+    let modules = modules(schema).into_iter().map(|m| {
+        let name = format_ident!("{}", m.name);
+        let doc = format!(" {}", m.summary);
+        let tokens = m.tokens;
+        quote! { #[doc = #doc] pub mod #name { #tokens } }
+    });
+    format("(single file)", quote! { #( #modules )* })
+}
+
 fn format(module: &str, tokens: TokenStream) -> Result<String, EmitError> {
     format::file(tokens).map_err(|source| EmitError { module: module.to_owned(), source })
 }
 
-fn lib(modules: &[Module]) -> TokenStream {
+fn module_list(modules: &[Module]) -> TokenStream {
     let mods = modules.iter().map(|m| {
         let name = format_ident!("{}", m.name);
         let doc = format!(" {}", m.summary);
         quote! { #[doc = #doc] pub mod #name; }
     });
     quote! {
-        //! Typed models, requests, filters and validators for the CoMagic / UIS / CallGear Data API.
-        //!
-        //! Generated from the schema in `schema/` by `cargo regenerate`; the hand-written
-        //! support code is in [`runtime`].
-        #![deny(missing_docs)]
-
-        extern crate self as dataapi;
-
-        #[doc(hidden)]
-        pub use ::serde;
-        #[doc(hidden)]
-        pub use ::serde_json;
-
-        pub mod runtime;
-
+        //! The modules generated from the schema.
         #( #mods )*
     }
 }
@@ -166,7 +165,7 @@ fn family(f: &EventFamily, schema: &Schema) -> TokenStream {
     quote! { #shared #items }
 }
 
-/// `pub use ::dataapi::enums::{…};` for the shared enums these types use.
+/// `pub use super::enums::…;` for the shared enums these types use.
 fn shared_enum_uses<'a>(schema: &Schema, types: impl Iterator<Item = &'a FieldType>) -> TokenStream {
     let mut names = BTreeSet::new();
     let mut stack: Vec<&FieldType> = types.collect();
@@ -181,5 +180,6 @@ fn shared_enum_uses<'a>(schema: &Schema, types: impl Iterator<Item = &'a FieldTy
         }
     }
     let names = names.iter().map(|n| format_ident!("{}", n));
-    quote! { #( pub use ::dataapi::enums::#names; )* }
+    // A sibling path, so the modules work wherever they are placed.
+    quote! { #( pub use super::enums::#names; )* }
 }

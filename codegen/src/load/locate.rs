@@ -47,6 +47,11 @@ impl PathIndex {
     }
 }
 
+/// yaml-rust2 counts lines from 1 and columns from 0.
+fn location(mark: Marker) -> Location {
+    Location { line: mark.line(), column: mark.col() + 1 }
+}
+
 /// `a.b[3].c` → `a.b[3]` → `a.b` → `a` → ``.
 fn parent(path: &str) -> &str {
     match path.rfind(['.', '[']) {
@@ -56,8 +61,19 @@ fn parent(path: &str) -> &str {
 }
 
 enum Frame {
-    Map { path: String, key: Option<String>, is_key: bool },
-    Seq { path: String, next: usize, is_key: bool },
+    /// `fresh` until its first key: the parser marks a block mapping at its first `:`, and
+    /// the first key moves the start back to where the mapping is written.
+    Map {
+        path: String,
+        key: Option<String>,
+        is_key: bool,
+        fresh: bool,
+    },
+    Seq {
+        path: String,
+        next: usize,
+        is_key: bool,
+    },
 }
 
 #[derive(Default)]
@@ -85,8 +101,7 @@ impl Builder {
     }
 
     fn record(&mut self, path: &str, mark: Marker) {
-        // yaml-rust2 counts lines from 1 and columns from 0.
-        let at = Location { line: mark.line(), column: mark.col() + 1 };
+        let at = location(mark);
         if self.starts.contains_key(path) {
             self.repeats.entry(path.to_owned()).or_insert(at);
         } else {
@@ -101,8 +116,16 @@ impl MarkedEventReceiver for Builder {
             Event::Scalar(value, ..) => match self.next_path() {
                 Some(path) => self.record(&path, mark),
                 None => {
-                    if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
+                    if let Some(Frame::Map { path, key, fresh, .. }) = self.stack.last_mut() {
                         *key = Some(value);
+                        if std::mem::take(fresh) {
+                            let at = location(mark);
+                            for start in [self.starts.get_mut(path.as_str()), self.repeats.get_mut(path.as_str())] {
+                                if let Some(start) = start.filter(|start| at < **start) {
+                                    *start = at;
+                                }
+                            }
+                        }
                     }
                 }
             },
@@ -121,7 +144,7 @@ impl MarkedEventReceiver for Builder {
                 };
                 self.record(&path, mark);
                 self.stack.push(if matches!(event, Event::MappingStart(..)) {
-                    Frame::Map { path, key: None, is_key }
+                    Frame::Map { path, key: None, is_key, fresh: true }
                 } else {
                     Frame::Seq { path, next: 0, is_key }
                 });
@@ -153,6 +176,7 @@ mod tests {
         };
         assert_eq!(at("method"), Some((1, 9)));
         assert_eq!(at("fields[0].type"), Some((4, 11)));
+        assert_eq!(at("fields[0]"), Some((3, 5)));
         assert_eq!(at("fields[1]"), Some((5, 5)));
         assert_eq!(at("fields[1].type"), Some((5, 21)));
         // Unknown paths fall back to the nearest known ancestor.
