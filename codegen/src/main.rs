@@ -1,5 +1,6 @@
 //! `dataapi-codegen`: check the schema (and, with the alias, `cargo regenerate`).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -41,7 +42,8 @@ fn main() -> ExitCode {
             let root = schema.unwrap_or_else(|| workspace("schema"));
             match dataapi_codegen::load_dir(&root) {
                 Ok(schema) => {
-                    print!("{}", dataapi_codegen::summary::render(&schema));
+                    // A closed pipe (`| head`) is not an error worth a panic.
+                    let _ = write!(std::io::stdout(), "{}", dataapi_codegen::summary::render(&schema));
                     ExitCode::SUCCESS
                 }
                 Err(diags) => {

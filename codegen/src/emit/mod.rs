@@ -75,7 +75,7 @@ pub fn modules(schema: &Schema) -> Vec<Module> {
 pub fn crate_files(schema: &Schema) -> Result<Vec<(String, String)>, EmitError> {
     let modules = modules(schema);
     let mut files = Vec::with_capacity(modules.len() + 1);
-    files.push(("mod.rs".to_owned(), format("mod", module_list(&modules))?));
+    files.push(("mod.rs".to_owned(), format("mod", module_list(schema, &modules))?));
     for m in modules {
         let summary = format!(" {}", m.summary);
         let tokens = &m.tokens;
@@ -93,22 +93,34 @@ pub fn single_file(schema: &Schema) -> Result<String, EmitError> {
         let tokens = m.tokens;
         quote! { #[doc = #doc] pub mod #name { #tokens } }
     });
-    format("(single file)", quote! { #( #modules )* })
+    let methods = method_list(schema);
+    format("(single file)", quote! { #( #modules )* #methods })
 }
 
 fn format(module: &str, tokens: TokenStream) -> Result<String, EmitError> {
     format::file(tokens).map_err(|source| EmitError { module: module.to_owned(), source })
 }
 
-fn module_list(modules: &[Module]) -> TokenStream {
+fn module_list(schema: &Schema, modules: &[Module]) -> TokenStream {
     let mods = modules.iter().map(|m| {
         let name = format_ident!("{}", m.name);
         let doc = format!(" {}", m.summary);
         quote! { #[doc = #doc] pub mod #name; }
     });
+    let methods = method_list(schema);
     quote! {
         //! The modules generated from the schema.
         #( #mods )*
+        #methods
+    }
+}
+
+/// `METHODS`: the descriptor of every method, for lookups by wire name.
+fn method_list(schema: &Schema) -> TokenStream {
+    let modules = schema.methods.iter().map(|m| format_ident!("{}", m.module));
+    quote! {
+        /// The description of every method of the schema, by wire name.
+        pub static METHODS: &[&::dataapi::runtime::MethodDescriptor] = &[ #( &#modules::DESCRIPTOR ),* ];
     }
 }
 

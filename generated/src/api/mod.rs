@@ -13,3 +13,9 @@ pub mod communications;
 pub mod communications_report;
 /// Events `queue`: Queue events
 pub mod queue;
+/// The description of every method of the schema, by wire name.
+pub static METHODS: &[&::dataapi::runtime::MethodDescriptor] = &[
+    &calls_report::DESCRIPTOR,
+    &communications::DESCRIPTOR,
+    &communications_report::DESCRIPTOR,
+];

@@ -1,5 +1,7 @@
 //! Static descriptions of methods and fields, for validators and the `describe` command.
 
+use std::fmt;
+
 /// A three-valued fact from the docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Stated {
@@ -114,5 +116,65 @@ impl MethodDescriptor {
     /// The top-level reply field with this wire name.
     pub fn field(&self, name: &str) -> Option<&'static FieldDescriptor> {
         self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+impl Stated {
+    fn mark(self) -> &'static str {
+        match self {
+            Stated::Yes => "yes",
+            Stated::No => "no",
+            Stated::NotStated => "-",
+        }
+    }
+}
+
+impl fmt::Display for TypeDescriptor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeDescriptor::Integer => f.write_str("integer"),
+            TypeDescriptor::Decimal => f.write_str("decimal"),
+            TypeDescriptor::String => f.write_str("string"),
+            TypeDescriptor::Boolean => f.write_str("boolean"),
+            TypeDescriptor::DateTime => f.write_str("datetime"),
+            TypeDescriptor::Date => f.write_str("date"),
+            TypeDescriptor::Enum { name, codes } => write!(f, "enum {name} ({} codes)", codes.len()),
+            TypeDescriptor::ValueObject => f.write_str("value_object"),
+            TypeDescriptor::Object(fields) => write!(f, "object ({} fields)", fields.len()),
+            TypeDescriptor::Array(item) => write!(f, "array of {item}"),
+            TypeDescriptor::Filter => f.write_str("filter"),
+        }
+    }
+}
+
+/// A text table: the method's limits, parameters, and every reply field with its type and flags.
+impl fmt::Display for MethodDescriptor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let l = &self.limits;
+        writeln!(f, "{} ({:?})", self.name, self.kind)?;
+        let depth = l.filter_depth.map_or("not documented".to_owned(), |d| d.to_string());
+        writeln!(
+            f,
+            "limits: date range {} days, filter depth {depth}, limit {} (default {}), offset up to {}",
+            l.date_range_days, l.limit_max, l.limit_default, l.offset_max
+        )?;
+        writeln!(f, "operators: {}", self.operators.join(" "))?;
+        for p in self.params {
+            writeln!(f, "param {}: {}{}", p.name, p.ty, if p.required { ", required" } else { "" })?;
+        }
+        let width = self.fields.iter().map(|x| x.name.len()).max().unwrap_or(0).max(5);
+        writeln!(f, "{:<width$}  filter  sort  default  type", "field")?;
+        for x in self.fields {
+            writeln!(
+                f,
+                "{:<width$}  {:<6}  {:<4}  {:<7}  {}",
+                x.name,
+                x.filter.mark(),
+                x.sort.mark(),
+                x.default.mark(),
+                x.ty
+            )?;
+        }
+        Ok(())
     }
 }
