@@ -164,12 +164,12 @@ impl Checker {
                 Some("every reply field may be absent or null; `required` is for parameters and event fields".into()),
             );
         }
-        if def.lenient && !is_numeric(&ty) {
+        if def.lenient && !takes_lenient(&ty) {
             self.error(
                 at,
                 &format!("{path}.lenient"),
                 format!("`lenient` makes no sense on a field of type {}", ty.describe()),
-                Some("`lenient` lets integer and decimal fields also decode from numeric strings".into()),
+                Some("`lenient` lets integer and decimal fields also decode from numeric strings, and string fields from numbers".into()),
             );
         }
         Field {
@@ -308,10 +308,7 @@ impl Checker {
     }
 }
 
-fn is_numeric(ty: &FieldType) -> bool {
-    match ty {
-        FieldType::Scalar(Scalar::Integer | Scalar::Decimal) => true,
-        FieldType::Array(item) => is_numeric(item),
-        _ => false,
-    }
+/// Scalars that the runtime decodes from either a number or a string.
+fn takes_lenient(ty: &FieldType) -> bool {
+    matches!(ty, FieldType::Scalar(Scalar::Integer | Scalar::Decimal | Scalar::String))
 }

@@ -1256,10 +1256,14 @@ pub struct Row {
     ///
     /// _Идентификатор звонка во внешней системе клиента._
     ///
-    /// Note: only in the Russian docs; documented as a string, but replies may carry a number. Kept a string: lenient decoding applies to numeric types only.
+    /// Note: only in the Russian docs; documented as a string, but replies may carry a number, which decodes as its text.
     ///
     /// Wire name `ext_id`, string. Filter: yes · sort: yes · default reply: -.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::core::option::Option::is_none",
+        deserialize_with = "::dataapi::runtime::lenient::option",
+    )]
     pub ext_id: ::core::option::Option<::std::string::String>,
 }
 /// An item of `scenario_operations`.

@@ -59,10 +59,14 @@ pub struct Row {
     ///
     /// _ID обращения._
     ///
-    /// Note: documented as string here but as number inside `tags`, and replies are known to disagree with the docs on this id; kept a string as documented (lenient decoding applies to numeric types only)
+    /// Note: documented as string here but as number inside `tags`, and replies are known to disagree with the docs on this id; kept a string as documented, and a number decodes too.
     ///
     /// Wire name `communication_id`, string. Filter: yes · sort: yes · default reply: yes.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::core::option::Option::is_none",
+        deserialize_with = "::dataapi::runtime::lenient::option",
+    )]
     pub communication_id: ::core::option::Option<::std::string::String>,
     /// When the communication took place.
     ///

@@ -58,10 +58,10 @@ impl<'a, P> RpcRequest<'a, P> {
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
 pub struct Page<T> {
     /// The rows.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub data: Vec<T>,
     /// Counts and limits.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub metadata: Metadata,
 }
 
@@ -117,6 +117,15 @@ pub struct ApiVersion {
     /// The newest version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
+}
+
+/// `null` reads as the empty value, as an absent key does.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
 /// A whole reply: a result page or an error.

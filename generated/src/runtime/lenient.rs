@@ -129,7 +129,12 @@ impl<'de, T: Lenient> Visitor<'de> for LenientVisitor<T> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        T::from_text(v).map(Some).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+        match T::from_text(v) {
+            Some(value) => Ok(Some(value)),
+            // A templated body renders a missing variable as "": no value, not a bad one.
+            None if v.trim().is_empty() => Ok(None),
+            None => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+        }
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
@@ -178,6 +183,8 @@ mod tests {
         assert_eq!(a.cost.unwrap().to_string(), "12.34");
         let none: Row = serde_json::from_str(r#"{"id": null}"#).unwrap();
         assert_eq!(none, Row { id: None, cost: None, on: None });
+        let blank: Row = serde_json::from_str(r#"{"id": "", "cost": " ", "on": ""}"#).unwrap();
+        assert_eq!(blank, none);
     }
 
     #[test]
