@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Enum, Field, FieldType, Method, RequestKind, Scalar, Schema, Stated};
+use crate::ir::{Enum, Field, FieldType, Kind, Method, RequestKind, Scalar, Schema, Stated, ValueShape};
 
 /// `pub static DESCRIPTOR: MethodDescriptor = …;`
 pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
@@ -19,7 +19,7 @@ pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
         Some(d) => quote!(::core::option::Option::Some(#d)),
         None => quote!(::core::option::Option::None),
     };
-    let operators = method.operators.iter().map(|&i| &schema.operators[i].wire);
+    let operators = operators(schema, &method.operators);
     let params = fields(&method.params, schema, &method.enums);
     let reply = fields(&method.fields, schema, &method.enums);
     let doc = format!(" The description of `{name}`: its fields, flags and limits.");
@@ -36,7 +36,7 @@ pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
                 offset_default: #odef,
                 offset_max: #omax,
             },
-            operators: &[ #( #operators ),* ],
+            operators: #operators,
             params: #params,
             fields: #reply,
         };
@@ -93,4 +93,43 @@ fn stated(s: Stated) -> TokenStream {
         Stated::No => quote!(::dataapi::runtime::Stated::No),
         Stated::NotStated => quote!(::dataapi::runtime::Stated::NotStated),
     }
+}
+
+/// `&[OperatorDescriptor { … }, …]`: the operators of the table at `indices`.
+pub fn operators(schema: &Schema, indices: &[usize]) -> TokenStream {
+    let items = indices.iter().map(|&i| &schema.operators[i]).map(|o| {
+        let wire = &o.wire;
+        let fits = o.fits.iter().map(|k| {
+            let k = match k {
+                Kind::Number => quote!(Number),
+                Kind::String => quote!(String),
+                Kind::Boolean => quote!(Boolean),
+                Kind::Iso8601 => quote!(Iso8601),
+                Kind::Enum => quote!(Enum),
+                Kind::Array => quote!(Array),
+                Kind::Object => quote!(Object),
+                Kind::ValueObject => quote!(ValueObject),
+                Kind::Any => quote!(Any),
+            };
+            quote!(::dataapi::runtime::Kind::#k)
+        });
+        let value = match o.value {
+            ValueShape::Same => quote!(Same),
+            ValueShape::List => quote!(List),
+            ValueShape::Items => quote!(Items),
+            ValueShape::Text => quote!(Text),
+            ValueShape::Null => quote!(Null),
+        };
+        let (null, everywhere) = (o.null, o.everywhere);
+        quote! {
+            ::dataapi::runtime::OperatorDescriptor {
+                wire: #wire,
+                fits: &[ #( #fits ),* ],
+                value: ::dataapi::runtime::ValueShape::#value,
+                null: #null,
+                everywhere: #everywhere,
+            }
+        }
+    });
+    quote! { &[ #( #items ),* ] }
 }

@@ -115,12 +115,17 @@ fn module_list(schema: &Schema, modules: &[Module]) -> TokenStream {
     }
 }
 
-/// `METHODS`: the descriptor of every method, for lookups by wire name.
+/// `METHODS` and `OPERATORS`: the descriptor of every method and the operator table.
 fn method_list(schema: &Schema) -> TokenStream {
     let modules = schema.methods.iter().map(|m| format_ident!("{}", m.module));
+    let all: Vec<usize> = (0..schema.operators.len()).collect();
+    let operators = descriptor::operators(schema, &all);
     quote! {
         /// The description of every method of the schema, by wire name.
         pub static METHODS: &[&::dataapi::runtime::MethodDescriptor] = &[ #( &#modules::DESCRIPTOR ),* ];
+
+        /// The filter operators and what each fits.
+        pub static OPERATORS: &[::dataapi::runtime::OperatorDescriptor] = #operators;
     }
 }
 

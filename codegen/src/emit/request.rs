@@ -173,6 +173,12 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
 
             #( #setters )*
 
+            /// Checks the request against everything the schema knows the API would reject,
+            /// and returns every problem at once.
+            pub fn validate(&self) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
+                ::dataapi::runtime::validate::request(&DESCRIPTOR, self)
+            }
+
             /// The JSON-RPC call carrying this request.
             pub fn to_rpc(&self, id: impl ::core::convert::Into<::dataapi::runtime::Id>) -> ::dataapi::runtime::RpcRequest<'_, Self> {
                 ::dataapi::runtime::RpcRequest::new(id, <#marker as ::dataapi::runtime::Method>::NAME, self)

@@ -1129,6 +1129,13 @@ impl Request {
         self.filters = ::core::option::Option::Some(filters);
         self
     }
+    /// Checks the request against everything the schema knows the API would reject,
+    /// and returns every problem at once.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
+        ::dataapi::runtime::validate::request(&DESCRIPTOR, self)
+    }
     /// The JSON-RPC call carrying this request.
     pub fn to_rpc(
         &self,
@@ -1154,24 +1161,156 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
         offset_max: 100000u32,
     },
     operators: &[
-        "=",
-        "!=",
-        "<",
-        ">",
-        "<=",
-        ">=",
-        "like",
-        "ilike",
-        "not_like",
-        "not_ilike",
-        "regexp",
-        "jsquery",
-        "in",
-        "not_in",
-        "overlap",
-        "not_overlap",
-        "is_null",
-        "is_not_null",
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "=",
+            fits: &[
+                ::dataapi::runtime::Kind::Number,
+                ::dataapi::runtime::Kind::String,
+                ::dataapi::runtime::Kind::Boolean,
+                ::dataapi::runtime::Kind::Iso8601,
+                ::dataapi::runtime::Kind::Enum,
+                ::dataapi::runtime::Kind::ValueObject,
+            ],
+            value: ::dataapi::runtime::ValueShape::Same,
+            null: true,
+            everywhere: true,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "!=",
+            fits: &[
+                ::dataapi::runtime::Kind::Number,
+                ::dataapi::runtime::Kind::String,
+                ::dataapi::runtime::Kind::Boolean,
+                ::dataapi::runtime::Kind::Iso8601,
+                ::dataapi::runtime::Kind::Enum,
+                ::dataapi::runtime::Kind::ValueObject,
+            ],
+            value: ::dataapi::runtime::ValueShape::Same,
+            null: true,
+            everywhere: true,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "<",
+            fits: &[::dataapi::runtime::Kind::Number, ::dataapi::runtime::Kind::Iso8601],
+            value: ::dataapi::runtime::ValueShape::Same,
+            null: false,
+            everywhere: true,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: ">",
+            fits: &[::dataapi::runtime::Kind::Number, ::dataapi::runtime::Kind::Iso8601],
+            value: ::dataapi::runtime::ValueShape::Same,
+            null: false,
+            everywhere: true,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "<=",
+            fits: &[::dataapi::runtime::Kind::Number, ::dataapi::runtime::Kind::Iso8601],
+            value: ::dataapi::runtime::ValueShape::Same,
+            null: false,
+            everywhere: true,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: ">=",
+            fits: &[::dataapi::runtime::Kind::Number, ::dataapi::runtime::Kind::Iso8601],
+            value: ::dataapi::runtime::ValueShape::Same,
+            null: false,
+            everywhere: true,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "like",
+            fits: &[::dataapi::runtime::Kind::String],
+            value: ::dataapi::runtime::ValueShape::Text,
+            null: false,
+            everywhere: true,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "ilike",
+            fits: &[::dataapi::runtime::Kind::String],
+            value: ::dataapi::runtime::ValueShape::Text,
+            null: false,
+            everywhere: false,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "not_like",
+            fits: &[::dataapi::runtime::Kind::String],
+            value: ::dataapi::runtime::ValueShape::Text,
+            null: false,
+            everywhere: false,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "not_ilike",
+            fits: &[::dataapi::runtime::Kind::String],
+            value: ::dataapi::runtime::ValueShape::Text,
+            null: false,
+            everywhere: false,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "regexp",
+            fits: &[::dataapi::runtime::Kind::String],
+            value: ::dataapi::runtime::ValueShape::Text,
+            null: false,
+            everywhere: true,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "jsquery",
+            fits: &[::dataapi::runtime::Kind::Object, ::dataapi::runtime::Kind::Array],
+            value: ::dataapi::runtime::ValueShape::Text,
+            null: false,
+            everywhere: true,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "in",
+            fits: &[
+                ::dataapi::runtime::Kind::Number,
+                ::dataapi::runtime::Kind::String,
+                ::dataapi::runtime::Kind::Enum,
+                ::dataapi::runtime::Kind::ValueObject,
+            ],
+            value: ::dataapi::runtime::ValueShape::List,
+            null: false,
+            everywhere: true,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "not_in",
+            fits: &[
+                ::dataapi::runtime::Kind::Number,
+                ::dataapi::runtime::Kind::String,
+                ::dataapi::runtime::Kind::Enum,
+                ::dataapi::runtime::Kind::ValueObject,
+            ],
+            value: ::dataapi::runtime::ValueShape::List,
+            null: false,
+            everywhere: false,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "overlap",
+            fits: &[::dataapi::runtime::Kind::Array],
+            value: ::dataapi::runtime::ValueShape::Items,
+            null: false,
+            everywhere: false,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "not_overlap",
+            fits: &[::dataapi::runtime::Kind::Array],
+            value: ::dataapi::runtime::ValueShape::Items,
+            null: false,
+            everywhere: false,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "is_null",
+            fits: &[::dataapi::runtime::Kind::Any],
+            value: ::dataapi::runtime::ValueShape::Null,
+            null: false,
+            everywhere: false,
+        },
+        ::dataapi::runtime::OperatorDescriptor {
+            wire: "is_not_null",
+            fits: &[::dataapi::runtime::Kind::Any],
+            value: ::dataapi::runtime::ValueShape::Null,
+            null: false,
+            everywhere: false,
+        },
     ],
     params: &[
         ::dataapi::runtime::FieldDescriptor {

@@ -61,6 +61,82 @@ pub enum TypeDescriptor {
     Filter,
 }
 
+/// What kind of value a field holds, as the operator table names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// Integer or decimal.
+    Number,
+    /// Text.
+    String,
+    /// Boolean.
+    Boolean,
+    /// Date-time or date.
+    Iso8601,
+    /// Enum.
+    Enum,
+    /// Array.
+    Array,
+    /// Object.
+    Object,
+    /// `{value, value_id}`.
+    ValueObject,
+    /// Every kind (in an operator's `fits`).
+    Any,
+}
+
+impl TypeDescriptor {
+    /// The kind the operator table matches.
+    pub const fn kind(&self) -> Kind {
+        match self {
+            TypeDescriptor::Integer | TypeDescriptor::Decimal => Kind::Number,
+            TypeDescriptor::String => Kind::String,
+            TypeDescriptor::Boolean => Kind::Boolean,
+            TypeDescriptor::DateTime | TypeDescriptor::Date => Kind::Iso8601,
+            TypeDescriptor::Enum { .. } => Kind::Enum,
+            TypeDescriptor::ValueObject => Kind::ValueObject,
+            TypeDescriptor::Object(_) | TypeDescriptor::Filter => Kind::Object,
+            TypeDescriptor::Array(_) => Kind::Array,
+        }
+    }
+}
+
+/// What an operator's value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValueShape {
+    /// One value of the field's type.
+    Same,
+    /// A non-empty list of values of the field's type.
+    List,
+    /// A non-empty list of values of an array field's item type.
+    Items,
+    /// A pattern or expression string.
+    Text,
+    /// `null`.
+    Null,
+}
+
+/// A filter operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperatorDescriptor {
+    /// Wire name.
+    pub wire: &'static str,
+    /// Kinds of field it applies to.
+    pub fits: &'static [Kind],
+    /// What its value is.
+    pub value: ValueShape,
+    /// Whether `null` may stand for the value.
+    pub null: bool,
+    /// Whether every method accepts it.
+    pub everywhere: bool,
+}
+
+impl OperatorDescriptor {
+    /// Whether it applies to a field of this kind.
+    pub fn fits(&self, kind: Kind) -> bool {
+        self.fits.iter().any(|&k| k == Kind::Any || k == kind)
+    }
+}
+
 /// A reply field or request parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldDescriptor {
@@ -104,8 +180,8 @@ pub struct MethodDescriptor {
     pub kind: RequestKind,
     /// Limits.
     pub limits: LimitsDescriptor,
-    /// Wire names of the operators it accepts.
-    pub operators: &'static [&'static str],
+    /// The operators it accepts.
+    pub operators: &'static [OperatorDescriptor],
     /// Method-specific parameters.
     pub params: &'static [FieldDescriptor],
     /// Reply fields.
@@ -158,7 +234,8 @@ impl fmt::Display for MethodDescriptor {
             "limits: date range {} days, filter depth {depth}, limit {} (default {}), offset up to {}",
             l.date_range_days, l.limit_max, l.limit_default, l.offset_max
         )?;
-        writeln!(f, "operators: {}", self.operators.join(" "))?;
+        let operators: Vec<_> = self.operators.iter().map(|o| o.wire).collect();
+        writeln!(f, "operators: {}", operators.join(" "))?;
         for p in self.params {
             writeln!(f, "param {}: {}{}", p.name, p.ty, if p.required { ", required" } else { "" })?;
         }

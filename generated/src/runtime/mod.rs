@@ -9,10 +9,14 @@ pub mod filter;
 pub mod lenient;
 mod open_enum;
 pub mod token;
+pub mod validate;
 pub mod value;
 
 pub use datetime::{Date, DateTime, ParseDateError};
-pub use descriptor::{FieldDescriptor, LimitsDescriptor, MethodDescriptor, RequestKind, Stated, TypeDescriptor};
+pub use descriptor::{
+    FieldDescriptor, Kind, LimitsDescriptor, MethodDescriptor, OperatorDescriptor, RequestKind, Stated, TypeDescriptor,
+    ValueShape,
+};
 pub use envelope::{ApiVersion, Id, Limits, Metadata, Page, Reply, RpcRequest};
 pub use error::{ApiError, ErrorData, ReplyError};
 pub use event::EventError;
@@ -21,6 +25,7 @@ pub use filter::{Condition, Filter, Order, Sort};
 pub use open_enum::CodeVisitor;
 pub use rust_decimal::Decimal;
 pub use token::AccessToken;
+pub use validate::{Violation, Violations};
 pub use value::{ValueId, ValueObject};
 
 /// An API method: its wire name, reply row and description.

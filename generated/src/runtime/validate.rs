@@ -1,0 +1,585 @@
+//! Checks a request against its method's description: everything the schema knows that the
+//! API would reject, each with a path and the mnemonic the API would have answered.
+//!
+//! One walker over the JSON `params` serves typed requests (`Request::validate`) and dynamic
+//! input alike (a filter read from a config file), so both are held to the same rules. It
+//! never stops at the first problem and never panics.
+
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use super::descriptor::{FieldDescriptor, MethodDescriptor, OperatorDescriptor, TypeDescriptor, ValueShape};
+use super::{Date, DateTime};
+use crate::errors::Mnemonic;
+
+/// One problem of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Where in `params` (`filter.filters[1].value`).
+    pub path: String,
+    /// What the API would have answered.
+    pub mnemonic: Mnemonic,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it, where there is a hint (`did you mean `finish_reason`?`).
+    pub help: Option<String>,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.path, self.mnemonic, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, " ({help})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem of a request, in the order they were found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
+pub struct Violations(pub Vec<Violation>);
+
+impl Violations {
+    /// The problems.
+    pub fn iter(&self) -> std::slice::Iter<'_, Violation> {
+        self.0.iter()
+    }
+
+    /// Whether some problem is at `path` with `mnemonic`.
+    pub fn has(&self, path: &str, mnemonic: &Mnemonic) -> bool {
+        self.0.iter().any(|v| v.path == path && &v.mnemonic == mnemonic)
+    }
+}
+
+impl fmt::Display for Violations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, v) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{v}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Parameters every report takes, besides the method's own.
+const COMMON: [&str; 9] =
+    ["access_token", "user_id", "date_from", "date_till", "limit", "offset", "fields", "sort", "filter"];
+
+struct Walk<'d> {
+    method: &'d MethodDescriptor,
+    found: Vec<Violation>,
+}
+
+impl Walk<'_> {
+    fn report(&mut self, path: &str, mnemonic: Mnemonic, message: String, help: Option<String>) {
+        self.found.push(Violation { path: path.to_owned(), mnemonic, message, help });
+    }
+
+    fn finish(self) -> Result<(), Violations> {
+        if self.found.is_empty() { Ok(()) } else { Err(Violations(self.found)) }
+    }
+}
+
+/// Checks a request's whole `params` object.
+pub fn params(method: &MethodDescriptor, params: &Value) -> Result<(), Violations> {
+    let mut w = Walk { method, found: Vec::new() };
+    let Some(map) = params.as_object() else {
+        w.report("", Mnemonic::DataTypeError, format!("`params` is an object, not {}", kind_of(params)), None);
+        return w.finish();
+    };
+    w.common(map);
+    for p in method.params {
+        match map.get(p.name) {
+            None | Some(Value::Null) if p.required => w.report(
+                p.name,
+                Mnemonic::RequiredParameterMissed,
+                format!("`{}` is required by {}", p.name, method.name),
+                None,
+            ),
+            Some(Value::String(s)) if p.required && s.trim().is_empty() => {
+                w.report(p.name, Mnemonic::RequiredParameterMissed, format!("`{}` is empty", p.name), None)
+            }
+            None | Some(Value::Null) => {}
+            Some(v) if matches!(p.ty, TypeDescriptor::Filter) => w.filter_shape(p.name, v),
+            Some(v) => w.value_type(p.name, &p.ty, v),
+        }
+    }
+    let known = COMMON.iter().copied().chain(method.params.iter().map(|p| p.name));
+    for key in map.keys() {
+        if !known.clone().any(|k| k == key) {
+            let help = did_you_mean(key, known.clone());
+            w.report(key, Mnemonic::UnexpectedParameters, format!("{} takes no parameter `{key}`", method.name), help);
+        }
+    }
+    w.finish()
+}
+
+/// Checks a typed request: it is serialized to its `params` and checked like any other.
+pub fn request<R: serde::Serialize>(method: &MethodDescriptor, request: &R) -> Result<(), Violations> {
+    match serde_json::to_value(request) {
+        Ok(value) => params(method, &value),
+        Err(e) => Err(Violations(vec![Violation {
+            path: String::new(),
+            mnemonic: Mnemonic::DataTypeError,
+            message: format!("the request cannot be serialized: {e}"),
+            help: None,
+        }])),
+    }
+}
+
+/// Checks a filter (`{field, operator, value}` or a tree) given on its own, for example read
+/// from a config file.
+pub fn filter(method: &MethodDescriptor, filter: &Value) -> Result<(), Violations> {
+    let mut w = Walk { method, found: Vec::new() };
+    w.filter("filter", filter, 1);
+    w.finish()
+}
+
+/// Checks a `sort` list given on its own.
+pub fn sort(method: &MethodDescriptor, sort: &Value) -> Result<(), Violations> {
+    let mut w = Walk { method, found: Vec::new() };
+    w.sort(sort);
+    w.finish()
+}
+
+/// Checks a `fields` list given on its own.
+pub fn fields(method: &MethodDescriptor, fields: &Value) -> Result<(), Violations> {
+    let mut w = Walk { method, found: Vec::new() };
+    w.fields(fields);
+    w.finish()
+}
+
+impl Walk<'_> {
+    fn common(&mut self, map: &Map<String, Value>) {
+        match map.get("access_token") {
+            Some(Value::String(t)) if !t.is_empty() => {}
+            _ => self.report("access_token", Mnemonic::RequiredParameterMissed, "no access token".into(), None),
+        }
+        let from = self.date("date_from", map.get("date_from"));
+        let till = self.date("date_till", map.get("date_till"));
+        if let (Some(from), Some(till)) = (from, till) {
+            let days = i64::from(self.method.limits.date_range_days);
+            if from > till {
+                self.report(
+                    "date_till",
+                    Mnemonic::InvalidParametersCombination,
+                    format!("`date_till` ({till}) is before `date_from` ({from})"),
+                    None,
+                );
+            } else if till.0 - from.0 > chrono::TimeDelta::days(days) {
+                self.report(
+                    "date_till",
+                    Mnemonic::DateIntervalLimitReached,
+                    format!("{} allows at most {days} days from `date_from` to `date_till`", self.method.name),
+                    Some("split the period into several requests".into()),
+                );
+            }
+        }
+        let l = self.method.limits;
+        self.bounded("limit", map.get("limit"), 1, u64::from(l.limit_max));
+        self.bounded("offset", map.get("offset"), 0, u64::from(l.offset_max));
+        if let Some(v) = map.get("user_id").filter(|v| !v.is_null()) {
+            self.value_type("user_id", &TypeDescriptor::Integer, v);
+        }
+        if let Some(v) = map.get("fields").filter(|v| !v.is_null()) {
+            self.fields(v);
+        }
+        if let Some(v) = map.get("sort").filter(|v| !v.is_null()) {
+            self.sort(v);
+        }
+        if let Some(v) = map.get("filter").filter(|v| !v.is_null()) {
+            self.filter("filter", v, 1);
+        }
+    }
+
+    fn date(&mut self, key: &str, value: Option<&Value>) -> Option<DateTime> {
+        match value {
+            None | Some(Value::Null) => {
+                self.report(key, Mnemonic::RequiredParameterMissed, format!("`{key}` is required"), None);
+                None
+            }
+            Some(Value::String(s)) => match s.parse() {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    self.report(key, Mnemonic::InvalidParameterValue, format!("{e}"), None);
+                    None
+                }
+            },
+            Some(v) => {
+                self.report(key, Mnemonic::DataTypeError, format!("`{key}` is a string, not {}", kind_of(v)), None);
+                None
+            }
+        }
+    }
+
+    fn bounded(&mut self, key: &str, value: Option<&Value>, min: u64, max: u64) {
+        match value {
+            None | Some(Value::Null) => {}
+            Some(v) => match v.as_u64() {
+                Some(n) if (min..=max).contains(&n) => {}
+                Some(n) => self.report(
+                    key,
+                    Mnemonic::InvalidParameterValue,
+                    format!("`{key}` is {n}; it must be from {min} to {max}"),
+                    None,
+                ),
+                None if v.is_i64() => self.report(
+                    key,
+                    Mnemonic::InvalidParameterValue,
+                    format!("`{key}` must be from {min} to {max}"),
+                    None,
+                ),
+                None => self.report(
+                    key,
+                    Mnemonic::DataTypeError,
+                    format!("`{key}` is a whole number, not {}", kind_of(v)),
+                    None,
+                ),
+            },
+        }
+    }
+
+    fn field_names(&self) -> impl Iterator<Item = &'static str> + Clone + use<> {
+        self.method.fields.iter().map(|f| f.name)
+    }
+
+    /// The field `name`, or a report that it does not exist.
+    fn known_field(&mut self, path: &str, name: &str, mnemonic: Mnemonic) -> Option<&'static FieldDescriptor> {
+        let found = self.method.field(name);
+        if found.is_none() {
+            let help = did_you_mean(name, self.field_names());
+            self.report(path, mnemonic, format!("{} has no field `{name}`", self.method.name), help);
+        }
+        found
+    }
+
+    fn fields(&mut self, value: &Value) {
+        let Some(list) = value.as_array() else {
+            return self.report(
+                "fields",
+                Mnemonic::DataTypeError,
+                format!("`fields` is an array, not {}", kind_of(value)),
+                None,
+            );
+        };
+        for (i, item) in list.iter().enumerate() {
+            let path = format!("fields[{i}]");
+            match item.as_str() {
+                Some(name) => {
+                    self.known_field(&path, name, Mnemonic::UnexpectedParameters);
+                    if list[..i].iter().any(|earlier| earlier.as_str() == Some(name)) {
+                        self.report(&path, Mnemonic::InvalidParameterValue, format!("`{name}` is listed twice"), None);
+                    }
+                }
+                None => {
+                    self.report(&path, Mnemonic::DataTypeError, format!("a field name, not {}", kind_of(item)), None)
+                }
+            }
+        }
+    }
+
+    fn sort(&mut self, value: &Value) {
+        let Some(list) = value.as_array() else {
+            return self.report(
+                "sort",
+                Mnemonic::DataTypeError,
+                format!("`sort` is an array, not {}", kind_of(value)),
+                None,
+            );
+        };
+        for (i, key) in list.iter().enumerate() {
+            let path = format!("sort[{i}]");
+            let Some(obj) = key.as_object() else {
+                self.report(&path, Mnemonic::DataTypeError, "a sort key is `{field, order}`".into(), None);
+                continue;
+            };
+            match obj.get("field").and_then(Value::as_str) {
+                Some(name) => {
+                    let field_path = format!("{path}.field");
+                    if let Some(f) = self.known_field(&field_path, name, Mnemonic::SortProhibited)
+                        && !f.sort.allows()
+                    {
+                        let why = stated_why(f.sort);
+                        self.report(
+                            &field_path,
+                            Mnemonic::SortProhibited,
+                            format!("`{name}` cannot be sorted ({why})"),
+                            None,
+                        );
+                    }
+                }
+                None => self.report(&path, Mnemonic::RequiredParameterMissed, "a sort key needs `field`".into(), None),
+            }
+            match obj.get("order") {
+                None | Some(Value::Null) => {}
+                Some(Value::String(o)) if o == "asc" || o == "desc" => {}
+                Some(other) => self.report(
+                    &format!("{path}.order"),
+                    Mnemonic::InvalidParameterValue,
+                    format!("`order` is `asc` or `desc`, not {other}"),
+                    None,
+                ),
+            }
+            for k in obj.keys().filter(|k| *k != "field" && *k != "order") {
+                self.report(
+                    &format!("{path}.{k}"),
+                    Mnemonic::UnexpectedParameters,
+                    format!("a sort key has no `{k}`"),
+                    None,
+                );
+            }
+        }
+    }
+
+    /// A filter expression whose fields are not the reply's (the flat reports' `filters`):
+    /// only its shape is checked.
+    fn filter_shape(&mut self, path: &str, value: &Value) {
+        if !value.is_object() && !value.is_array() {
+            self.report(path, Mnemonic::DataTypeError, format!("a filter expression, not {}", kind_of(value)), None);
+        }
+    }
+
+    fn filter(&mut self, path: &str, node: &Value, depth: u32) {
+        if let Some(max) = self.method.limits.filter_depth
+            && depth > max
+        {
+            self.report(
+                path,
+                Mnemonic::InvalidParameterValue,
+                format!("{} allows filters at most {max} levels deep; this is level {depth}", self.method.name),
+                None,
+            );
+            return;
+        }
+        let Some(obj) = node.as_object() else {
+            return self.report(
+                path,
+                Mnemonic::DataTypeError,
+                format!("a filter is an object, not {}", kind_of(node)),
+                None,
+            );
+        };
+        if let Some(children) = obj.get("filters") {
+            self.tree(path, obj, children, depth);
+        } else if obj.contains_key("field") {
+            self.condition(path, obj);
+        } else {
+            self.report(
+                path,
+                Mnemonic::InvalidParameterValue,
+                "a filter is `{field, operator, value}` or `{filters, condition}`".into(),
+                None,
+            );
+        }
+    }
+
+    fn tree(&mut self, path: &str, obj: &Map<String, Value>, children: &Value, depth: u32) {
+        match obj.get("condition") {
+            Some(Value::String(c)) if c == "and" || c == "or" => {}
+            Some(other) => self.report(
+                &format!("{path}.condition"),
+                Mnemonic::InvalidParameterValue,
+                format!("`condition` is `and` or `or`, not {other}"),
+                None,
+            ),
+            None => {
+                self.report(path, Mnemonic::RequiredParameterMissed, "a filter tree needs `condition`".into(), None)
+            }
+        }
+        match children.as_array() {
+            Some(list) if list.is_empty() => self.report(
+                &format!("{path}.filters"),
+                Mnemonic::InvalidParameterValue,
+                "a filter tree needs at least one filter".into(),
+                None,
+            ),
+            Some(list) => {
+                for (i, child) in list.iter().enumerate() {
+                    self.filter(&format!("{path}.filters[{i}]"), child, depth + 1);
+                }
+            }
+            None => self.report(
+                &format!("{path}.filters"),
+                Mnemonic::DataTypeError,
+                format!("`filters` is an array, not {}", kind_of(children)),
+                None,
+            ),
+        }
+        for k in obj.keys().filter(|k| *k != "filters" && *k != "condition") {
+            self.report(
+                &format!("{path}.{k}"),
+                Mnemonic::UnexpectedParameters,
+                format!("a filter tree has no `{k}`"),
+                None,
+            );
+        }
+    }
+
+    fn condition(&mut self, path: &str, obj: &Map<String, Value>) {
+        let field_path = format!("{path}.field");
+        let field = match obj.get("field").and_then(Value::as_str) {
+            Some(name) => match self.known_field(&field_path, name, Mnemonic::FilterProhibited) {
+                Some(f) if !f.filter.allows() => {
+                    let why = stated_why(f.filter);
+                    self.report(
+                        &field_path,
+                        Mnemonic::FilterProhibited,
+                        format!("`{name}` cannot be filtered ({why})"),
+                        None,
+                    );
+                    None
+                }
+                found => found,
+            },
+            None => {
+                self.report(&field_path, Mnemonic::DataTypeError, "`field` is a field name".into(), None);
+                None
+            }
+        };
+        let op_path = format!("{path}.operator");
+        let operator = match obj.get("operator") {
+            Some(Value::String(op)) => {
+                let found = self.method.operators.iter().find(|o| o.wire == op);
+                if found.is_none() {
+                    let help = did_you_mean(op, self.method.operators.iter().map(|o| o.wire));
+                    self.report(
+                        &op_path,
+                        Mnemonic::InvalidParameterValue,
+                        format!("{} has no operator `{op}`", self.method.name),
+                        help,
+                    );
+                }
+                found
+            }
+            _ => {
+                self.report(
+                    &op_path,
+                    Mnemonic::RequiredParameterMissed,
+                    "a condition needs an `operator`".into(),
+                    None,
+                );
+                None
+            }
+        };
+        for k in obj.keys().filter(|k| !matches!(k.as_str(), "field" | "operator" | "value")) {
+            self.report(
+                &format!("{path}.{k}"),
+                Mnemonic::UnexpectedParameters,
+                format!("a condition has no `{k}`"),
+                None,
+            );
+        }
+        let (Some(field), Some(op)) = (field, operator) else { return };
+        let kind = field.ty.kind();
+        if !op.fits(kind) {
+            let fitting: Vec<_> =
+                self.method.operators.iter().filter(|o| o.fits(kind)).map(|o| format!("`{}`", o.wire)).collect();
+            self.report(
+                &op_path,
+                Mnemonic::InvalidParameterValue,
+                format!("operator `{}` does not fit `{}`, a field of type {}", op.wire, field.name, field.ty),
+                Some(format!("use one of {}", fitting.join(", "))),
+            );
+            return;
+        }
+        self.operator_value(&format!("{path}.value"), field, op, obj.get("value").unwrap_or(&Value::Null));
+    }
+
+    fn operator_value(&mut self, path: &str, field: &FieldDescriptor, op: &OperatorDescriptor, value: &Value) {
+        if value.is_null() && (op.null || op.value == ValueShape::Null) {
+            return;
+        }
+        let item = match field.ty {
+            TypeDescriptor::Array(item) => item,
+            ref ty => ty,
+        };
+        match op.value {
+            ValueShape::Null => self.report(
+                path,
+                Mnemonic::InvalidParameterValue,
+                format!("`{}` takes no value (send `null`)", op.wire),
+                None,
+            ),
+            ValueShape::Same => self.value_type(path, &field.ty, value),
+            ValueShape::Text => {
+                if !value.is_string() {
+                    let message = format!("`{}` takes a pattern string, not {}", op.wire, kind_of(value));
+                    self.report(path, Mnemonic::DataTypeError, message, None);
+                }
+            }
+            ValueShape::List | ValueShape::Items => match value.as_array() {
+                Some(list) if list.is_empty() => self.report(
+                    path,
+                    Mnemonic::InvalidParameterValue,
+                    format!("`{}` needs at least one value", op.wire),
+                    None,
+                ),
+                Some(list) => {
+                    let ty = if op.value == ValueShape::Items { item } else { &field.ty };
+                    for (i, v) in list.iter().enumerate() {
+                        self.value_type(&format!("{path}[{i}]"), ty, v);
+                    }
+                }
+                None => self.report(
+                    path,
+                    Mnemonic::DataTypeError,
+                    format!("`{}` takes a list, not {}", op.wire, kind_of(value)),
+                    None,
+                ),
+            },
+        }
+    }
+
+    /// Whether `value` is a JSON value of type `ty`.
+    fn value_type(&mut self, path: &str, ty: &TypeDescriptor, value: &Value) {
+        let fits = match ty {
+            TypeDescriptor::Integer => value.is_i64() || value.is_u64(),
+            TypeDescriptor::Decimal => value.is_number(),
+            TypeDescriptor::String | TypeDescriptor::Enum { .. } => value.is_string(),
+            TypeDescriptor::Boolean => value.is_boolean(),
+            TypeDescriptor::DateTime => value.as_str().is_some_and(|s| s.parse::<DateTime>().is_ok()),
+            TypeDescriptor::Date => value.as_str().is_some_and(|s| s.parse::<Date>().is_ok()),
+            TypeDescriptor::ValueObject => value.is_string() || value.is_number() || value.is_boolean(),
+            TypeDescriptor::Object(_) | TypeDescriptor::Filter => value.is_object(),
+            TypeDescriptor::Array(_) => value.is_array(),
+        };
+        if !fits {
+            let expected = match ty {
+                TypeDescriptor::DateTime => "a date-time `YYYY-MM-DD hh:mm:ss`".to_owned(),
+                TypeDescriptor::Date => "a date `YYYY-MM-DD`".to_owned(),
+                ty => format!("a value of type {ty}"),
+            };
+            self.report(path, Mnemonic::DataTypeError, format!("expected {expected}, not {}", kind_of(value)), None);
+        }
+    }
+}
+
+fn stated_why(s: super::Stated) -> &'static str {
+    match s {
+        super::Stated::No => "the docs say no",
+        _ => "the docs do not allow it",
+    }
+}
+
+fn kind_of(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// The closest known name, when it is close enough to be a typo.
+pub(crate) fn did_you_mean<'a>(word: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+    known
+        .map(|k| (strsim::jaro_winkler(word, k), k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| format!("did you mean `{k}`?"))
+}
