@@ -31,6 +31,11 @@ pub use ::serde_json;
 
 pub mod runtime;
 
+/// What typed filters and sort keys need in scope: `use dataapi::prelude::*;`.
+pub mod prelude {
+    pub use crate::runtime::{Filter, FilterOps, Sort, SortOps};
+}
+
 // Generated code is formatted by the generator (prettyplease), not by rustfmt.
 #[rustfmt::skip]
 mod api;

@@ -608,3 +608,55 @@ fn an_empty_form_value_is_no_value() {
     assert_eq!(p.attempt_id, None);
     assert_eq!(p.use_processing, None);
 }
+
+mod checks {
+    use dataapi::queue::{Event, QueueType};
+    use dataapi::runtime::EventProblem;
+
+    fn answered(fields: &[(&str, &str)]) -> Event {
+        let mut pairs = vec![("event", "Answered")];
+        pairs.extend_from_slice(fields);
+        Event::from_pairs(pairs).unwrap()
+    }
+
+    const FULL: [(&str, &str); 4] =
+        [("channel", "call"), ("member_channel_id", "m-1"), ("agent_id", "17"), ("agent_channel_id", "a-1")];
+
+    #[test]
+    fn an_event_fits_the_queues_it_occurs_in() {
+        let event = answered(&FULL);
+        assert_eq!(event.check(Some(&QueueType::PreviewDialer)), Ok(()));
+        assert_eq!(event.check(None), Ok(()));
+        let problems = event.check(Some(&QueueType::InboundQueue)).unwrap_err();
+        assert!(
+            matches!(&problems[..], [EventProblem::WrongQueue { queue, .. }] if queue == "inbound_queue"),
+            "{problems:?}"
+        );
+        assert!(problems[0].to_string().contains("occurs in preview_dialer, offline_queue"), "{}", problems[0]);
+    }
+
+    #[test]
+    fn missed_and_processing_need_a_queue_with_an_agent() {
+        for name in ["Missed", "Processing"] {
+            let event = Event::from_pairs([("event", name)]).unwrap();
+            let problems = event.check(Some(&QueueType::OutboundIvr)).unwrap_err();
+            assert!(problems.iter().any(|p| matches!(p, EventProblem::WrongQueue { .. })), "{name}: {problems:?}");
+            assert!(event.queues().iter().all(QueueType::with_agent), "{name}");
+        }
+    }
+
+    #[test]
+    fn required_fields_are_reported_when_absent() {
+        let event = answered(&[("channel", "call"), ("agent_id", "17")]);
+        // Reported in the docs' field order.
+        assert_eq!(event.missing_fields(), ["agent_channel_id", "member_channel_id"]);
+        let problems = event.check(Some(&QueueType::OfflineQueue)).unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[1].to_string().contains("`Answered` has no `member_channel_id`"), "{}", problems[1]);
+        // Active carries what Answered carries.
+        let active = Event::from_pairs([("event", "Active"), ("channel", "chat")]).unwrap();
+        let mut missing = active.missing_fields();
+        missing.sort_unstable();
+        assert_eq!(missing, ["agent_channel_id", "agent_id", "member_channel_id"]);
+    }
+}

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeSet;
 
-use dataapi::runtime::{Condition, DateTime, Filter, Order, Sort};
+use dataapi::runtime::{Condition, DateTime, Order, RawFilter, RawSort};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "2a7v4jtmf8k2zqz3rfbw4qpu7c";
@@ -35,16 +35,16 @@ fn set<'a>(names: impl IntoIterator<Item = &'a str>) -> BTreeSet<&'a str> {
 }
 
 /// `direction = in AND (talk_duration > 60 OR is_lost = false)`.
-fn call_filter() -> Filter {
-    Filter::Tree {
+fn call_filter() -> RawFilter {
+    RawFilter::Tree {
         condition: Condition::And,
         filters: vec![
-            Filter::Condition { field: "direction".into(), operator: "=".into(), value: json!("in") },
-            Filter::Tree {
+            RawFilter::Condition { field: "direction".into(), operator: "=".into(), value: json!("in") },
+            RawFilter::Tree {
                 condition: Condition::Or,
                 filters: vec![
-                    Filter::Condition { field: "talk_duration".into(), operator: ">".into(), value: json!(60) },
-                    Filter::Condition { field: "is_lost".into(), operator: "=".into(), value: json!(false) },
+                    RawFilter::Condition { field: "talk_duration".into(), operator: ">".into(), value: json!(60) },
+                    RawFilter::Condition { field: "is_lost".into(), operator: "=".into(), value: json!(false) },
                 ],
             },
         ],
@@ -86,8 +86,8 @@ mod calls_report {
             .offset(2000)
             .limit(500)
             .fields(["id", "start_time", "finish_reason", "tags", "employees"])
-            .sort(Sort { field: "start_time".into(), order: Order::Desc })
-            .filter(call_filter())
+            .raw_sort(RawSort { field: "start_time".into(), order: Order::Desc })
+            .raw_filter(call_filter())
             .include_ongoing_calls(true)
     }
 
@@ -158,8 +158,8 @@ mod calls_report {
     #[test]
     fn several_sort_keys_keep_their_order() {
         let request = Request::new(TOKEN, dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0))
-            .sort(Sort { field: "finish_reason".into(), order: Order::Asc })
-            .sort(Sort { field: "start_time".into(), order: Order::Desc });
+            .raw_sort(RawSort { field: "finish_reason".into(), order: Order::Asc })
+            .raw_sort(RawSort { field: "start_time".into(), order: Order::Desc });
         let params = serde_json::to_value(request.to_rpc(1)).unwrap()["params"].clone();
         assert_eq!(
             params["sort"],
@@ -200,8 +200,8 @@ mod communications_report {
             .offset(0)
             .limit(10000)
             .fields(["id", "communication_type", "date_time", "sale_cost"])
-            .sort(Sort { field: "date_time".into(), order: Order::Asc })
-            .filter(Filter::Condition {
+            .raw_sort(RawSort { field: "date_time".into(), order: Order::Asc })
+            .raw_filter(RawFilter::Condition {
                 field: "communication_type".into(),
                 operator: "in".into(),
                 value: json!(["call", "chat"]),
@@ -234,11 +234,12 @@ mod communications_report {
 
     #[test]
     fn null_test_filter_sends_a_null_value() {
-        let request = Request::new(TOKEN, dt(2026, 2, 1, 0, 0, 0), dt(2026, 2, 2, 0, 0, 0)).filter(Filter::Condition {
-            field: "sale_date".into(),
-            operator: "is_not_null".into(),
-            value: Value::Null,
-        });
+        let request =
+            Request::new(TOKEN, dt(2026, 2, 1, 0, 0, 0), dt(2026, 2, 2, 0, 0, 0)).raw_filter(RawFilter::Condition {
+                field: "sale_date".into(),
+                operator: "is_not_null".into(),
+                value: Value::Null,
+            });
         let params = serde_json::to_value(request.to_rpc(1)).unwrap()["params"].clone();
         assert_eq!(params["filter"], json!({"field": "sale_date", "operator": "is_not_null", "value": null}));
     }
@@ -258,15 +259,15 @@ mod communications {
     #[test]
     fn full_request_matches_the_docs_key_by_key() {
         // Flat reports document at most two filter levels: a tree of conditions.
-        let filter = Filter::Tree {
+        let filter = RawFilter::Tree {
             condition: Condition::Or,
             filters: vec![
-                Filter::Condition {
+                RawFilter::Condition {
                     field: "contact_full_name".into(),
                     operator: "ilike".into(),
                     value: json!("%Иванов%"),
                 },
-                Filter::Condition { field: "total_duration".into(), operator: ">=".into(), value: json!(30) },
+                RawFilter::Condition { field: "total_duration".into(), operator: ">=".into(), value: json!(30) },
             ],
         };
         let request = Request::new(TOKEN, dt(2025, 4, 1, 0, 0, 0), dt(2026, 3, 31, 23, 59, 59), 1234, "communications")
@@ -274,8 +275,8 @@ mod communications {
             .offset(100)
             .limit(50)
             .fields(["communication_date_time", "communication_type", "contact_full_name", "tags"])
-            .sort(Sort { field: "communication_date_time".into(), order: Order::Desc })
-            .filter(filter);
+            .raw_sort(RawSort { field: "communication_date_time".into(), order: Order::Desc })
+            .raw_filter(filter);
         let call = serde_json::to_value(request.to_rpc(5)).unwrap();
         assert_envelope(&call, json!(5), "get.communications");
         let mut expected = set(REPORT_PARAMS);
@@ -353,23 +354,23 @@ mod wire_forms {
 
     #[test]
     fn filters_read_from_json_round_trip() {
-        let parsed: Filter = serde_json::from_value(call_filter_json()).unwrap();
+        let parsed: RawFilter = serde_json::from_value(call_filter_json()).unwrap();
         assert_eq!(parsed, call_filter());
         assert_eq!(serde_json::to_value(&parsed).unwrap(), call_filter_json());
     }
 
     #[test]
     fn a_condition_without_value_reads_as_null() {
-        let parsed: Filter = serde_json::from_value(json!({"field": "sale_date", "operator": "is_null"})).unwrap();
+        let parsed: RawFilter = serde_json::from_value(json!({"field": "sale_date", "operator": "is_null"})).unwrap();
         assert_eq!(
             parsed,
-            Filter::Condition { field: "sale_date".into(), operator: "is_null".into(), value: Value::Null }
+            RawFilter::Condition { field: "sale_date".into(), operator: "is_null".into(), value: Value::Null }
         );
     }
 
     #[test]
     fn sort_order_defaults_to_asc() {
-        let sort: Sort = serde_json::from_value(json!({"field": "start_time"})).unwrap();
-        assert_eq!(sort, Sort { field: "start_time".into(), order: Order::Asc });
+        let sort: RawSort = serde_json::from_value(json!({"field": "start_time"})).unwrap();
+        assert_eq!(sort, RawSort { field: "start_time".into(), order: Order::Asc });
     }
 }

@@ -3,7 +3,7 @@
 
 use dataapi::calls_report::{self, Request};
 use dataapi::errors::Mnemonic;
-use dataapi::runtime::{DateTime, Filter, Order, Sort, validate};
+use dataapi::runtime::{DateTime, Order, RawFilter, RawSort, validate};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -204,10 +204,10 @@ fn typed_requests_validate_through_the_same_rules() {
     let ok = Request::new("token", at(1), at(31))
         .limit(100)
         .fields(["id", "finish_reason"])
-        .sort(Sort { field: "start_time".into(), order: Order::Desc })
-        .filter(Filter::Condition { field: "is_lost".into(), operator: "=".into(), value: json!(true) });
+        .raw_sort(RawSort { field: "start_time".into(), order: Order::Desc })
+        .raw_filter(RawFilter::Condition { field: "is_lost".into(), operator: "=".into(), value: json!(true) });
     ok.validate().unwrap_or_else(|v| panic!("{v}"));
-    let bad = Request::new("token", at(31), at(1)).limit(0).sort(Sort { field: "id".into(), order: Order::Asc });
+    let bad = Request::new("token", at(31), at(1)).limit(0).raw_sort(RawSort { field: "id".into(), order: Order::Asc });
     let v = bad.validate().unwrap_err();
     assert!(v.has("date_till", &Mnemonic::InvalidParametersCombination), "{v}");
     assert!(v.has("limit", &Mnemonic::InvalidParameterValue), "{v}");

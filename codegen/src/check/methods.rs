@@ -13,8 +13,8 @@ use crate::schema::{EventFamilyFile, MethodFile};
 const COMMON_PARAMS: [&str; 9] =
     ["access_token", "user_id", "date_from", "date_till", "limit", "offset", "fields", "sort", "filter"];
 
-/// Type names every method module has.
-const METHOD_TYPES: [&str; 2] = ["Row", "Request"];
+/// Type and module names every method module has.
+const METHOD_TYPES: [&str; 3] = ["Row", "Request", "fields"];
 
 /// Type names every event family module has.
 const FAMILY_TYPES: [&str; 3] = ["Event", "QueueType", "Variables"];

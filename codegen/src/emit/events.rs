@@ -62,6 +62,24 @@ pub fn family(family: &EventFamily, schema: &Schema) -> TokenStream {
         let list = family.events[i].queues.iter().map(|&q| format_ident!("{}", family.queue_types[q].rust_name));
         quote! { Event::#v(_) => &[ #( QueueType::#list ),* ], }
     });
+    let missing = (0..n).map(|i| {
+        let v = variant(i);
+        let checks: Vec<_> = family.events[i]
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| {
+                let ident = super::types::field_ident(f);
+                let name = &f.name;
+                quote! { if p.#ident.is_none() { out.push(#name); } }
+            })
+            .collect();
+        if checks.is_empty() {
+            quote! { Event::#v(_) => {} }
+        } else {
+            quote! { Event::#v(p) => { #( #checks )* } }
+        }
+    });
     let with_agent = family.queue_types.iter().filter(|q| q.with_agent).map(|q| format_ident!("{}", q.rust_name));
     let key = &family.event_key;
     let key_doc = format!(" The payload key that names the event (`{key}`).");
@@ -110,6 +128,41 @@ pub fn family(family: &EventFamily, schema: &Schema) -> TokenStream {
                     #( #queues )*
                     Event::Unrecognized { .. } => &[],
                 }
+            }
+
+            /// The fields the event always carries but this one lacks.
+            pub fn missing_fields(&self) -> ::std::vec::Vec<&'static str> {
+                let mut out = ::std::vec::Vec::new();
+                match self {
+                    #( #missing )*
+                    Event::Unrecognized { .. } => {}
+                }
+                out
+            }
+
+            /// Checks the event against the schema: that it can occur in a `queue` queue (when
+            /// the queue type is known) and that it carries every field it always carries.
+            /// Returns every problem.
+            pub fn check(
+                &self,
+                queue: ::core::option::Option<&QueueType>,
+            ) -> ::core::result::Result<(), ::std::vec::Vec<::dataapi::runtime::EventProblem>> {
+                let mut problems = ::std::vec::Vec::new();
+                if let ::core::option::Option::Some(queue) = queue {
+                    let allowed = self.queues();
+                    if !allowed.is_empty() && !allowed.contains(queue) {
+                        let expected: ::std::vec::Vec<&str> = allowed.iter().map(QueueType::as_str).collect();
+                        problems.push(::dataapi::runtime::EventProblem::WrongQueue {
+                            event: self.name().to_owned(),
+                            queue: queue.as_str().to_owned(),
+                            expected: expected.join(", "),
+                        });
+                    }
+                }
+                for field in self.missing_fields() {
+                    problems.push(::dataapi::runtime::EventProblem::Missing { event: self.name().to_owned(), field });
+                }
+                if problems.is_empty() { ::core::result::Result::Ok(()) } else { ::core::result::Result::Err(problems) }
             }
 
             /// Decodes an event from a JSON object that names it under [`Event::KEY`].

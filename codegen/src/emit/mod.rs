@@ -11,6 +11,7 @@ mod docs;
 mod enums;
 mod errors;
 mod events;
+mod filters;
 mod format;
 mod models;
 mod request;
@@ -55,6 +56,11 @@ pub fn modules(schema: &Schema) -> Vec<Module> {
             name: "errors".into(),
             summary: "Error mnemonics of the API.".into(),
             tokens: errors::mnemonics(schema),
+        },
+        Module {
+            name: "operators".into(),
+            summary: "The filter operators, and which kinds of field each fits.".into(),
+            tokens: filters::operators(schema),
         },
     ];
     out.extend(schema.methods.iter().map(|m| Module {
@@ -156,6 +162,7 @@ pub fn method(m: &Method, schema: &Schema) -> TokenStream {
     );
     let request = request::request(m, schema);
     let descriptor = descriptor::method_descriptor(m, schema);
+    let fields = filters::field_markers(m, schema);
     quote! {
         #shared
 
@@ -171,6 +178,7 @@ pub fn method(m: &Method, schema: &Schema) -> TokenStream {
 
         #( #local )*
         #row
+        #fields
         #request
         #descriptor
     }

@@ -92,10 +92,10 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
             pub date_till: ::dataapi::runtime::DateTime,
             /// Which rows to return.
             #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub filter: ::core::option::Option<::dataapi::runtime::Filter>,
+            pub filter: ::core::option::Option<::dataapi::runtime::RawFilter>,
             /// Sort keys, most significant first.
             #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
-            pub sort: ::std::vec::Vec<::dataapi::runtime::Sort>,
+            pub sort: ::std::vec::Vec<::dataapi::runtime::RawSort>,
             /// Which fields to return; the default reply fields when not set.
             #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub fields: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -146,16 +146,31 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
                 self
             }
 
-            /// Sets the filter.
+            /// Sets the filter, built from this method's `fields`.
             #[must_use]
-            pub fn filter(mut self, filter: ::dataapi::runtime::Filter) -> Self {
+            pub fn filter(mut self, filter: ::dataapi::runtime::Filter<#marker>) -> Self {
+                self.filter = ::core::option::Option::Some(filter.into_raw());
+                self
+            }
+
+            /// Sets a filter from its wire form (read from JSON, say); [`Request::validate`]
+            /// checks it.
+            #[must_use]
+            pub fn raw_filter(mut self, filter: ::dataapi::runtime::RawFilter) -> Self {
                 self.filter = ::core::option::Option::Some(filter);
                 self
             }
 
-            /// Adds a sort key after those already set.
+            /// Adds a sort key, built from this method's `fields`, after those already set.
             #[must_use]
-            pub fn sort(mut self, sort: ::dataapi::runtime::Sort) -> Self {
+            pub fn sort(mut self, sort: ::dataapi::runtime::Sort<#marker>) -> Self {
+                self.sort.push(sort.into_raw());
+                self
+            }
+
+            /// Adds a sort key in its wire form; [`Request::validate`] checks it.
+            #[must_use]
+            pub fn raw_sort(mut self, sort: ::dataapi::runtime::RawSort) -> Self {
                 self.sort.push(sort);
                 self
             }

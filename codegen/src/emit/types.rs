@@ -33,7 +33,7 @@ pub fn rust_type(ty: &FieldType, schema: &Schema, local: &[Enum]) -> TokenStream
             let item = rust_type(item, schema, local);
             quote!(::std::vec::Vec<#item>)
         }
-        FieldType::Filter => quote!(#rt::Filter),
+        FieldType::Filter => quote!(#rt::RawFilter),
     }
 }
 

@@ -5,6 +5,8 @@
 pub mod enums;
 /// Error mnemonics of the API.
 pub mod errors;
+/// The filter operators, and which kinds of field each fits.
+pub mod operators;
 /// `get.calls_report`: Calls report
 pub mod calls_report;
 /// `get.communications`: Communications (user report)

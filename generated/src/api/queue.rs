@@ -1602,6 +1602,150 @@ impl Event {
             Event::Unrecognized { .. } => &[],
         }
     }
+    /// The fields the event always carries but this one lacks.
+    pub fn missing_fields(&self) -> ::std::vec::Vec<&'static str> {
+        let mut out = ::std::vec::Vec::new();
+        match self {
+            Event::Joined(p) => {
+                if p.channel.is_none() {
+                    out.push("channel");
+                }
+                if p.member_channel_id.is_none() {
+                    out.push("member_channel_id");
+                }
+            }
+            Event::Answered(p) => {
+                if p.channel.is_none() {
+                    out.push("channel");
+                }
+                if p.agent_channel_id.is_none() {
+                    out.push("agent_channel_id");
+                }
+                if p.member_channel_id.is_none() {
+                    out.push("member_channel_id");
+                }
+                if p.agent_id.is_none() {
+                    out.push("agent_id");
+                }
+            }
+            Event::Offering(p) => {
+                if p.channel.is_none() {
+                    out.push("channel");
+                }
+                if p.agent_channel_id.is_none() {
+                    out.push("agent_channel_id");
+                }
+                if p.member_channel_id.is_none() {
+                    out.push("member_channel_id");
+                }
+                if p.agent_id.is_none() {
+                    out.push("agent_id");
+                }
+            }
+            Event::Bridged(p) => {
+                if p.channel.is_none() {
+                    out.push("channel");
+                }
+                if p.agent_channel_id.is_none() {
+                    out.push("agent_channel_id");
+                }
+                if p.member_channel_id.is_none() {
+                    out.push("member_channel_id");
+                }
+                if p.agent_id.is_none() {
+                    out.push("agent_id");
+                }
+            }
+            Event::Missed(p) => {
+                if p.channel.is_none() {
+                    out.push("channel");
+                }
+                if p.agent_channel_id.is_none() {
+                    out.push("agent_channel_id");
+                }
+                if p.member_channel_id.is_none() {
+                    out.push("member_channel_id");
+                }
+                if p.agent_id.is_none() {
+                    out.push("agent_id");
+                }
+            }
+            Event::Leaving(p) => {
+                if p.channel.is_none() {
+                    out.push("channel");
+                }
+                if p.member_channel_id.is_none() {
+                    out.push("member_channel_id");
+                }
+            }
+            Event::Processing(p) => {
+                if p.channel.is_none() {
+                    out.push("channel");
+                }
+                if p.agent_channel_id.is_none() {
+                    out.push("agent_channel_id");
+                }
+                if p.member_channel_id.is_none() {
+                    out.push("member_channel_id");
+                }
+                if p.agent_id.is_none() {
+                    out.push("agent_id");
+                }
+            }
+            Event::Active(p) => {
+                if p.channel.is_none() {
+                    out.push("channel");
+                }
+                if p.agent_channel_id.is_none() {
+                    out.push("agent_channel_id");
+                }
+                if p.member_channel_id.is_none() {
+                    out.push("member_channel_id");
+                }
+                if p.agent_id.is_none() {
+                    out.push("agent_id");
+                }
+            }
+            Event::Unrecognized { .. } => {}
+        }
+        out
+    }
+    /// Checks the event against the schema: that it can occur in a `queue` queue (when
+    /// the queue type is known) and that it carries every field it always carries.
+    /// Returns every problem.
+    pub fn check(
+        &self,
+        queue: ::core::option::Option<&QueueType>,
+    ) -> ::core::result::Result<(), ::std::vec::Vec<::dataapi::runtime::EventProblem>> {
+        let mut problems = ::std::vec::Vec::new();
+        if let ::core::option::Option::Some(queue) = queue {
+            let allowed = self.queues();
+            if !allowed.is_empty() && !allowed.contains(queue) {
+                let expected: ::std::vec::Vec<&str> = allowed
+                    .iter()
+                    .map(QueueType::as_str)
+                    .collect();
+                problems
+                    .push(::dataapi::runtime::EventProblem::WrongQueue {
+                        event: self.name().to_owned(),
+                        queue: queue.as_str().to_owned(),
+                        expected: expected.join(", "),
+                    });
+            }
+        }
+        for field in self.missing_fields() {
+            problems
+                .push(::dataapi::runtime::EventProblem::Missing {
+                    event: self.name().to_owned(),
+                    field,
+                });
+        }
+        if problems.is_empty() {
+            ::core::result::Result::Ok(())
+        } else {
+            ::core::result::Result::Err(problems)
+        }
+    }
     /// Decodes an event from a JSON object that names it under [`Event::KEY`].
     pub fn from_json(
         value: ::dataapi::serde_json::Value,

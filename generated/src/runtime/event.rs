@@ -25,6 +25,29 @@ pub enum EventError {
     },
 }
 
+/// Why an event does not fit what the schema says of it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EventProblem {
+    /// The event does not occur in this kind of queue.
+    #[error("`{event}` does not occur in a `{queue}` queue; it occurs in {expected}")]
+    WrongQueue {
+        /// The event's name.
+        event: String,
+        /// The queue type it came from.
+        queue: String,
+        /// Where it occurs.
+        expected: String,
+    },
+    /// A field the event always carries is absent.
+    #[error("`{event}` has no `{field}`, which it always carries")]
+    Missing {
+        /// The event's name.
+        event: String,
+        /// The field.
+        field: &'static str,
+    },
+}
+
 /// Splits a payload into the event's name (under `key`) and its other keys.
 pub fn split(value: Value, key: &'static str) -> Result<(String, Map<String, Value>), EventError> {
     let mut fields = match value {

@@ -2,14 +2,18 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A filter: one condition, or a tree of them joined by `and` / `or`.
+/// A filter as it goes over the wire: one condition, or a tree of them joined by `and` / `or`.
+///
+/// Nothing checks it when it is built; [`crate::runtime::validate`] does. For filters the
+/// compiler checks, use the typed [`Filter`](crate::runtime::typed::Filter) that the fields of
+/// each method build.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
-pub enum Filter {
+pub enum RawFilter {
     /// `{"filters": [...], "condition": "and" | "or"}`.
     Tree {
         /// The branches.
-        filters: Vec<Filter>,
+        filters: Vec<RawFilter>,
         /// How they combine.
         condition: Condition,
     },
@@ -35,9 +39,9 @@ pub enum Condition {
     Or,
 }
 
-/// One sort key: `{"field": …, "order": "asc" | "desc"}`.
+/// One sort key as it goes over the wire: `{"field": …, "order": "asc" | "desc"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Sort {
+pub struct RawSort {
     /// The field's wire name.
     pub field: String,
     /// The direction.

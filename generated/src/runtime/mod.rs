@@ -9,6 +9,7 @@ pub mod filter;
 pub mod lenient;
 mod open_enum;
 pub mod token;
+pub mod typed;
 pub mod validate;
 pub mod value;
 
@@ -19,12 +20,14 @@ pub use descriptor::{
 };
 pub use envelope::{ApiVersion, Id, Limits, Metadata, Page, Reply, RpcRequest};
 pub use error::{ApiError, ErrorData, ReplyError};
-pub use event::EventError;
-pub use filter::{Condition, Filter, Order, Sort};
+pub use event::{EventError, EventProblem};
+pub use filter::{Condition, Order, RawFilter, RawSort};
 #[doc(hidden)]
 pub use open_enum::CodeVisitor;
 pub use rust_decimal::Decimal;
 pub use token::AccessToken;
+pub use typed::Filter;
+pub use typed::{Field, FilterOps, Filterable, Fits, Sort, SortOps, Sortable, kind};
 pub use validate::{Violation, Violations};
 pub use value::{ValueId, ValueObject};
 
