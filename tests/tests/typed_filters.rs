@@ -45,6 +45,7 @@ fn three_levels_and_every_value_shape() {
         ]),
         fields::attributes.overlap([Attribute::First, Attribute::OffTarget]),
         fields::site_id.is_not_null(),
+        fields::tags.eq_null(),
     ]);
     assert_eq!(
         serde_json::to_value(&f).unwrap(),
@@ -56,7 +57,8 @@ fn three_levels_and_every_value_shape() {
                 {"field": "sale_cost", "operator": "=", "value": null}
             ], "condition": "or"},
             {"field": "attributes", "operator": "overlap", "value": ["first", "off-target"]},
-            {"field": "site_id", "operator": "is_not_null", "value": null}
+            {"field": "site_id", "operator": "is_not_null", "value": null},
+            {"field": "tags", "operator": "=", "value": null}
         ], "condition": "and"})
     );
 }
@@ -88,6 +90,7 @@ fn any_filter() -> impl Strategy<Value = Filter<CallsReport>> {
         prop::sample::subsequence(Attribute::KNOWN.to_vec(), 1..3).prop_map(|v| fields::attributes.not_overlap(v)),
         Just(fields::utm_source.is_null()),
         Just(fields::sale_cost.ne_null()),
+        Just(fields::employees.eq_null()),
     ];
     leaf.prop_recursive(4, 32, 4, |inner| {
         prop_oneof![

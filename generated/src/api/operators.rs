@@ -206,7 +206,6 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     fn eq_null(self) -> ::dataapi::runtime::Filter<Self::Method>
     where
         Self: ::dataapi::runtime::Filterable,
-        Self::Kind: ::dataapi::runtime::Fits<ops::Eq>,
     {
         ::dataapi::runtime::Filter::condition(
             Self::NAME,
@@ -234,7 +233,6 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     fn ne_null(self) -> ::dataapi::runtime::Filter<Self::Method>
     where
         Self: ::dataapi::runtime::Filterable,
-        Self::Kind: ::dataapi::runtime::Fits<ops::Ne>,
     {
         ::dataapi::runtime::Filter::condition(
             Self::NAME,

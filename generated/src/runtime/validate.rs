@@ -474,6 +474,11 @@ impl Walk<'_> {
         }
         let (Some(field), Some(op)) = (field, operator) else { return };
         let kind = field.ty.kind();
+        let value = obj.get("value").unwrap_or(&Value::Null);
+        // `= null` tests any filterable field for emptiness, whatever its kind.
+        if op.null && value.is_null() {
+            return;
+        }
         if !op.fits(kind) {
             let fitting: Vec<_> =
                 self.method.operators.iter().filter(|o| o.fits(kind)).map(|o| format!("`{}`", o.wire)).collect();
@@ -485,7 +490,7 @@ impl Walk<'_> {
             );
             return;
         }
-        self.operator_value(&format!("{path}.value"), field, op, obj.get("value").unwrap_or(&Value::Null));
+        self.operator_value(&format!("{path}.value"), field, op, value);
     }
 
     fn operator_value(&mut self, path: &str, field: &FieldDescriptor, op: &OperatorDescriptor, value: &Value) {
