@@ -19,7 +19,7 @@ pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
         Some(d) => quote!(::core::option::Option::Some(#d)),
         None => quote!(::core::option::Option::None),
     };
-    let operators = operators(schema, &method.operators);
+    let operators = operators(schema, &method.operators, quote!(super::operators));
     let params = fields(&method.params, schema, &method.enums);
     let reply = fields(&method.fields, schema, &method.enums);
     let doc = format!(" The description of `{name}`: its fields, flags and limits.");
@@ -95,9 +95,10 @@ fn stated(s: Stated) -> TokenStream {
     }
 }
 
-/// `&[OperatorDescriptor { … }, …]`: the operators of the table at `indices`.
-pub fn operators(schema: &Schema, indices: &[usize]) -> TokenStream {
-    let items = indices.iter().map(|&i| &schema.operators[i]).map(|o| {
+/// `pub static EQ: OperatorDescriptor = …;` for every operator of the table.
+pub fn operator_statics(schema: &Schema) -> TokenStream {
+    let items = schema.operators.iter().map(|o| {
+        let name = operator_static(o);
         let wire = &o.wire;
         let fits = o.fits.iter().map(|k| {
             let k = match k {
@@ -121,15 +122,29 @@ pub fn operators(schema: &Schema, indices: &[usize]) -> TokenStream {
             ValueShape::Null => quote!(Null),
         };
         let (null, everywhere) = (o.null, o.everywhere);
+        let doc = format!(" The operator `{wire}`: what it fits and what its value is.");
         quote! {
-            ::dataapi::runtime::OperatorDescriptor {
+            #[doc = #doc]
+            pub static #name: ::dataapi::runtime::OperatorDescriptor = ::dataapi::runtime::OperatorDescriptor {
                 wire: #wire,
                 fits: &[ #( #fits ),* ],
                 value: ::dataapi::runtime::ValueShape::#value,
                 null: #null,
                 everywhere: #everywhere,
-            }
+            };
         }
     });
-    quote! { &[ #( #items ),* ] }
+    quote! { #( #items )* }
+}
+
+/// `&[&<module>::EQ, …]`: references to the operators of the table at `indices`, where
+/// `module` is the path of the `operators` module from the caller.
+pub fn operators(schema: &Schema, indices: &[usize], module: TokenStream) -> TokenStream {
+    let items = indices.iter().map(|&i| operator_static(&schema.operators[i]));
+    quote! { &[ #( &#module::#items ),* ] }
+}
+
+fn operator_static(o: &crate::ir::Operator) -> proc_macro2::Ident {
+    let bare = o.rust_name.strip_prefix("r#").unwrap_or(&o.rust_name);
+    quote::format_ident!("{}", bare.to_uppercase())
 }

@@ -86,7 +86,10 @@ pub fn operators(schema: &Schema) -> TokenStream {
         });
         quote! { #main #null }
     });
+    let statics = super::descriptor::operator_statics(schema);
     quote! {
+        #statics
+
         /// The operators as types, named in compiler messages when one does not fit a field.
         pub mod ops {
             #( #marker_defs )*

@@ -125,13 +125,13 @@ fn module_list(schema: &Schema, modules: &[Module]) -> TokenStream {
 fn method_list(schema: &Schema) -> TokenStream {
     let modules = schema.methods.iter().map(|m| format_ident!("{}", m.module));
     let all: Vec<usize> = (0..schema.operators.len()).collect();
-    let operators = descriptor::operators(schema, &all);
+    let operators = descriptor::operators(schema, &all, quote!(self::operators));
     quote! {
         /// The description of every method of the schema, by wire name.
         pub static METHODS: &[&::dataapi::runtime::MethodDescriptor] = &[ #( &#modules::DESCRIPTOR ),* ];
 
         /// The filter operators and what each fits.
-        pub static OPERATORS: &[::dataapi::runtime::OperatorDescriptor] = #operators;
+        pub static OPERATORS: &[&::dataapi::runtime::OperatorDescriptor] = #operators;
     }
 }
 

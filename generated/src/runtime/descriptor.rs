@@ -181,7 +181,7 @@ pub struct MethodDescriptor {
     /// Limits.
     pub limits: LimitsDescriptor,
     /// The operators it accepts.
-    pub operators: &'static [OperatorDescriptor],
+    pub operators: &'static [&'static OperatorDescriptor],
     /// Method-specific parameters.
     pub params: &'static [FieldDescriptor],
     /// Reply fields.
