@@ -30,19 +30,14 @@ impl MethodSummary {
         let count = |pick: fn(&crate::ir::Field) -> bool| method.fields.iter().filter(|f| pick(f)).count();
         let mut enums = BTreeSet::new();
         let mut nested = 0;
-        let mut stack: Vec<&FieldType> = method.fields.iter().map(|f| &f.ty).collect();
-        while let Some(ty) = stack.pop() {
-            match ty {
+        for f in &method.fields {
+            f.ty.visit(&mut |ty| match ty {
                 FieldType::Enum(r) => {
                     enums.insert((r.scope == crate::ir::EnumScope::Local, r.index));
                 }
-                FieldType::Array(item) => stack.push(item),
-                FieldType::Object { fields, .. } => {
-                    nested += fields.len();
-                    stack.extend(fields.iter().map(|f| &f.ty));
-                }
+                FieldType::Object { fields, .. } => nested += fields.len(),
                 _ => {}
-            }
+            });
         }
         MethodSummary {
             method: method.name.clone(),

@@ -130,18 +130,17 @@ impl<'a> Seen<'a> {
 }
 
 /// Reports two wire names that become one Rust name.
-pub(crate) struct RustNames<'a> {
+pub(crate) struct RustNames {
     first: HashMap<String, String>,
-    _at: std::marker::PhantomData<At<'a>>,
 }
 
-impl<'a> RustNames<'a> {
+impl RustNames {
     pub(crate) fn new() -> Self {
-        RustNames { first: HashMap::new(), _at: std::marker::PhantomData }
+        RustNames { first: HashMap::new() }
     }
 
     /// Records that `wire` becomes `rust`; reports when another wire name already did.
-    pub(crate) fn add(&mut self, cx: &mut Checker, at: At<'a>, path: &str, what: &str, wire: &str, rust: &str) {
+    pub(crate) fn add(&mut self, cx: &mut Checker, at: At<'_>, path: &str, what: &str, wire: &str, rust: &str) {
         match self.first.get(rust) {
             Some(other) if other != wire => cx.error(
                 at,

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Enum, Field, FieldType, Kind, Method, RequestKind, Scalar, Schema, Stated, ValueShape};
+use crate::ir::{Enum, Field, FieldType, Method, RequestKind, Scalar, Schema, Stated, ValueShape};
 
 /// `pub static DESCRIPTOR: MethodDescriptor = …;`
 pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
@@ -101,17 +101,7 @@ pub fn operator_statics(schema: &Schema) -> TokenStream {
         let name = operator_static(o);
         let wire = &o.wire;
         let fits = o.fits.iter().map(|k| {
-            let k = match k {
-                Kind::Number => quote!(Number),
-                Kind::String => quote!(String),
-                Kind::Boolean => quote!(Boolean),
-                Kind::Iso8601 => quote!(Iso8601),
-                Kind::Enum => quote!(Enum),
-                Kind::Array => quote!(Array),
-                Kind::Object => quote!(Object),
-                Kind::ValueObject => quote!(ValueObject),
-                Kind::Any => quote!(Any),
-            };
+            let k = quote::format_ident!("{}", k.rust_name());
             quote!(::dataapi::runtime::Kind::#k)
         });
         let value = match o.value {

@@ -8,20 +8,8 @@ use super::types::{field_ident, rust_type};
 use crate::check::pascal;
 use crate::ir::{FieldType, Kind, Method, Schema, ValueShape};
 
-const KINDS: [(Kind, &str); 8] = [
-    (Kind::Number, "Number"),
-    (Kind::String, "String"),
-    (Kind::Boolean, "Boolean"),
-    (Kind::Iso8601, "Iso8601"),
-    (Kind::Enum, "Enum"),
-    (Kind::Array, "Array"),
-    (Kind::Object, "Object"),
-    (Kind::ValueObject, "ValueObject"),
-];
-
 fn kind_marker(kind: Kind) -> TokenStream {
-    let name = KINDS.iter().find(|(k, _)| *k == kind).map_or("Object", |(_, n)| n);
-    let name = format_ident!("{}", name);
+    let name = format_ident!("{}", kind.rust_name());
     quote!(::dataapi::runtime::kind::#name)
 }
 
@@ -37,7 +25,8 @@ pub fn operators(schema: &Schema) -> TokenStream {
         quote! { #docs #[derive(Debug, Clone, Copy)] pub struct #m; }
     });
     let fits = schema.operators.iter().zip(&markers).flat_map(|(o, m)| {
-        KINDS.iter().filter(|(k, _)| o.fits(*k)).map(move |(k, _)| {
+        // `any` is not a kind of field: an operator that fits it fits each of the others.
+        Kind::ALL.iter().filter(|(_, k)| *k != Kind::Any && o.fits(*k)).map(move |(_, k)| {
             let kind = kind_marker(*k);
             quote! { impl ::dataapi::runtime::Fits<ops::#m> for #kind {} }
         })

@@ -193,16 +193,14 @@ fn family(f: &EventFamily, schema: &Schema) -> TokenStream {
 /// `pub use super::enums::…;` for the shared enums these types use.
 fn shared_enum_uses<'a>(schema: &Schema, types: impl Iterator<Item = &'a FieldType>) -> TokenStream {
     let mut names = BTreeSet::new();
-    let mut stack: Vec<&FieldType> = types.collect();
-    while let Some(ty) = stack.pop() {
-        match ty {
-            FieldType::Enum(r) if r.scope == EnumScope::Shared => {
+    for ty in types {
+        ty.visit(&mut |ty| {
+            if let FieldType::Enum(r) = ty
+                && r.scope == EnumScope::Shared
+            {
                 names.insert(schema.enums[r.index].rust_name.clone());
             }
-            FieldType::Array(item) => stack.push(item),
-            FieldType::Object { fields, .. } => stack.extend(fields.iter().map(|f| &f.ty)),
-            _ => {}
-        }
+        });
     }
     let names = names.iter().map(|n| format_ident!("{}", n));
     // A sibling path, so the modules work wherever they are placed.

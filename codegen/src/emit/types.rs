@@ -5,14 +5,10 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Enum, Field, FieldType, Scalar, Schema};
 
-/// Where the runtime lives, as an absolute path usable from any crate.
-pub fn rt() -> TokenStream {
-    quote!(::dataapi::runtime)
-}
-
 /// The Rust type of a value of `ty` (not wrapped in `Option`).
 pub fn rust_type(ty: &FieldType, schema: &Schema, local: &[Enum]) -> TokenStream {
-    let rt = rt();
+    // An absolute path, usable from any crate.
+    let rt = quote!(::dataapi::runtime);
     match ty {
         FieldType::Scalar(Scalar::Integer) => quote!(i64),
         FieldType::Scalar(Scalar::Decimal) => quote!(#rt::Decimal),

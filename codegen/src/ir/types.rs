@@ -82,6 +82,11 @@ impl Kind {
     pub fn as_str(self) -> &'static str {
         Kind::ALL.iter().find(|(_, k)| *k == self).map_or("any", |(n, _)| n)
     }
+
+    /// The name of its marker in the runtime (`value_object` → `ValueObject`).
+    pub fn rust_name(self) -> String {
+        heck::ToUpperCamelCase::to_upper_camel_case(self.as_str())
+    }
 }
 
 impl FieldType {
@@ -96,6 +101,17 @@ impl FieldType {
             FieldType::ValueObject => Kind::ValueObject,
             FieldType::Object { .. } | FieldType::Filter => Kind::Object,
             FieldType::Array(_) => Kind::Array,
+        }
+    }
+
+    /// Calls `visit` on this type and every type inside it: an array's items, an object's
+    /// fields, their items and fields, and so on.
+    pub fn visit<'a>(&'a self, visit: &mut impl FnMut(&'a FieldType)) {
+        visit(self);
+        match self {
+            FieldType::Array(item) => item.visit(visit),
+            FieldType::Object { fields, .. } => fields.iter().for_each(|f| f.ty.visit(visit)),
+            _ => {}
         }
     }
 
