@@ -31,6 +31,36 @@ pub use ::serde_json;
 
 pub mod runtime;
 
+pub use runtime::{AccessToken, Date, DateTime, Decimal, Holds, Report, ReportEnum, ValueObject};
+
+/// Derives [`Report`](trait@Report) for a struct of the fields a user reads from a method's
+/// reply; see the trait for the attributes and the checks.
+#[cfg(feature = "derive")]
+pub use dataapi_derive::Report;
+
+/// Derives [`ReportEnum`](trait@ReportEnum) for a user's enum mapped to a schema enum; see the
+/// trait for the attributes and the checks.
+#[cfg(feature = "derive")]
+pub use dataapi_derive::ReportEnum;
+
+/// Includes the modules a build script wrote with `dataapi_codegen::Builder`:
+/// `include_generated!()` for the default `dataapi.rs`, or `include_generated!("name.rs")`.
+///
+/// ```ignore
+/// mod api {
+///     dataapi::include_generated!();
+/// }
+/// ```
+#[macro_export]
+macro_rules! include_generated {
+    () => {
+        $crate::include_generated!("dataapi.rs");
+    };
+    ($file:literal) => {
+        ::core::include!(::core::concat!(::core::env!("OUT_DIR"), "/", $file));
+    };
+}
+
 /// What typed filters and sort keys need in scope: `use dataapi::prelude::*;`.
 pub mod prelude {
     pub use crate::runtime::{Filter, FilterOps, Sort, SortOps};

@@ -234,7 +234,7 @@ mod calls_report {
         let body = br#"{"jsonrpc":"2.0","id":3,"result":{"data":[{"communication_id":"12x"}],"metadata":{}}}"#;
         let (path, message) = decode_error(Reply::<Row>::decode(body));
         assert_eq!(path, "result.data[0].communication_id");
-        assert!(message.contains("an integer, or a string holding one"), "{message}");
+        assert!(message.contains("an integer that fits i64, or a string holding one"), "{message}");
     }
 
     #[test]

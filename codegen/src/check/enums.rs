@@ -1,24 +1,40 @@
 //! Enums: names, codes, and the Rust names they become.
 
-use super::{At, Checker, NameFrom, RustNames, Seen, pascal, text};
+use super::{At, Checker, NameFrom, RustNames, Seen, closest, pascal, text};
 use crate::ir::{CATCH_ALL_VARIANT, Enum, EnumValue};
 use crate::load::Parsed;
-use crate::schema::{EnumDef, EnumsFile};
+use crate::schema::{EnumDef, EnumValueDef, EnumsFile};
+
+/// An enum being built, with what its later values are checked against.
+struct Building<'a> {
+    enum_: Enum,
+    codes: Seen<'a>,
+    variants: RustNames,
+}
 
 impl Checker {
-    /// The enums of every `enums.yaml`; a name may be declared only once.
-    pub(crate) fn shared_enums(&mut self, files: &[Parsed<EnumsFile>]) -> Vec<Enum> {
+    /// The enums of every `enums.yaml`; a name may be declared only once. A declaration with
+    /// `extend: true` adds its values to the enum declared elsewhere, so a user's schema can
+    /// add codes to a bundled enum.
+    pub(crate) fn shared_enums<'a>(&mut self, files: &'a [Parsed<EnumsFile>]) -> Vec<Enum> {
         let mut seen = Seen::new();
-        let mut out = Vec::new();
+        let mut built: Vec<Building<'a>> = Vec::new();
+        let mut extensions = Vec::new();
         for file in files {
             let at = At::new(&file.file, &file.index);
             for (i, def) in file.doc.enums.iter().enumerate() {
                 let path = format!("enums[{i}]");
-                if seen.add(self, at, &format!("{path}.name"), "enum", &def.name) {
-                    out.extend(self.enum_def(at, &path, def));
+                if def.extend {
+                    extensions.push((at, path, def));
+                } else if seen.add(self, at, &format!("{path}.name"), "enum", &def.name) {
+                    built.extend(self.enum_def(at, &path, def));
                 }
             }
         }
+        for (at, path, def) in extensions {
+            self.extension(at, &path, def, &mut built);
+        }
+        let mut out: Vec<Enum> = built.into_iter().map(|b| b.enum_).collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
     }
@@ -29,15 +45,23 @@ impl Checker {
         let mut out = Vec::new();
         for (i, def) in defs.iter().enumerate() {
             let path = format!("{prefix}[{i}]");
+            if def.extend {
+                self.error(
+                    at,
+                    &format!("{path}.extend"),
+                    "only enums of `enums.yaml` can be extended",
+                    Some("drop `extend`: an enum declared here with a shared enum's name replaces it here".into()),
+                );
+            }
             if seen.add(self, at, &format!("{path}.name"), "enum", &def.name) {
                 // Keep the index aligned with `defs` order for references.
-                out.extend(self.enum_def(at, &path, def));
+                out.extend(self.enum_def(at, &path, def).map(|b| b.enum_));
             }
         }
         out
     }
 
-    fn enum_def(&mut self, at: At<'_>, path: &str, def: &EnumDef) -> Option<Enum> {
+    fn enum_def<'a>(&mut self, at: At<'a>, path: &str, def: &EnumDef) -> Option<Building<'a>> {
         let rust_name = match pascal(&def.name, def.rust_name.as_deref()) {
             Ok(n) => n,
             Err(e) => {
@@ -60,12 +84,53 @@ impl Checker {
                 Some("list at least one known code; unknown codes are kept at run time anyway".into()),
             );
         }
-        let mut codes = Seen::new();
-        let mut variants = RustNames::new();
-        let mut values = Vec::new();
-        for (i, v) in def.values.iter().enumerate() {
+        let mut b = Building {
+            enum_: Enum {
+                name: def.name.clone(),
+                rust_name,
+                doc: text(&def.en, &def.ru),
+                note: def.note.clone(),
+                values: Vec::new(),
+            },
+            codes: Seen::new(),
+            variants: RustNames::new(),
+        };
+        self.values(at, path, &def.values, &mut b);
+        Some(b)
+    }
+
+    /// Adds the values of an `extend: true` declaration to the enum it names.
+    fn extension<'a>(&mut self, at: At<'a>, path: &str, def: &EnumDef, built: &mut [Building<'a>]) {
+        if def.en.is_some() || def.ru.is_some() || def.note.is_some() || def.rust_name.is_some() {
+            self.error(
+                at,
+                path,
+                format!("an extension of `{}` only adds `values`", def.name),
+                Some(
+                    "keep `name`, `extend` and `values`; the texts and names stay those of the enum it extends".into(),
+                ),
+            );
+        }
+        match built.iter_mut().find(|b| b.enum_.name == def.name) {
+            Some(base) => self.values(at, path, &def.values, base),
+            None => {
+                let help = closest(&def.name, built.iter().map(|b| b.enum_.name.as_str()))
+                    .map(|n| format!("did you mean `{n}`?"))
+                    .or_else(|| Some("`extend: true` adds codes to an enum declared in another `enums.yaml`".into()));
+                self.error(
+                    at,
+                    &format!("{path}.name"),
+                    format!("there is no shared enum `{}` to extend", def.name),
+                    help,
+                );
+            }
+        }
+    }
+
+    fn values<'a>(&mut self, at: At<'a>, path: &str, defs: &[EnumValueDef], b: &mut Building<'a>) {
+        for (i, v) in defs.iter().enumerate() {
             let vpath = format!("{path}.values[{i}]");
-            if !codes.add(self, at, &format!("{vpath}.code"), "code", &v.code) {
+            if !b.codes.add(self, at, &format!("{vpath}.code"), "code", &v.code) {
                 continue;
             }
             let variant = match pascal(&v.code, v.rust_name.as_deref()) {
@@ -91,14 +156,13 @@ impl Checker {
                 );
                 continue;
             }
-            variants.add(self, at, &format!("{vpath}.code"), "code", &v.code, &variant);
-            values.push(EnumValue {
+            b.variants.add(self, at, &format!("{vpath}.code"), "code", &v.code, &variant);
+            b.enum_.values.push(EnumValue {
                 code: v.code.clone(),
                 rust_name: variant,
                 doc: text(&v.en, &v.ru),
                 note: v.note.clone(),
             });
         }
-        Some(Enum { name: def.name.clone(), rust_name, doc: text(&def.en, &def.ru), note: def.note.clone(), values })
     }
 }

@@ -14,8 +14,8 @@ mod events;
 mod filters;
 mod format;
 mod models;
-mod request;
-mod types;
+pub mod request;
+pub mod types;
 
 use std::collections::BTreeSet;
 

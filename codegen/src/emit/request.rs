@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::field_doc;
-use super::types::{field_ident, rust_type};
+use super::types::{field_ident, rust_type, rust_type_in};
 use crate::ir::{FieldType, Method, Scalar, Schema};
 
 /// The `Request` struct of `method`, its constructor, setters and envelope.
@@ -32,11 +32,7 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
             }
         }
     });
-    let ctor_args = required.iter().map(|p| {
-        let ident = field_ident(p);
-        let ty = setter_type(&p.ty, schema, method);
-        quote! { #ident: #ty }
-    });
+    let Constructor { params: ctor_params, args: _ } = constructor(method, schema, &TokenStream::new());
     let ctor_inits = required.iter().map(|p| {
         let ident = field_ident(p);
         match p.ty {
@@ -50,7 +46,7 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
     });
     let setters = optional.iter().map(|p| {
         let ident = field_ident(p);
-        let ty = setter_type(&p.ty, schema, method);
+        let ty = setter_type(&p.ty, schema, method, &TokenStream::new());
         let value = into(&p.ty, quote!(#ident));
         let doc = format!(" Sets `{}`.", p.name);
         quote! {
@@ -104,12 +100,7 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
 
         impl Request {
             /// A request for the rows of `date_from`..`date_till`.
-            pub fn new(
-                access_token: impl ::core::convert::Into<::dataapi::runtime::AccessToken>,
-                date_from: ::dataapi::runtime::DateTime,
-                date_till: ::dataapi::runtime::DateTime,
-                #( #ctor_args, )*
-            ) -> Self {
+            pub fn new(#( #ctor_params ),*) -> Self {
                 Request {
                     access_token: access_token.into(),
                     user_id: ::core::option::Option::None,
@@ -202,11 +193,38 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
     }
 }
 
+/// The parameters of `Request::new` and the names to pass them on by.
+pub struct Constructor {
+    /// `access_token: impl Into<AccessToken>`, the dates, then the required parameters.
+    pub params: Vec<TokenStream>,
+    /// Their names, in the same order.
+    pub args: Vec<proc_macro2::Ident>,
+}
+
+/// The constructor of `method`'s request, its generated types named through `module` (empty
+/// inside the method's module); the derive's `request` function forwards to it.
+pub fn constructor(method: &Method, schema: &Schema, module: &TokenStream) -> Constructor {
+    let rt = quote!(::dataapi::runtime);
+    let mut params = vec![
+        quote!(access_token: impl ::core::convert::Into<#rt::AccessToken>),
+        quote!(date_from: #rt::DateTime),
+        quote!(date_till: #rt::DateTime),
+    ];
+    let mut args = vec![format_ident!("access_token"), format_ident!("date_from"), format_ident!("date_till")];
+    for p in method.params.iter().filter(|p| p.required) {
+        let ident = field_ident(p);
+        let ty = setter_type(&p.ty, schema, method, module);
+        params.push(quote!(#ident: #ty));
+        args.push(ident);
+    }
+    Constructor { params, args }
+}
+
 /// What a setter or constructor takes: strings as `impl Into<String>`, the rest as they are.
-fn setter_type(ty: &FieldType, schema: &Schema, method: &Method) -> TokenStream {
+fn setter_type(ty: &FieldType, schema: &Schema, method: &Method, module: &TokenStream) -> TokenStream {
     match ty {
         FieldType::Scalar(Scalar::String) => quote!(impl ::core::convert::Into<::std::string::String>),
-        ty => rust_type(ty, schema, &method.enums),
+        ty => rust_type_in(ty, schema, &method.enums, module),
     }
 }
 

@@ -5,8 +5,15 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Enum, Field, FieldType, Scalar, Schema};
 
-/// The Rust type of a value of `ty` (not wrapped in `Option`).
+/// The Rust type of a value of `ty` (not wrapped in `Option`), as the method's own module
+/// names it.
 pub fn rust_type(ty: &FieldType, schema: &Schema, local: &[Enum]) -> TokenStream {
+    rust_type_in(ty, schema, local, &TokenStream::new())
+}
+
+/// The Rust type of a value of `ty`, with the method's generated types (enums, nested structs)
+/// named through `module` (`::dataapi::calls_report::`, or empty inside the module).
+pub fn rust_type_in(ty: &FieldType, schema: &Schema, local: &[Enum], module: &TokenStream) -> TokenStream {
     // An absolute path, usable from any crate.
     let rt = quote!(::dataapi::runtime);
     match ty {
@@ -18,15 +25,15 @@ pub fn rust_type(ty: &FieldType, schema: &Schema, local: &[Enum]) -> TokenStream
         FieldType::Scalar(Scalar::Date) => quote!(#rt::Date),
         FieldType::Enum(r) => {
             let name = format_ident!("{}", schema.resolve(local, r).rust_name);
-            quote!(#name)
+            quote!(#module #name)
         }
         FieldType::ValueObject => quote!(#rt::ValueObject),
         FieldType::Object { rust_name, .. } => {
             let name = format_ident!("{}", rust_name);
-            quote!(#name)
+            quote!(#module #name)
         }
         FieldType::Array(item) => {
-            let item = rust_type(item, schema, local);
+            let item = rust_type_in(item, schema, local, module);
             quote!(::std::vec::Vec<#item>)
         }
         FieldType::Filter => quote!(#rt::RawFilter),

@@ -16,7 +16,7 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::schema::{EnumsFile, ErrorsFile, EventFamilyFile, MethodFile, OperatorsFile};
 
 /// What a schema file describes, decided by its place in the schema folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FileKind {
     /// `enums.yaml`
     Enums,
@@ -48,7 +48,7 @@ impl FileKind {
 }
 
 /// One schema file's text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Source {
     /// The name diagnostics show (`schema/methods/get.calls_report.yaml`).
     pub name: String,
@@ -123,18 +123,39 @@ pub fn read_dir(root: &Path) -> (Vec<Source>, Vec<Diagnostic>) {
                 });
                 continue;
             };
-            match fs::read(&path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => sources.push(Source { name, kind, text }),
-                    Err(e) => diags
-                        .push(file_error(&name, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))),
-                },
-                Err(e) => diags.push(file_error(&name, format!("cannot read the file: {e}"))),
+            match read_text(&path, kind) {
+                Ok(source) => sources.push(source),
+                Err(d) => diags.push(d),
             }
         }
     }
     sources.sort_by(|a, b| a.name.cmp(&b.name));
     (sources, diags)
+}
+
+/// Reads one schema file given by its path; its kind comes from its folder and name
+/// (`…/methods/get.widgets.yaml`, `…/enums.yaml`), as inside a schema folder.
+pub fn read_file(path: &Path) -> Result<Source, Diagnostic> {
+    let name = path.display().to_string();
+    let parts: Vec<String> =
+        path.components().rev().take(2).map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let two = parts.iter().rev().cloned().collect::<Vec<_>>().join("/");
+    let kind = FileKind::of(&two).or_else(|| FileKind::of(&parts[0])).ok_or_else(|| Diagnostic {
+        help: Some(
+            "name it `enums.yaml`, `operators.yaml` or `errors.yaml`, or put it in a `methods/` or `events/` folder"
+                .into(),
+        ),
+        ..file_error(&name, "not a place for a schema file".into())
+    })?;
+    read_text(path, kind)
+}
+
+fn read_text(path: &Path, kind: FileKind) -> Result<Source, Diagnostic> {
+    let name = path.display().to_string();
+    let bytes = fs::read(path).map_err(|e| file_error(&name, format!("cannot read the file: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| file_error(&name, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to())))?;
+    Ok(Source { name, kind, text })
 }
 
 fn relative_name(root: &Path, path: &Path) -> String {

@@ -14,6 +14,10 @@ pub struct EnumsFile {
 pub struct EnumDef {
     /// Schema name, referenced by fields (`enum: finish_reason`).
     pub name: String,
+    /// Adds `values` to the shared enum of this name declared in another file (a user's
+    /// schema laid over the bundled one) instead of declaring a new enum.
+    #[serde(default)]
+    pub extend: bool,
     /// English description.
     pub en: Option<String>,
     /// Russian description.

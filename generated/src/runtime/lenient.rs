@@ -27,22 +27,50 @@ pub trait Lenient: Sized {
     }
 }
 
-impl Lenient for i64 {
-    const EXPECTING: &'static str = "an integer, or a string holding one";
-    fn from_text(text: &str) -> Option<Self> {
-        text.trim().parse().ok()
-    }
-    fn from_i64(n: i64) -> Option<Self> {
-        Some(n)
-    }
-    fn from_u64(n: u64) -> Option<Self> {
-        i64::try_from(n).ok()
-    }
-    fn from_f64(n: f64) -> Option<Self> {
-        // 12.0 is an integer; 12.5 is not.
-        (n.fract() == 0.0 && n.abs() < 9.0e15).then_some(n as i64)
-    }
+macro_rules! lenient_integers {
+    ($($ty:ty),*) => {$(
+        impl Lenient for $ty {
+            const EXPECTING: &'static str = concat!("an integer that fits ", stringify!($ty), ", or a string holding one");
+            fn from_text(text: &str) -> Option<Self> {
+                text.trim().parse().ok()
+            }
+            fn from_i64(n: i64) -> Option<Self> {
+                <$ty>::try_from(n).ok()
+            }
+            fn from_u64(n: u64) -> Option<Self> {
+                <$ty>::try_from(n).ok()
+            }
+            fn from_f64(n: f64) -> Option<Self> {
+                // 12.0 is an integer; 12.5 is not.
+                (n.fract() == 0.0 && n.abs() < 9.0e15).then(|| <$ty>::try_from(n as i64).ok()).flatten()
+            }
+        }
+    )*};
 }
+
+lenient_integers!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+
+macro_rules! lenient_floats {
+    ($($ty:ty),*) => {$(
+        impl Lenient for $ty {
+            const EXPECTING: &'static str = "a number, or a string holding one";
+            fn from_text(text: &str) -> Option<Self> {
+                text.trim().parse().ok()
+            }
+            fn from_i64(n: i64) -> Option<Self> {
+                Some(n as $ty)
+            }
+            fn from_u64(n: u64) -> Option<Self> {
+                Some(n as $ty)
+            }
+            fn from_f64(n: f64) -> Option<Self> {
+                Some(n as $ty)
+            }
+        }
+    )*};
+}
+
+lenient_floats!(f32, f64);
 
 impl Lenient for Decimal {
     const EXPECTING: &'static str = "a number, or a string holding one";
@@ -159,6 +187,12 @@ pub fn option<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, 
     d.deserialize_option(LenientVisitor(PhantomData))
 }
 
+/// `deserialize_with` for a lenient field a user's struct declares without `Option`: a value or
+/// a string holding one; `null` and a blank string are errors.
+pub fn required<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Error> {
+    option(d)?.ok_or_else(|| de::Error::custom(format_args!("a value is required here: {}", T::EXPECTING)))
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -190,7 +224,7 @@ mod tests {
     #[test]
     fn says_what_was_expected() {
         let err = serde_json::from_str::<Row>(r#"{"id": "five"}"#).unwrap_err().to_string();
-        assert!(err.contains("an integer, or a string holding one"), "{err}");
+        assert!(err.contains("an integer that fits i64, or a string holding one"), "{err}");
         assert!(serde_json::from_str::<Row>(r#"{"id": 1.5}"#).is_err());
     }
 }

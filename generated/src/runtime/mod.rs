@@ -8,6 +8,7 @@ pub mod event;
 pub mod filter;
 pub mod lenient;
 mod open_enum;
+pub mod report;
 pub mod token;
 pub mod typed;
 pub mod validate;
@@ -24,6 +25,7 @@ pub use event::{EventError, EventProblem};
 pub use filter::{Condition, Order, RawFilter, RawSort};
 #[doc(hidden)]
 pub use open_enum::CodeVisitor;
+pub use report::{Holds, Report, ReportEnum};
 pub use rust_decimal::Decimal;
 pub use token::AccessToken;
 pub use typed::Filter;

@@ -64,6 +64,8 @@ macro_rules! open_enum_traits {
             }
         }
 
+        impl $crate::runtime::Holds<$name> for $name {}
+
         impl<'de> $crate::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
                 d.deserialize_str($crate::runtime::CodeVisitor::<$name>::new())
