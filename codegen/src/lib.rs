@@ -104,3 +104,44 @@ fn check_sources(sources: &[Source], mut diags: Vec<Diagnostic>) -> Result<Schem
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(name: &str, text: &str) -> Source {
+        Source { name: name.into(), kind: FileKind::of(name).expect("a schema file name"), text: text.into() }
+    }
+
+    #[test]
+    fn a_user_schema_lays_over_the_bundled_one() {
+        let mut files = SchemaFiles::bundled();
+        files.sources.push(source(
+            "enums.yaml",
+            "enums:\n  - name: direction\n    extend: true\n    values:\n      - {code: internal, en: Internal}\n",
+        ));
+        let schema = files.load().unwrap_or_else(|d| panic!("{d}"));
+        let direction = schema.shared_enum("direction").unwrap();
+        let codes: Vec<&str> = direction.values.iter().map(|v| v.code.as_str()).collect();
+        assert_eq!(codes, ["in", "out", "internal"], "the bundled codes, then the user's");
+        assert!(schema.method("get.calls_report").is_some());
+    }
+
+    #[test]
+    fn a_method_declared_twice_is_reported_with_both_places() {
+        let mut files = SchemaFiles::bundled();
+        let text = files.sources.iter().find(|s| s.name.ends_with("get.calls_report.yaml")).unwrap().text.clone();
+        files.sources.push(source("methods/get.calls_report.yaml", &text));
+        let err = files.load().unwrap_err().to_string();
+        assert!(err.contains("duplicate method `get.calls_report`"), "{err}");
+        assert!(err.contains("<bundled schema>/methods/get.calls_report.yaml"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_path_is_a_problem_not_a_panic() {
+        let mut files = SchemaFiles::new();
+        files.add(Path::new("/nonexistent/schema"));
+        let err = files.load().unwrap_err().to_string();
+        assert!(err.contains("/nonexistent/schema: no such file or folder"), "{err}");
+    }
+}

@@ -35,16 +35,24 @@ pub fn load(source: &Source) -> syn::Result<Loaded> {
             Err(d) => Err(syn::Error::new(Span::call_site(), format!("the bundled schema has errors:\n{d}"))),
         };
     };
-    let root = manifest_dir().join(path);
+    let base = manifest_dir();
+    let root = base.join(path);
     if !root.exists() {
         return Err(syn::Error::new(
             *span,
-            format!("no schema at `{path}` (looked for {}); the path is relative to Cargo.toml", root.display()),
+            format!("no schema file or folder at `{path}`; the path is relative to the crate's Cargo.toml"),
         ));
     }
     let mut files = if source.bundled { SchemaFiles::bundled() } else { SchemaFiles::new() };
     files.add(&root);
     let tracked = files.read.iter().filter(|p| p.is_file()).map(|p| p.display().to_string()).collect();
+    // Messages name files as the user wrote the path, not from the root of the file system.
+    let names = files.sources.iter_mut().map(|s| &mut s.name).chain(files.problems.iter_mut().map(|d| &mut d.file));
+    for name in names {
+        if let Ok(relative) = Path::new(name.as_str()).strip_prefix(&base) {
+            *name = relative.display().to_string();
+        }
+    }
     match &*cached(&files) {
         Ok(schema) => Ok(Loaded { schema: schema.clone(), tracked }),
         Err(d) => Err(syn::Error::new(*span, format!("the schema at `{path}` has errors:\n{d}"))),
@@ -73,6 +81,11 @@ fn cached(files: &SchemaFiles) -> Cached {
     loaded
 }
 
+/// The folder `schema` paths are relative to: the user's crate. `DATAAPI_MANIFEST_DIR` takes
+/// its place for harnesses that compile a crate away from its sources (trybuild).
 fn manifest_dir() -> PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| Path::new(".").to_path_buf())
+    std::env::var_os("DATAAPI_MANIFEST_DIR")
+        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(".").to_path_buf())
 }

@@ -161,6 +161,7 @@ pub fn expected(ty: &FieldType, names: &Names<'_>) -> String {
         FieldType::Enum(r) => {
             let e = names.schema.resolve(names.local, r);
             let path = names.module.to_string().replace(' ', "");
+            let path = path.trim_start_matches("::");
             format!(
                 "the enum `{}` (`{path}{}`) or an enum of yours with `#[derive(dataapi::ReportEnum)]` for `{}`",
                 e.rust_name, e.rust_name, e.name

@@ -85,7 +85,11 @@ pub fn report(schema: &Schema, input: &ReportInput) -> TokenStream {
                     Ok(Fit::Accept) => {}
                     Err(message) => errors.push(
                         ty_span(ty),
-                        format!("`{wire}` is {} in `{}`: {message}", field.ty.describe(), method.name),
+                        format!(
+                            "`{wire}` has the schema type `{}` in `{}`: {message}",
+                            field.ty.describe(),
+                            method.name
+                        ),
                     ),
                 }
                 serde_attrs(&field.ty, field.lenient, ty)

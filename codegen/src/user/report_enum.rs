@@ -144,8 +144,8 @@ pub fn report_enum(schema: &Schema, input: &EnumInput) -> TokenStream {
         errors.push(
             ident.span(),
             format!(
-                "`{ident}` does not cover every code of `{}`: {}{more} have no variant; add them, or a catch-all \
-                 variant `#[report(other)] Other(String)` that keeps any other code",
+                "`{ident}` does not cover every code of `{}`: no variant for {}{more}; add variants, or a \
+                 catch-all variant `#[report(other)] Other(String)` that keeps any other code",
                 schema_enum.name,
                 shown.join(", ")
             ),
