@@ -92,15 +92,18 @@ pub fn crate_files(schema: &Schema) -> Result<Vec<(String, String)>, EmitError> 
 }
 
 /// Every module in one file, each as an inline `pub mod`, for `include!` from `$OUT_DIR`.
+///
+/// Each module's body is formatted as a file of its own, so it reads line for line as the
+/// file `crate_files` writes for it (the bodies are not indented further).
 pub fn single_file(schema: &Schema) -> Result<String, EmitError> {
-    let modules = modules(schema).into_iter().map(|m| {
-        let name = format_ident!("{}", m.name);
-        let doc = format!(" {}", m.summary);
-        let tokens = m.tokens;
-        quote! { #[doc = #doc] pub mod #name { #tokens } }
-    });
-    let methods = method_list(schema);
-    format("(single file)", quote! { #( #modules )* #methods })
+    let mut out = format!("{HEADER}\n");
+    for m in modules(schema) {
+        let body = format::items(m.tokens).map_err(|source| EmitError { module: m.name.clone(), source })?;
+        out.push_str(&format!("\n/// {}\npub mod {} {{\n{body}}}\n", m.summary, m.name));
+    }
+    out.push('\n');
+    out.push_str(&format::items(method_list(schema)).map_err(|source| EmitError { module: "mod".into(), source })?);
+    Ok(out)
 }
 
 fn format(module: &str, tokens: TokenStream) -> Result<String, EmitError> {

@@ -1,0 +1,73 @@
+//! The build.rs builder: what it writes is what `cargo regenerate` writes, module for module;
+//! it reports unknown methods and schema errors as readable errors.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use dataapi_codegen::{BuildError, Builder};
+
+fn workspace(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(relative)
+}
+
+fn out_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dataapi-builder-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The committed file's text below its header and module doc lines.
+fn body(text: &str) -> String {
+    text.lines()
+        .skip_while(|l| l.starts_with("// @generated") || l.is_empty() || l.starts_with("//!"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn the_included_modules_are_the_committed_ones_line_for_line() {
+    let dir = out_dir("same");
+    let path = Builder::new().out_dir(&dir).emit_rerun_if_changed(false).generate().unwrap();
+    let single = fs::read_to_string(path).unwrap();
+    // The output compiles as items (the consumer crate includes it; here it must at least parse).
+    syn::parse_file(&single).unwrap();
+    let mut compared = 0;
+    for entry in fs::read_dir(workspace("generated/src/api")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if name == "mod" {
+            continue;
+        }
+        let committed = body(&fs::read_to_string(&path).unwrap());
+        let start = format!("\npub mod {name} {{\n");
+        let at = single.find(&start).unwrap_or_else(|| panic!("module `{name}` is in the output")) + start.len();
+        assert!(single[at..].starts_with(&committed), "module `{name}` differs from {}", path.display());
+        assert!(single[at + committed.len()..].starts_with("}\n"), "module `{name}` ends where the file does");
+        compared += 1;
+    }
+    assert!(compared >= 5, "compared {compared} modules");
+}
+
+#[test]
+fn unknown_methods_are_named_with_a_suggestion() {
+    let err = Builder::new().out_dir(out_dir("unknown")).methods(["get.call_report"]).generate().unwrap_err();
+    assert!(matches!(err, BuildError::UnknownMethod { .. }));
+    assert_eq!(
+        format!("{err:?}"),
+        "`methods(…)` names `get.call_report`, which the schema does not have; did you mean `get.calls_report`?"
+    );
+}
+
+#[test]
+fn schema_errors_are_located_in_debug_output_too() {
+    let dir = out_dir("broken");
+    fs::create_dir_all(dir.join("schema/methods")).unwrap();
+    fs::write(dir.join("schema/methods/get.x.yaml"), "method: get.x\ntitle: {en: X}\nweight: one\n").unwrap();
+    let err = Builder::new().schema(dir.join("schema")).out_dir(&dir).generate().unwrap_err();
+    // `fn main() -> Result<(), BuildError>` prints `Error: {:?}`: the same located text.
+    let shown = format!("{err:?}");
+    assert_eq!(shown, err.to_string());
+    assert!(shown.contains("get.x.yaml:"), "{shown}");
+    assert!(!dir.join("dataapi.rs").exists(), "nothing is written when the schema is broken");
+}

@@ -1,0 +1,72 @@
+//! The crate's own method and enum code, generated in build.rs: typed filters, validation and
+//! decoding work as they do for the bundled methods.
+
+use dataapi::prelude::*;
+use dataapi::{DateTime, Report};
+use dataapi_consumer_buildrs::Deal;
+use dataapi_consumer_buildrs::api::deals_report::{self, Stage, fields};
+use dataapi_consumer_buildrs::api::enums::FinishReason;
+
+const REPLY: &[u8] = include_bytes!("../fixtures/deals_reply.json");
+
+fn march() -> (DateTime, DateTime) {
+    (DateTime::from_ymd_hms(2026, 3, 1, 0, 0, 0).unwrap(), DateTime::from_ymd_hms(2026, 3, 31, 23, 59, 59).unwrap())
+}
+
+#[test]
+fn a_filtered_sorted_request_validates_and_has_the_wire_shape() {
+    let (from, till) = march();
+    let request = deals_report::Request::new("token", from, till)
+        .filter(Filter::all([fields::stage.is_in([Stage::Won, Stage::Negotiation]), fields::amount.ge(1000.into())]))
+        .sort(fields::created_at.desc())
+        .limit(5000);
+    request.validate().unwrap();
+    let call = serde_json::to_value(request.to_rpc(1)).unwrap();
+    assert_eq!(call["method"], "get.deals_report");
+    assert_eq!(call["params"]["filter"]["filters"][0]["operator"], "in");
+    assert_eq!(call["params"]["filter"]["filters"][0]["value"], serde_json::json!(["won", "negotiation"]));
+    assert_eq!(call["params"]["sort"][0]["field"], "created_at");
+}
+
+#[test]
+fn the_schemas_limits_are_enforced() {
+    let (from, _) = march();
+    let far = DateTime::from_ymd_hms(2026, 12, 31, 0, 0, 0).unwrap();
+    let err = deals_report::Request::new("token", from, far).limit(5001).validate().unwrap_err().to_string();
+    assert!(err.contains("180"), "the 180-day range is this schema's: {err}");
+    assert!(err.contains("5000"), "{err}");
+}
+
+#[test]
+fn a_reply_decodes_with_the_extended_enum_and_unknown_codes_kept() {
+    let page = dataapi::runtime::Reply::<deals_report::Row>::decode(REPLY).unwrap();
+    assert_eq!(page.metadata.total_items, Some(2));
+    let first = &page.data[0];
+    assert_eq!(first.finish_reason, Some(FinishReason::CrmClosed), "this crate's code is a known variant");
+    assert_eq!(first.products.as_ref().unwrap()[0].price.map(|p| p.to_string()), Some("42000.25".into()));
+    let second = &page.data[1];
+    assert_eq!(second.stage, Some(Stage::Unrecognized("on_hold".into())));
+    assert_eq!(second.finish_reason, Some(FinishReason::SubscriberDisconnects), "bundled codes stay");
+}
+
+#[test]
+fn the_crates_own_struct_asks_for_its_fields_and_decodes() {
+    let (from, till) = march();
+    let request = Deal::request("token", from, till);
+    request.validate().unwrap();
+    assert_eq!(Deal::FIELDS, ["id", "stage", "amount", "products", "finish_reason"]);
+    let page = Deal::decode_reply(REPLY).unwrap();
+    assert_eq!(page.data[0].id, 9001);
+    assert_eq!(page.data[0].stage, Stage::Won);
+    assert_eq!(page.data[1].products, []);
+    assert_eq!(Deal::decode_row(page.data[0].to_json()).unwrap(), page.data[0]);
+}
+
+#[test]
+fn the_bundled_method_it_generated_knows_the_extra_code_too() {
+    use dataapi_consumer_buildrs::api::calls_report;
+    let reason: calls_report::FinishReason = "crm_closed".parse().unwrap();
+    assert_eq!(reason, FinishReason::CrmClosed);
+    assert!(dataapi_consumer_buildrs::api::METHODS.iter().any(|m| m.name == "get.deals_report"));
+    assert_eq!(dataapi_consumer_buildrs::api::METHODS.len(), 2, "only the methods the build script chose");
+}
