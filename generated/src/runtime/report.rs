@@ -15,6 +15,32 @@ use super::{Date, DateTime, Decimal, Method, ValueObject};
 
 /// A row type of a method's reply whose fields the request asks for: what
 /// `#[derive(dataapi::Report)]` implements.
+///
+/// ```
+/// use dataapi::{DateTime, Report};
+///
+/// #[derive(Debug, Report)]
+/// #[report(method = "get.calls_report")]
+/// struct Call {
+///     id: u64,
+///     start_time: DateTime,
+///     #[report(rename = "total_duration")]
+///     seconds: Option<u32>,
+/// }
+///
+/// assert_eq!(Call::FIELDS, ["id", "start_time", "total_duration"]);
+/// let reply = br#"{"jsonrpc":"2.0","id":1,"result":{"data":[{"id":1,"start_time":"2026-03-01 09:00:00"}]}}"#;
+/// assert_eq!(Call::decode_reply(reply).unwrap().data[0].seconds, None);
+/// ```
+///
+/// The derive's attributes: on the struct `method = "…"` (required), `schema = "path"` (a
+/// schema folder or file relative to `Cargo.toml`, laid over the bundled schema unless
+/// `bundled = false`) with `api = path` (the module that includes its generated code); on a
+/// field `rename = "…"` (or serde's `rename`) and `skip`. It generates this impl and the
+/// inherent `request(…)` (the method's `Request::new` with `fields` set to [`Report::FIELDS`])
+/// and `decode_reply(…)`. Each field's type is checked against the schema: integers for
+/// integers, the generated enum or a [`ReportEnum`] for an enum, [`DateTime`] for date-times,
+/// `Vec` for arrays, `Option<T>` always, `serde_json::Value` for anything.
 pub trait Report: Sized {
     /// The method (`calls_report::CallsReport`).
     type Method: Method;
@@ -126,7 +152,31 @@ impl<K: ?Sized> Holds<K> for serde_json::Value {}
 #[doc(hidden)]
 pub const fn check_holds<T: Holds<K> + ?Sized, K: ?Sized>() {}
 
-/// A user's enum mapped to a schema enum: what `#[derive(dataapi::ReportEnum)]` implements.
+/// A user's enum mapped to a schema enum: what `#[derive(dataapi::ReportEnum)]` implements,
+/// together with `Serialize`, `Deserialize` and [`Holds`] for the schema enum.
+///
+/// ```
+/// use dataapi::ReportEnum;
+///
+/// #[derive(Debug, PartialEq, ReportEnum)]
+/// #[report(enum = "direction")]
+/// enum Way {
+///     In,
+///     #[report(code = "out")]
+///     Outgoing,
+///     #[report(other)]
+///     Other(String),
+/// }
+///
+/// assert_eq!(serde_json::from_str::<Way>("\"out\"").unwrap(), Way::Outgoing);
+/// assert_eq!(Way::Other("sideways".into()).code(), "sideways");
+/// ```
+///
+/// Attributes: on the enum `enum = "…"` (required) and `method = "…"` for a method's own enum
+/// (plus `schema`, `api`, `bundled` as for [`Report`]); on a variant `code = "…"` (by default
+/// the code whose generated variant has the same name) and `other` for the one variant that
+/// keeps every other code. Without `other`, every code of the schema enum needs a variant, and
+/// decoding a code the schema does not list is an error.
 pub trait ReportEnum: Sized {
     /// The schema enum's name (`finish_reason`).
     const ENUM: &'static str;
