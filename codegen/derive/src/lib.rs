@@ -2,7 +2,7 @@
 //! against the Data API schema at compile time. Use them through the `dataapi` crate, which
 //! re-exports them and documents them in full.
 //!
-//! This crate is thin: it reads the attributes ([`attrs`]) and the schema ([`schema`]), and the
+//! This crate is thin: it reads the attributes (`attrs.rs`) and the schema (`schema.rs`), and the
 //! engine (`dataapi_codegen::user`) checks and emits.
 
 mod attrs;
