@@ -53,7 +53,8 @@ fn renamed(field: &Value, k: usize) -> Value {
     let mut field: Mapping = field.as_mapping().expect("a field").clone();
     for key in ["name", "type_name", "rust_name"] {
         if let Some(v) = field.get(key).and_then(Value::as_str) {
-            let suffix = if key == "name" || key == "rust_name" { format!("_fieldcopy{k}") } else { format!("Copy{k}") };
+            let suffix =
+                if key == "name" || key == "rust_name" { format!("_fieldcopy{k}") } else { format!("Copy{k}") };
             field.insert(key.into(), format!("{v}{suffix}").into());
         }
     }

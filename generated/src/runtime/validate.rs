@@ -68,14 +68,54 @@ impl fmt::Display for Violations {
 const COMMON: [&str; 9] =
     ["access_token", "user_id", "date_from", "date_till", "limit", "offset", "fields", "sort", "filter"];
 
+/// Where in `params` a value is. A path is only written out when a problem is reported, so
+/// a valid request costs no formatting.
+#[derive(Debug, Clone, Copy)]
+enum At<'a> {
+    /// `params` itself.
+    Root,
+    /// A member of an object.
+    Key(&'a At<'a>, &'a str),
+    /// An item of an array.
+    Index(&'a At<'a>, usize),
+}
+
+static ROOT: At<'static> = At::Root;
+
+/// A top-level parameter.
+fn top(key: &str) -> At<'_> {
+    At::Key(&ROOT, key)
+}
+
+impl<'a> At<'a> {
+    fn key(&'a self, key: &'a str) -> At<'a> {
+        At::Key(self, key)
+    }
+
+    fn index(&'a self, i: usize) -> At<'a> {
+        At::Index(self, i)
+    }
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            At::Root => Ok(()),
+            At::Key(At::Root, key) => f.write_str(key),
+            At::Key(parent, key) => write!(f, "{parent}.{key}"),
+            At::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
 struct Walk<'d> {
     method: &'d MethodDescriptor,
     found: Vec<Violation>,
 }
 
 impl Walk<'_> {
-    fn report(&mut self, path: &str, mnemonic: Mnemonic, message: String, help: Option<String>) {
-        self.found.push(Violation { path: path.to_owned(), mnemonic, message, help });
+    fn report(&mut self, at: &At<'_>, mnemonic: Mnemonic, message: String, help: Option<String>) {
+        self.found.push(Violation { path: at.to_string(), mnemonic, message, help });
     }
 
     fn finish(self) -> Result<(), Violations> {
@@ -87,31 +127,36 @@ impl Walk<'_> {
 pub fn params(method: &MethodDescriptor, params: &Value) -> Result<(), Violations> {
     let mut w = Walk { method, found: Vec::new() };
     let Some(map) = params.as_object() else {
-        w.report("", Mnemonic::DataTypeError, format!("`params` is an object, not {}", kind_of(params)), None);
+        w.report(&ROOT, Mnemonic::DataTypeError, format!("`params` is an object, not {}", kind_of(params)), None);
         return w.finish();
     };
     w.common(map);
     for p in method.params {
         match map.get(p.name) {
             None | Some(Value::Null) if p.required => w.report(
-                p.name,
+                &top(p.name),
                 Mnemonic::RequiredParameterMissed,
                 format!("`{}` is required by {}", p.name, method.name),
                 None,
             ),
             Some(Value::String(s)) if p.required && s.trim().is_empty() => {
-                w.report(p.name, Mnemonic::RequiredParameterMissed, format!("`{}` is empty", p.name), None)
+                w.report(&top(p.name), Mnemonic::RequiredParameterMissed, format!("`{}` is empty", p.name), None)
             }
             None | Some(Value::Null) => {}
-            Some(v) if matches!(p.ty, TypeDescriptor::Filter) => w.filter_shape(p.name, v),
-            Some(v) => w.value_type(p.name, &p.ty, v),
+            Some(v) if matches!(p.ty, TypeDescriptor::Filter) => w.filter_shape(&top(p.name), v),
+            Some(v) => w.value_type(&top(p.name), &p.ty, v),
         }
     }
     let known = COMMON.iter().copied().chain(method.params.iter().map(|p| p.name));
     for key in map.keys() {
         if !known.clone().any(|k| k == key) {
             let help = did_you_mean(key, known.clone());
-            w.report(key, Mnemonic::UnexpectedParameters, format!("{} takes no parameter `{key}`", method.name), help);
+            w.report(
+                &top(key),
+                Mnemonic::UnexpectedParameters,
+                format!("{} takes no parameter `{key}`", method.name),
+                help,
+            );
         }
     }
     w.finish()
@@ -134,7 +179,7 @@ pub fn request<R: serde::Serialize>(method: &MethodDescriptor, request: &R) -> R
 /// from a config file.
 pub fn filter(method: &MethodDescriptor, filter: &Value) -> Result<(), Violations> {
     let mut w = Walk { method, found: Vec::new() };
-    w.filter("filter", filter, 1);
+    w.filter(&top("filter"), filter, 1);
     w.finish()
 }
 
@@ -156,7 +201,7 @@ impl Walk<'_> {
     fn common(&mut self, map: &Map<String, Value>) {
         match map.get("access_token") {
             Some(Value::String(t)) if !t.is_empty() => {}
-            _ => self.report("access_token", Mnemonic::RequiredParameterMissed, "no access token".into(), None),
+            _ => self.report(&top("access_token"), Mnemonic::RequiredParameterMissed, "no access token".into(), None),
         }
         let from = self.date("date_from", map.get("date_from"));
         let till = self.date("date_till", map.get("date_till"));
@@ -164,14 +209,14 @@ impl Walk<'_> {
             let days = i64::from(self.method.limits.date_range_days);
             if from > till {
                 self.report(
-                    "date_till",
+                    &top("date_till"),
                     Mnemonic::InvalidParametersCombination,
                     format!("`date_till` ({till}) is before `date_from` ({from})"),
                     None,
                 );
             } else if till.0 - from.0 > chrono::TimeDelta::days(days) {
                 self.report(
-                    "date_till",
+                    &top("date_till"),
                     Mnemonic::DateIntervalLimitReached,
                     format!("{} allows at most {days} days from `date_from` to `date_till`", self.method.name),
                     Some("split the period into several requests".into()),
@@ -182,7 +227,7 @@ impl Walk<'_> {
         self.bounded("limit", map.get("limit"), 1, u64::from(l.limit_max));
         self.bounded("offset", map.get("offset"), 0, u64::from(l.offset_max));
         if let Some(v) = map.get("user_id").filter(|v| !v.is_null()) {
-            self.value_type("user_id", &TypeDescriptor::Integer, v);
+            self.value_type(&top("user_id"), &TypeDescriptor::Integer, v);
         }
         if let Some(v) = map.get("fields").filter(|v| !v.is_null()) {
             self.fields(v);
@@ -191,25 +236,30 @@ impl Walk<'_> {
             self.sort(v);
         }
         if let Some(v) = map.get("filter").filter(|v| !v.is_null()) {
-            self.filter("filter", v, 1);
+            self.filter(&top("filter"), v, 1);
         }
     }
 
     fn date(&mut self, key: &str, value: Option<&Value>) -> Option<DateTime> {
         match value {
             None | Some(Value::Null) => {
-                self.report(key, Mnemonic::RequiredParameterMissed, format!("`{key}` is required"), None);
+                self.report(&top(key), Mnemonic::RequiredParameterMissed, format!("`{key}` is required"), None);
                 None
             }
             Some(Value::String(s)) => match s.parse() {
                 Ok(t) => Some(t),
                 Err(e) => {
-                    self.report(key, Mnemonic::InvalidParameterValue, format!("{e}"), None);
+                    self.report(&top(key), Mnemonic::InvalidParameterValue, format!("{e}"), None);
                     None
                 }
             },
             Some(v) => {
-                self.report(key, Mnemonic::DataTypeError, format!("`{key}` is a string, not {}", kind_of(v)), None);
+                self.report(
+                    &top(key),
+                    Mnemonic::DataTypeError,
+                    format!("`{key}` is a string, not {}", kind_of(v)),
+                    None,
+                );
                 None
             }
         }
@@ -221,19 +271,19 @@ impl Walk<'_> {
             Some(v) => match v.as_u64() {
                 Some(n) if (min..=max).contains(&n) => {}
                 Some(n) => self.report(
-                    key,
+                    &top(key),
                     Mnemonic::InvalidParameterValue,
                     format!("`{key}` is {n}; it must be from {min} to {max}"),
                     None,
                 ),
                 None if v.is_i64() => self.report(
-                    key,
+                    &top(key),
                     Mnemonic::InvalidParameterValue,
                     format!("`{key}` must be from {min} to {max}"),
                     None,
                 ),
                 None => self.report(
-                    key,
+                    &top(key),
                     Mnemonic::DataTypeError,
                     format!("`{key}` is a whole number, not {}", kind_of(v)),
                     None,
@@ -247,11 +297,11 @@ impl Walk<'_> {
     }
 
     /// The field `name`, or a report that it does not exist.
-    fn known_field(&mut self, path: &str, name: &str, mnemonic: Mnemonic) -> Option<&'static FieldDescriptor> {
+    fn known_field(&mut self, at: &At<'_>, name: &str, mnemonic: Mnemonic) -> Option<&'static FieldDescriptor> {
         let found = self.method.field(name);
         if found.is_none() {
             let help = did_you_mean(name, self.field_names());
-            self.report(path, mnemonic, format!("{} has no field `{name}`", self.method.name), help);
+            self.report(at, mnemonic, format!("{} has no field `{name}`", self.method.name), help);
         }
         found
     }
@@ -259,14 +309,15 @@ impl Walk<'_> {
     fn fields(&mut self, value: &Value) {
         let Some(list) = value.as_array() else {
             return self.report(
-                "fields",
+                &top("fields"),
                 Mnemonic::DataTypeError,
                 format!("`fields` is an array, not {}", kind_of(value)),
                 None,
             );
         };
+        let base = top("fields");
         for (i, item) in list.iter().enumerate() {
-            let path = format!("fields[{i}]");
+            let path = base.index(i);
             match item.as_str() {
                 Some(name) => {
                     self.known_field(&path, name, Mnemonic::UnexpectedParameters);
@@ -284,21 +335,22 @@ impl Walk<'_> {
     fn sort(&mut self, value: &Value) {
         let Some(list) = value.as_array() else {
             return self.report(
-                "sort",
+                &top("sort"),
                 Mnemonic::DataTypeError,
                 format!("`sort` is an array, not {}", kind_of(value)),
                 None,
             );
         };
+        let base = top("sort");
         for (i, key) in list.iter().enumerate() {
-            let path = format!("sort[{i}]");
+            let path = base.index(i);
             let Some(obj) = key.as_object() else {
                 self.report(&path, Mnemonic::DataTypeError, "a sort key is `{field, order}`".into(), None);
                 continue;
             };
             match obj.get("field").and_then(Value::as_str) {
                 Some(name) => {
-                    let field_path = format!("{path}.field");
+                    let field_path = path.key("field");
                     if let Some(f) = self.known_field(&field_path, name, Mnemonic::SortProhibited)
                         && !f.sort.allows()
                     {
@@ -317,32 +369,27 @@ impl Walk<'_> {
                 None | Some(Value::Null) => {}
                 Some(Value::String(o)) if o == "asc" || o == "desc" => {}
                 Some(other) => self.report(
-                    &format!("{path}.order"),
+                    &path.key("order"),
                     Mnemonic::InvalidParameterValue,
                     format!("`order` is `asc` or `desc`, not {other}"),
                     None,
                 ),
             }
             for k in obj.keys().filter(|k| *k != "field" && *k != "order") {
-                self.report(
-                    &format!("{path}.{k}"),
-                    Mnemonic::UnexpectedParameters,
-                    format!("a sort key has no `{k}`"),
-                    None,
-                );
+                self.report(&path.key(k), Mnemonic::UnexpectedParameters, format!("a sort key has no `{k}`"), None);
             }
         }
     }
 
     /// A filter expression whose fields are not the reply's (the flat reports' `filters`):
     /// only its shape is checked.
-    fn filter_shape(&mut self, path: &str, value: &Value) {
+    fn filter_shape(&mut self, path: &At<'_>, value: &Value) {
         if !value.is_object() && !value.is_array() {
             self.report(path, Mnemonic::DataTypeError, format!("a filter expression, not {}", kind_of(value)), None);
         }
     }
 
-    fn filter(&mut self, path: &str, node: &Value, depth: u32) {
+    fn filter(&mut self, path: &At<'_>, node: &Value, depth: u32) {
         if let Some(max) = self.method.limits.filter_depth
             && depth > max
         {
@@ -376,11 +423,11 @@ impl Walk<'_> {
         }
     }
 
-    fn tree(&mut self, path: &str, obj: &Map<String, Value>, children: &Value, depth: u32) {
+    fn tree(&mut self, path: &At<'_>, obj: &Map<String, Value>, children: &Value, depth: u32) {
         match obj.get("condition") {
             Some(Value::String(c)) if c == "and" || c == "or" => {}
             Some(other) => self.report(
-                &format!("{path}.condition"),
+                &path.key("condition"),
                 Mnemonic::InvalidParameterValue,
                 format!("`condition` is `and` or `or`, not {other}"),
                 None,
@@ -391,35 +438,31 @@ impl Walk<'_> {
         }
         match children.as_array() {
             Some(list) if list.is_empty() => self.report(
-                &format!("{path}.filters"),
+                &path.key("filters"),
                 Mnemonic::InvalidParameterValue,
                 "a filter tree needs at least one filter".into(),
                 None,
             ),
             Some(list) => {
+                let filters = path.key("filters");
                 for (i, child) in list.iter().enumerate() {
-                    self.filter(&format!("{path}.filters[{i}]"), child, depth + 1);
+                    self.filter(&filters.index(i), child, depth + 1);
                 }
             }
             None => self.report(
-                &format!("{path}.filters"),
+                &path.key("filters"),
                 Mnemonic::DataTypeError,
                 format!("`filters` is an array, not {}", kind_of(children)),
                 None,
             ),
         }
         for k in obj.keys().filter(|k| *k != "filters" && *k != "condition") {
-            self.report(
-                &format!("{path}.{k}"),
-                Mnemonic::UnexpectedParameters,
-                format!("a filter tree has no `{k}`"),
-                None,
-            );
+            self.report(&path.key(k), Mnemonic::UnexpectedParameters, format!("a filter tree has no `{k}`"), None);
         }
     }
 
-    fn condition(&mut self, path: &str, obj: &Map<String, Value>) {
-        let field_path = format!("{path}.field");
+    fn condition(&mut self, path: &At<'_>, obj: &Map<String, Value>) {
+        let field_path = path.key("field");
         let field = match obj.get("field").and_then(Value::as_str) {
             Some(name) => match self.known_field(&field_path, name, Mnemonic::FilterProhibited) {
                 Some(f) if !f.filter.allows() => {
@@ -439,7 +482,7 @@ impl Walk<'_> {
                 None
             }
         };
-        let op_path = format!("{path}.operator");
+        let op_path = path.key("operator");
         let operator = match obj.get("operator") {
             Some(Value::String(op)) => {
                 let found = self.method.operators.iter().find(|o| o.wire == op);
@@ -465,12 +508,7 @@ impl Walk<'_> {
             }
         };
         for k in obj.keys().filter(|k| !matches!(k.as_str(), "field" | "operator" | "value")) {
-            self.report(
-                &format!("{path}.{k}"),
-                Mnemonic::UnexpectedParameters,
-                format!("a condition has no `{k}`"),
-                None,
-            );
+            self.report(&path.key(k), Mnemonic::UnexpectedParameters, format!("a condition has no `{k}`"), None);
         }
         let (Some(field), Some(op)) = (field, operator) else { return };
         let kind = field.ty.kind();
@@ -490,10 +528,10 @@ impl Walk<'_> {
             );
             return;
         }
-        self.operator_value(&format!("{path}.value"), field, op, value);
+        self.operator_value(&path.key("value"), field, op, value);
     }
 
-    fn operator_value(&mut self, path: &str, field: &FieldDescriptor, op: &OperatorDescriptor, value: &Value) {
+    fn operator_value(&mut self, path: &At<'_>, field: &FieldDescriptor, op: &OperatorDescriptor, value: &Value) {
         if value.is_null() && (op.null || op.value == ValueShape::Null) {
             return;
         }
@@ -525,7 +563,7 @@ impl Walk<'_> {
                 Some(list) => {
                     let ty = if op.value == ValueShape::Items { item } else { &field.ty };
                     for (i, v) in list.iter().enumerate() {
-                        self.value_type(&format!("{path}[{i}]"), ty, v);
+                        self.value_type(&path.index(i), ty, v);
                     }
                 }
                 None => self.report(
@@ -539,7 +577,7 @@ impl Walk<'_> {
     }
 
     /// Whether `value` is a JSON value of type `ty`.
-    fn value_type(&mut self, path: &str, ty: &TypeDescriptor, value: &Value) {
+    fn value_type(&mut self, path: &At<'_>, ty: &TypeDescriptor, value: &Value) {
         let fits = match ty {
             TypeDescriptor::Integer => value.is_i64() || value.is_u64(),
             TypeDescriptor::Decimal => value.is_number(),
