@@ -48,15 +48,21 @@ fn synthetic(copies: usize) -> Vec<Source> {
     out
 }
 
-/// A field with `_fieldcopy{k}` added to its name and to any nested struct name it sets.
+/// A field with `_fieldcopy{k}` added to its name, and to the names of nested fields that have
+/// structs of their own, so that every struct name stays unique.
 fn renamed(field: &Value, k: usize) -> Value {
     let mut field: Mapping = field.as_mapping().expect("a field").clone();
-    for key in ["name", "type_name", "rust_name"] {
+    for key in ["name", "rust_name"] {
         if let Some(v) = field.get(key).and_then(Value::as_str) {
-            let suffix =
-                if key == "name" || key == "rust_name" { format!("_fieldcopy{k}") } else { format!("Copy{k}") };
-            field.insert(key.into(), format!("{v}{suffix}").into());
+            field.insert(key.into(), format!("{v}_fieldcopy{k}").into());
         }
+    }
+    if let Some(v) = field.get("type_name").and_then(Value::as_str) {
+        field.insert("type_name".into(), format!("{v}Copy{k}").into());
+    }
+    if let Some(Value::Sequence(nested)) = field.get("fields") {
+        let nested = nested.iter().map(|f| if f.get("fields").is_some() { renamed(f, k) } else { f.clone() }).collect();
+        field.insert("fields".into(), Value::Sequence(nested));
     }
     Value::Mapping(field)
 }
