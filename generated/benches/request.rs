@@ -44,11 +44,38 @@ fn build() -> Request {
         .limit(1000)
 }
 
+/// The same call as an untyped client writes it: `json!` and serialize, nothing checked.
+fn untyped() -> Vec<u8> {
+    let call = serde_json::json!({
+        "jsonrpc": "2.0", "id": 1, "method": "get.calls_report",
+        "params": {
+            "access_token": "token", "limit": 1000,
+            "date_from": "2026-03-01 00:00:00", "date_till": "2026-03-31 23:59:59",
+            "filter": {"condition": "and", "filters": [
+                {"field": "direction", "operator": "=", "value": "in"},
+                {"field": "total_duration", "operator": ">=", "value": 60},
+                {"condition": "or", "filters": [
+                    {"field": "finish_reason", "operator": "in", "value": ["subscriber_disconnects", "timeout"]},
+                    {"field": "is_lost", "operator": "=", "value": true},
+                    {"condition": "and", "filters": [
+                        {"field": "virtual_phone_number", "operator": "like", "value": "7495%"},
+                        {"field": "wait_duration", "operator": "<", "value": 30}
+                    ]}
+                ]}
+            ]},
+            "sort": [{"field": "start_time", "order": "desc"}, {"field": "communication_number", "order": "asc"}],
+            "fields": FIELDS
+        }
+    });
+    serde_json::to_vec(&call).unwrap()
+}
+
 fn requests(c: &mut Criterion) {
     let mut group = c.benchmark_group("request");
     group.bench_function("build and serialize", |b| {
         b.iter(|| serde_json::to_vec(&black_box(build()).to_rpc(1)).unwrap())
     });
+    group.bench_function("baseline: json! and serialize", |b| b.iter(untyped));
     let request = build();
     assert!(request.validate().is_ok());
     group.bench_function("validate typed request", |b| b.iter(|| black_box(&request).validate().unwrap()));

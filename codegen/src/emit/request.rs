@@ -58,6 +58,11 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
             }
         }
     });
+    let required_text = required.iter().filter(|p| p.ty == FieldType::Scalar(Scalar::String)).map(|p| {
+        let ident = field_ident(p);
+        let name = &p.name;
+        quote!((#name, &self.#ident))
+    });
     let marker = format_ident!("{}", method.rust_name);
     let limit_doc =
         format!(" Rows per page: at most {}, {} when not set.", method.limits.limit_max, method.limits.limit_default);
@@ -94,7 +99,7 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
             pub sort: ::std::vec::Vec<::dataapi::runtime::RawSort>,
             /// Which fields to return; the default reply fields when not set.
             #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub fields: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+            pub fields: ::core::option::Option<::std::vec::Vec<::std::borrow::Cow<'static, str>>>,
             #( #param_fields )*
         }
 
@@ -166,12 +171,13 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
                 self
             }
 
-            /// Asks for exactly these fields, in this order.
+            /// Asks for exactly these fields, in this order (names as `&'static str` cost no
+            /// allocation; `String`s are kept as they are).
             #[must_use]
             pub fn fields<I, S>(mut self, fields: I) -> Self
             where
                 I: ::core::iter::IntoIterator<Item = S>,
-                S: ::core::convert::Into<::std::string::String>,
+                S: ::core::convert::Into<::std::borrow::Cow<'static, str>>,
             {
                 self.fields = ::core::option::Option::Some(fields.into_iter().map(::core::convert::Into::into).collect());
                 self
@@ -182,7 +188,17 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
             /// Checks the request against everything the schema knows the API would reject,
             /// and returns every problem at once.
             pub fn validate(&self) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
-                ::dataapi::runtime::validate::request(&DESCRIPTOR, self)
+                ::dataapi::runtime::validate::typed(&DESCRIPTOR, &::dataapi::runtime::validate::Typed {
+                    access_token: self.access_token.expose(),
+                    date_from: self.date_from,
+                    date_till: self.date_till,
+                    limit: self.limit,
+                    offset: self.offset,
+                    fields: self.fields.as_deref(),
+                    sort: &self.sort,
+                    filter: self.filter.as_ref(),
+                    required_text: &[ #( #required_text ),* ],
+                })
             }
 
             /// The JSON-RPC call carrying this request.

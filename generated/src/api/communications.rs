@@ -2697,7 +2697,9 @@ pub struct Request {
     pub sort: ::std::vec::Vec<::dataapi::runtime::RawSort>,
     /// Which fields to return; the default reply fields when not set.
     #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub fields: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub fields: ::core::option::Option<
+        ::std::vec::Vec<::std::borrow::Cow<'static, str>>,
+    >,
     /// ID of the user report (see get.reports_list)
     ///
     /// _ID пользовательского отчёта (см. get.reports\_list)_
@@ -2783,12 +2785,13 @@ impl Request {
         self.sort.push(sort);
         self
     }
-    /// Asks for exactly these fields, in this order.
+    /// Asks for exactly these fields, in this order (names as `&'static str` cost no
+    /// allocation; `String`s are kept as they are).
     #[must_use]
     pub fn fields<I, S>(mut self, fields: I) -> Self
     where
         I: ::core::iter::IntoIterator<Item = S>,
-        S: ::core::convert::Into<::std::string::String>,
+        S: ::core::convert::Into<::std::borrow::Cow<'static, str>>,
     {
         self.fields = ::core::option::Option::Some(
             fields.into_iter().map(::core::convert::Into::into).collect(),
@@ -2806,7 +2809,20 @@ impl Request {
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
-        ::dataapi::runtime::validate::request(&DESCRIPTOR, self)
+        ::dataapi::runtime::validate::typed(
+            &DESCRIPTOR,
+            &::dataapi::runtime::validate::Typed {
+                access_token: self.access_token.expose(),
+                date_from: self.date_from,
+                date_till: self.date_till,
+                limit: self.limit,
+                offset: self.offset,
+                fields: self.fields.as_deref(),
+                sort: &self.sort,
+                filter: self.filter.as_ref(),
+                required_text: &[("report_type", &self.report_type)],
+            },
+        )
     }
     /// The JSON-RPC call carrying this request.
     pub fn to_rpc(

@@ -1,5 +1,7 @@
 //! Filters and sorting as they go over the wire.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 /// A filter as it goes over the wire: one condition, or a tree of them joined by `and` / `or`.
@@ -19,10 +21,11 @@ pub enum RawFilter {
     },
     /// `{"field": …, "operator": …, "value": …}`.
     Condition {
-        /// The field's wire name.
-        field: String,
+        /// The field's wire name (borrowed when it comes from the schema, as the typed builders'
+        /// names do).
+        field: Cow<'static, str>,
         /// The operator's wire name.
-        operator: String,
+        operator: Cow<'static, str>,
         /// The value; `null` where absent.
         #[serde(default)]
         value: serde_json::Value,
@@ -43,7 +46,7 @@ pub enum Condition {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawSort {
     /// The field's wire name.
-    pub field: String,
+    pub field: Cow<'static, str>,
     /// The direction.
     #[serde(default)]
     pub order: Order,

@@ -5,11 +5,13 @@
 //! input alike (a filter read from a config file), so both are held to the same rules. It
 //! never stops at the first problem and never panics.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::{Map, Value};
 
 use super::descriptor::{FieldDescriptor, MethodDescriptor, OperatorDescriptor, TypeDescriptor, ValueShape};
+use super::filter::{RawFilter, RawSort};
 use super::{Date, DateTime};
 use crate::errors::Mnemonic;
 
@@ -175,6 +177,66 @@ pub fn request<R: serde::Serialize>(method: &MethodDescriptor, request: &R) -> R
     }
 }
 
+/// The parameters of a typed request, borrowed: what `Request::validate` hands the walker so
+/// that it checks the request where it is, without turning it into JSON first.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Typed<'r> {
+    /// The token.
+    pub access_token: &'r str,
+    /// Start of the period.
+    pub date_from: DateTime,
+    /// End of the period.
+    pub date_till: DateTime,
+    /// Page size.
+    pub limit: Option<u32>,
+    /// Rows to skip.
+    pub offset: Option<u32>,
+    /// Requested fields.
+    pub fields: Option<&'r [Cow<'static, str>]>,
+    /// Sort keys.
+    pub sort: &'r [RawSort],
+    /// The filter.
+    pub filter: Option<&'r RawFilter>,
+    /// Required text parameters, which the types cannot keep from being empty.
+    pub required_text: &'r [(&'static str, &'r str)],
+}
+
+/// Checks a typed request by the same rules as [`params`], skipping what its types guarantee
+/// (a date is a date, a limit a number, a filter a well-formed tree).
+#[doc(hidden)]
+pub fn typed(method: &MethodDescriptor, request: &Typed<'_>) -> Result<(), Violations> {
+    let mut w = Walk { method, found: Vec::new() };
+    w.access_token(request.access_token);
+    w.dates(request.date_from, request.date_till);
+    let l = method.limits;
+    if let Some(n) = request.limit {
+        w.within("limit", u64::from(n), 1, u64::from(l.limit_max));
+    }
+    if let Some(n) = request.offset {
+        w.within("offset", u64::from(n), 0, u64::from(l.offset_max));
+    }
+    if let Some(fields) = request.fields {
+        let base = top("fields");
+        for (i, name) in fields.iter().enumerate() {
+            w.field_name(&base.index(i), name, fields[..i].iter().map(|e| e.as_ref()));
+        }
+    }
+    let base = top("sort");
+    for (i, key) in request.sort.iter().enumerate() {
+        w.sort_field(&base.index(i).key("field"), &key.field);
+    }
+    if let Some(filter) = request.filter {
+        w.raw_filter(&top("filter"), filter, 1);
+    }
+    for (name, text) in request.required_text {
+        if text.trim().is_empty() {
+            w.report(&top(name), Mnemonic::RequiredParameterMissed, format!("`{name}` is empty"), None);
+        }
+    }
+    w.finish()
+}
+
 /// Checks a filter (`{field, operator, value}` or a tree) given on its own, for example read
 /// from a config file.
 pub fn filter(method: &MethodDescriptor, filter: &Value) -> Result<(), Violations> {
@@ -199,13 +261,39 @@ pub fn fields(method: &MethodDescriptor, fields: &Value) -> Result<(), Violation
 
 impl Walk<'_> {
     fn common(&mut self, map: &Map<String, Value>) {
-        match map.get("access_token") {
-            Some(Value::String(t)) if !t.is_empty() => {}
-            _ => self.report(&top("access_token"), Mnemonic::RequiredParameterMissed, "no access token".into(), None),
-        }
+        self.access_token(map.get("access_token").and_then(Value::as_str).unwrap_or(""));
         let from = self.date("date_from", map.get("date_from"));
         let till = self.date("date_till", map.get("date_till"));
         if let (Some(from), Some(till)) = (from, till) {
+            self.dates(from, till);
+        }
+        let l = self.method.limits;
+        self.bounded("limit", map.get("limit"), 1, u64::from(l.limit_max));
+        self.bounded("offset", map.get("offset"), 0, u64::from(l.offset_max));
+        if let Some(v) = map.get("user_id").filter(|v| !v.is_null()) {
+            self.value_type(&top("user_id"), &TypeDescriptor::Integer, v);
+        }
+        if let Some(v) = map.get("fields").filter(|v| !v.is_null()) {
+            self.fields(v);
+        }
+        if let Some(v) = map.get("sort").filter(|v| !v.is_null()) {
+            self.sort(v);
+        }
+        if let Some(v) = map.get("filter").filter(|v| !v.is_null()) {
+            self.filter(&top("filter"), v, 1);
+        }
+    }
+
+    // The rules below are shared by JSON input and typed requests.
+
+    fn access_token(&mut self, token: &str) {
+        if token.is_empty() {
+            self.report(&top("access_token"), Mnemonic::RequiredParameterMissed, "no access token".into(), None);
+        }
+    }
+
+    fn dates(&mut self, from: DateTime, till: DateTime) {
+        {
             let days = i64::from(self.method.limits.date_range_days);
             if from > till {
                 self.report(
@@ -223,21 +311,51 @@ impl Walk<'_> {
                 );
             }
         }
-        let l = self.method.limits;
-        self.bounded("limit", map.get("limit"), 1, u64::from(l.limit_max));
-        self.bounded("offset", map.get("offset"), 0, u64::from(l.offset_max));
-        if let Some(v) = map.get("user_id").filter(|v| !v.is_null()) {
-            self.value_type(&top("user_id"), &TypeDescriptor::Integer, v);
+    }
+
+    /// `n` is within `min..=max`.
+    fn within(&mut self, key: &str, n: u64, min: u64, max: u64) {
+        if !(min..=max).contains(&n) {
+            self.report(&top(key), Mnemonic::InvalidParameterValue, format!("`{key}` is {n}; it must be from {min} to {max}"), None);
         }
-        if let Some(v) = map.get("fields").filter(|v| !v.is_null()) {
-            self.fields(v);
+    }
+
+    /// The `i`th name of `fields`, after the `earlier` ones.
+    fn field_name<'n>(&mut self, at: &At<'_>, name: &str, mut earlier: impl Iterator<Item = &'n str>) {
+        self.known_field(at, name, Mnemonic::UnexpectedParameters);
+        if earlier.any(|e| e == name) {
+            self.report(at, Mnemonic::InvalidParameterValue, format!("`{name}` is listed twice"), None);
         }
-        if let Some(v) = map.get("sort").filter(|v| !v.is_null()) {
-            self.sort(v);
+    }
+
+    /// The field of a sort key: known and sortable.
+    fn sort_field(&mut self, at: &At<'_>, name: &str) {
+        if let Some(f) = self.known_field(at, name, Mnemonic::SortProhibited)
+            && !f.sort.allows()
+        {
+            let why = stated_why(f.sort);
+            self.report(at, Mnemonic::SortProhibited, format!("`{name}` cannot be sorted ({why})"), None);
         }
-        if let Some(v) = map.get("filter").filter(|v| !v.is_null()) {
-            self.filter(&top("filter"), v, 1);
+    }
+
+    /// Whether a filter node at `depth` is within the method's limit; reports it when not.
+    fn depth_allowed(&mut self, at: &At<'_>, depth: u32) -> bool {
+        match self.method.limits.filter_depth {
+            Some(max) if depth > max => {
+                self.report(
+                    at,
+                    Mnemonic::InvalidParameterValue,
+                    format!("{} allows filters at most {max} levels deep; this is level {depth}", self.method.name),
+                    None,
+                );
+                false
+            }
+            _ => true,
         }
+    }
+
+    fn empty_tree(&mut self, at: &At<'_>) {
+        self.report(&at.key("filters"), Mnemonic::InvalidParameterValue, "a filter tree needs at least one filter".into(), None);
     }
 
     fn date(&mut self, key: &str, value: Option<&Value>) -> Option<DateTime> {
@@ -269,13 +387,7 @@ impl Walk<'_> {
         match value {
             None | Some(Value::Null) => {}
             Some(v) => match v.as_u64() {
-                Some(n) if (min..=max).contains(&n) => {}
-                Some(n) => self.report(
-                    &top(key),
-                    Mnemonic::InvalidParameterValue,
-                    format!("`{key}` is {n}; it must be from {min} to {max}"),
-                    None,
-                ),
+                Some(n) => self.within(key, n, min, max),
                 None if v.is_i64() => self.report(
                     &top(key),
                     Mnemonic::InvalidParameterValue,
@@ -319,12 +431,7 @@ impl Walk<'_> {
         for (i, item) in list.iter().enumerate() {
             let path = base.index(i);
             match item.as_str() {
-                Some(name) => {
-                    self.known_field(&path, name, Mnemonic::UnexpectedParameters);
-                    if list[..i].iter().any(|earlier| earlier.as_str() == Some(name)) {
-                        self.report(&path, Mnemonic::InvalidParameterValue, format!("`{name}` is listed twice"), None);
-                    }
-                }
+                Some(name) => self.field_name(&path, name, list[..i].iter().filter_map(Value::as_str)),
                 None => {
                     self.report(&path, Mnemonic::DataTypeError, format!("a field name, not {}", kind_of(item)), None)
                 }
@@ -349,20 +456,7 @@ impl Walk<'_> {
                 continue;
             };
             match obj.get("field").and_then(Value::as_str) {
-                Some(name) => {
-                    let field_path = path.key("field");
-                    if let Some(f) = self.known_field(&field_path, name, Mnemonic::SortProhibited)
-                        && !f.sort.allows()
-                    {
-                        let why = stated_why(f.sort);
-                        self.report(
-                            &field_path,
-                            Mnemonic::SortProhibited,
-                            format!("`{name}` cannot be sorted ({why})"),
-                            None,
-                        );
-                    }
-                }
+                Some(name) => self.sort_field(&path.key("field"), name),
                 None => self.report(&path, Mnemonic::RequiredParameterMissed, "a sort key needs `field`".into(), None),
             }
             match obj.get("order") {
@@ -390,15 +484,7 @@ impl Walk<'_> {
     }
 
     fn filter(&mut self, path: &At<'_>, node: &Value, depth: u32) {
-        if let Some(max) = self.method.limits.filter_depth
-            && depth > max
-        {
-            self.report(
-                path,
-                Mnemonic::InvalidParameterValue,
-                format!("{} allows filters at most {max} levels deep; this is level {depth}", self.method.name),
-                None,
-            );
+        if !self.depth_allowed(path, depth) {
             return;
         }
         let Some(obj) = node.as_object() else {
@@ -437,12 +523,7 @@ impl Walk<'_> {
             }
         }
         match children.as_array() {
-            Some(list) if list.is_empty() => self.report(
-                &path.key("filters"),
-                Mnemonic::InvalidParameterValue,
-                "a filter tree needs at least one filter".into(),
-                None,
-            ),
+            Some(list) if list.is_empty() => self.empty_tree(path),
             Some(list) => {
                 let filters = path.key("filters");
                 for (i, child) in list.iter().enumerate() {
@@ -462,57 +543,49 @@ impl Walk<'_> {
     }
 
     fn condition(&mut self, path: &At<'_>, obj: &Map<String, Value>) {
-        let field_path = path.key("field");
-        let field = match obj.get("field").and_then(Value::as_str) {
-            Some(name) => match self.known_field(&field_path, name, Mnemonic::FilterProhibited) {
-                Some(f) if !f.filter.allows() => {
-                    let why = stated_why(f.filter);
-                    self.report(
-                        &field_path,
-                        Mnemonic::FilterProhibited,
-                        format!("`{name}` cannot be filtered ({why})"),
-                        None,
-                    );
-                    None
-                }
-                found => found,
-            },
-            None => {
-                self.report(&field_path, Mnemonic::DataTypeError, "`field` is a field name".into(), None);
-                None
-            }
-        };
-        let op_path = path.key("operator");
-        let operator = match obj.get("operator") {
-            Some(Value::String(op)) => {
-                let found = self.method.operators.iter().find(|o| o.wire == op);
-                if found.is_none() {
-                    let help = did_you_mean(op, self.method.operators.iter().map(|o| o.wire));
-                    self.report(
-                        &op_path,
-                        Mnemonic::InvalidParameterValue,
-                        format!("{} has no operator `{op}`", self.method.name),
-                        help,
-                    );
-                }
-                found
-            }
+        let name = obj.get("field").and_then(Value::as_str);
+        if name.is_none() {
+            self.report(&path.key("field"), Mnemonic::DataTypeError, "`field` is a field name".into(), None);
+        }
+        let op = match obj.get("operator") {
+            Some(Value::String(op)) => Some(op.as_str()),
             _ => {
-                self.report(
-                    &op_path,
-                    Mnemonic::RequiredParameterMissed,
-                    "a condition needs an `operator`".into(),
-                    None,
-                );
+                let message = "a condition needs an `operator`".into();
+                self.report(&path.key("operator"), Mnemonic::RequiredParameterMissed, message, None);
                 None
             }
         };
         for k in obj.keys().filter(|k| !matches!(k.as_str(), "field" | "operator" | "value")) {
             self.report(&path.key(k), Mnemonic::UnexpectedParameters, format!("a condition has no `{k}`"), None);
         }
+        self.condition_rules(path, name, op, obj.get("value").unwrap_or(&Value::Null));
+    }
+
+    /// A condition's field is filterable, its operator exists and fits, and its value has the
+    /// operator's shape.
+    fn condition_rules(&mut self, path: &At<'_>, name: Option<&str>, op: Option<&str>, value: &Value) {
+        let field_path = path.key("field");
+        let field = name.and_then(|name| match self.known_field(&field_path, name, Mnemonic::FilterProhibited) {
+            Some(f) if !f.filter.allows() => {
+                let why = stated_why(f.filter);
+                let message = format!("`{name}` cannot be filtered ({why})");
+                self.report(&field_path, Mnemonic::FilterProhibited, message, None);
+                None
+            }
+            found => found,
+        });
+        let op_path = path.key("operator");
+        let operator = op.and_then(|op| {
+            let found = self.method.operators.iter().find(|o| o.wire == op);
+            if found.is_none() {
+                let help = did_you_mean(op, self.method.operators.iter().map(|o| o.wire));
+                let message = format!("{} has no operator `{op}`", self.method.name);
+                self.report(&op_path, Mnemonic::InvalidParameterValue, message, help);
+            }
+            found
+        });
         let (Some(field), Some(op)) = (field, operator) else { return };
         let kind = field.ty.kind();
-        let value = obj.get("value").unwrap_or(&Value::Null);
         // `= null` tests any filterable field for emptiness, whatever its kind.
         if op.null && value.is_null() {
             return;
@@ -529,6 +602,25 @@ impl Walk<'_> {
             return;
         }
         self.operator_value(&path.key("value"), field, op, value);
+    }
+
+    /// A filter in its typed wire form: only the rules the types do not already guarantee.
+    fn raw_filter(&mut self, path: &At<'_>, filter: &RawFilter, depth: u32) {
+        if !self.depth_allowed(path, depth) {
+            return;
+        }
+        match filter {
+            RawFilter::Tree { filters, .. } if filters.is_empty() => self.empty_tree(path),
+            RawFilter::Tree { filters, .. } => {
+                let at = path.key("filters");
+                for (i, child) in filters.iter().enumerate() {
+                    self.raw_filter(&at.index(i), child, depth + 1);
+                }
+            }
+            RawFilter::Condition { field, operator, value } => {
+                self.condition_rules(path, Some(field), Some(operator), value)
+            }
+        }
     }
 
     fn operator_value(&mut self, path: &At<'_>, field: &FieldDescriptor, op: &OperatorDescriptor, value: &Value) {
