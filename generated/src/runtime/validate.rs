@@ -316,7 +316,12 @@ impl Walk<'_> {
     /// `n` is within `min..=max`.
     fn within(&mut self, key: &str, n: u64, min: u64, max: u64) {
         if !(min..=max).contains(&n) {
-            self.report(&top(key), Mnemonic::InvalidParameterValue, format!("`{key}` is {n}; it must be from {min} to {max}"), None);
+            self.report(
+                &top(key),
+                Mnemonic::InvalidParameterValue,
+                format!("`{key}` is {n}; it must be from {min} to {max}"),
+                None,
+            );
         }
     }
 
@@ -355,7 +360,12 @@ impl Walk<'_> {
     }
 
     fn empty_tree(&mut self, at: &At<'_>) {
-        self.report(&at.key("filters"), Mnemonic::InvalidParameterValue, "a filter tree needs at least one filter".into(), None);
+        self.report(
+            &at.key("filters"),
+            Mnemonic::InvalidParameterValue,
+            "a filter tree needs at least one filter".into(),
+            None,
+        );
     }
 
     fn date(&mut self, key: &str, value: Option<&Value>) -> Option<DateTime> {
