@@ -1,0 +1,147 @@
+//! Hostile input never panics: mutated and arbitrary schema files give `Ok` or located
+//! errors; mutated and truncated replies give a row or a typed error that says where.
+
+use dataapi::runtime::Reply;
+use dataapi_codegen::{FileKind, SchemaFiles, Source};
+use proptest::prelude::*;
+
+/// One bundled file with one mutation applied at `at` (a fraction of its length).
+fn mutate(text: &str, kind: u8, at: f64, extra: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let i = ((lines.len() as f64) * at) as usize % lines.len().max(1);
+    let j = (i * 7 + 3) % lines.len().max(1);
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    match kind % 7 {
+        0 => {
+            out.remove(i);
+        }
+        1 => out.swap(i, j),
+        2 => {
+            let copy = out[i].clone();
+            out.insert(i, copy);
+        }
+        3 => out.insert(i, extra.to_owned()),
+        4 => {
+            // Replace the value after the first `: ` with the extra text.
+            if let Some((key, _)) = out[i].split_once(": ") {
+                out[i] = format!("{key}: {extra}");
+            }
+        }
+        5 => out.truncate(i),
+        _ => {
+            let cut = (text.len() as f64 * at) as usize;
+            let mut cut = cut.min(text.len());
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            return format!("{}{extra}{}", &text[..cut], &text[cut..]);
+        }
+    }
+    out.join("\n")
+}
+
+fn check_loads_or_locates(sources: &[Source]) -> Result<(), TestCaseError> {
+    if let Err(diags) = dataapi_codegen::load_sources(sources) {
+        prop_assert!(!diags.is_empty());
+        for d in diags.iter() {
+            prop_assert!(!d.message.is_empty(), "an empty message: {d:?}");
+            prop_assert!(!d.file.is_empty());
+        }
+    }
+    Ok(())
+}
+
+fn yamlish() -> impl Strategy<Value = String> {
+    prop_oneof![
+        ".{0,40}",
+        "[-:{}\\[\\],&*!|>'\"#% \\n a-z0-9]{0,80}",
+        Just("&a [*a, *a]".to_owned()),
+        Just("{method: get.x, method: get.y}".to_owned()),
+        Just("- [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[".to_owned()),
+        Just("fields: 12345678901234567890123456789".to_owned()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn mutated_bundled_schemas_load_or_give_located_errors(
+        file in 0usize..16, kind in any::<u8>(), at in 0.0f64..1.0, extra in yamlish()
+    ) {
+        let mut sources = SchemaFiles::bundled().sources;
+        let n = file % sources.len();
+        sources[n].text = mutate(&sources[n].text, kind, at, &extra);
+        check_loads_or_locates(&sources)?;
+    }
+
+    #[test]
+    fn arbitrary_text_in_any_file_kind_never_panics(text in yamlish(), kind in 0usize..5) {
+        let (name, kind) = [
+            ("enums.yaml", FileKind::Enums),
+            ("operators.yaml", FileKind::Operators),
+            ("errors.yaml", FileKind::Errors),
+            ("methods/get.x.yaml", FileKind::Method),
+            ("events/x.yaml", FileKind::Events),
+        ][kind];
+        let mut sources = SchemaFiles::bundled().sources;
+        sources.push(Source { name: name.into(), kind, text });
+        check_loads_or_locates(&sources)?;
+    }
+}
+
+const CALLS: &str = include_str!("../fixtures/calls_report_reply.json");
+
+/// The fixture with one JSON value replaced: a number where a string was, a string where a
+/// number was, a huge or negative number, `null`, a deep array, or cut short.
+fn mutate_reply(kind: u8, at: f64) -> String {
+    let cut = ((CALLS.len() as f64) * at) as usize;
+    let mut cut = cut.min(CALLS.len());
+    while !CALLS.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let (head, tail) = CALLS.split_at(cut);
+    // The next `": ` value after the cut.
+    let Some(colon) = tail.find(": ") else { return head.to_owned() };
+    let value_start = cut + colon + 2;
+    let rest = &CALLS[value_start..];
+    let value_end = value_start + rest.find([',', '\n', '}']).unwrap_or(rest.len());
+    let replacement = match kind % 8 {
+        0 => "\"text\"".to_owned(),
+        1 => "123".to_owned(),
+        2 => "-5".to_owned(),
+        3 => "1e400".to_owned(),
+        4 => "null".to_owned(),
+        5 => format!("{}{}", "[".repeat(200), "]".repeat(200)),
+        6 => "18446744073709551616".to_owned(),
+        _ => return head.to_owned(),
+    };
+    format!("{}{replacement}{}", &CALLS[..value_start], &CALLS[value_end..])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn mutated_replies_decode_or_name_the_place(kind in any::<u8>(), at in 0.0f64..1.0) {
+        let body = mutate_reply(kind, at);
+        match Reply::<dataapi::calls_report::Row>::decode(body.as_bytes()) {
+            Ok(_) => {}
+            Err(dataapi::runtime::ReplyError::Decode { path, source }) => {
+                // A body that is still JSON but has a wrong value says where that value is.
+                if serde_json::from_str::<serde_json::Value>(&body).is_ok() {
+                    prop_assert!(!path.is_empty(), "no path for: {source}");
+                }
+            }
+            Err(_) => {}
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_the_decoder(body in proptest::collection::vec(any::<u8>(), 0..200)) {
+        let _ = Reply::<dataapi::calls_report::Row>::decode(&body);
+        if let Ok(value) = serde_json::from_slice(&body) {
+            let _ = dataapi::queue::Event::from_json(value);
+        }
+    }
+}
