@@ -115,7 +115,7 @@ pub fn fit(ty: &syn::Type, schema_ty: &FieldType, names: &Names<'_>) -> Result<F
     }
 }
 
-/// Whether the schema type is an array (the derive reads `null` as empty for a bare `Vec`).
+/// Whether the Rust type is written `Vec<…>` (the derive reads `null` as empty for a bare `Vec`).
 pub fn is_vec(ty: &syn::Type) -> bool {
     last_segment(ty).is_some_and(|(name, _)| name == "Vec")
 }
