@@ -15,10 +15,21 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 
 use crate::check::closest;
+use crate::ir::{Method, Schema};
 
 /// `; did you mean `x`?` when a candidate is close to `word`, else nothing.
 fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     closest(word, candidates).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default()
+}
+
+/// The method named at `span`, or an error there with the closest method name.
+fn method<'s>(schema: &'s Schema, (name, span): &(String, Span), errors: &mut Errors) -> Option<&'s Method> {
+    let found = schema.method(name);
+    if found.is_none() {
+        let like = did_you_mean(name, schema.methods.iter().map(|m| m.name.as_str()));
+        errors.push(*span, format!("the schema has no method `{name}`{like}"));
+    }
+    found
 }
 
 /// Errors, one per mistake, combined into one `compile_error!` list.

@@ -40,10 +40,7 @@ pub struct UserField {
 /// mistake followed by whatever still holds, so one mistake gives one message.
 pub fn report(schema: &Schema, input: &ReportInput) -> TokenStream {
     let mut errors = Errors::default();
-    let (method_name, method_span) = &input.method;
-    let Some(method) = schema.method(method_name) else {
-        let like = did_you_mean(method_name, schema.methods.iter().map(|m| m.name.as_str()));
-        errors.push(*method_span, format!("the schema has no method `{method_name}`{like}"));
+    let Some(method) = super::method(schema, &input.method, &mut errors) else {
         let tracked = track(&input.tracked);
         let errors = errors.into_tokens();
         return quote! { #errors const _: () = { #tracked }; };

@@ -49,21 +49,18 @@ pub fn report_enum(schema: &Schema, input: &EnumInput) -> TokenStream {
     let (name, name_span) = &input.schema_enum;
     let api = &input.api;
     let found: Option<(&Enum, TokenStream)> = match &input.method {
-        Some((method, span)) => match schema.method(method) {
-            Some(m) => {
-                let module = format_ident!("{}", m.module);
-                m.enums
-                    .iter()
-                    .find(|e| &e.name == name)
-                    .map(|e| (e, quote!(#api::#module::)))
-                    .or_else(|| schema.shared_enum(name).map(|e| (e, quote!(#api::enums::))))
-            }
-            None => {
-                let like = did_you_mean(method, schema.methods.iter().map(|m| m.name.as_str()));
-                errors.push(*span, format!("the schema has no method `{method}`{like}"));
-                return quote! { #tracked };
-            }
-        },
+        Some(named) => {
+            let Some(m) = super::method(schema, named, &mut errors) else {
+                let errors = errors.into_tokens();
+                return quote! { #errors #tracked };
+            };
+            let module = format_ident!("{}", m.module);
+            m.enums
+                .iter()
+                .find(|e| &e.name == name)
+                .map(|e| (e, quote!(#api::#module::)))
+                .or_else(|| schema.shared_enum(name).map(|e| (e, quote!(#api::enums::))))
+        }
         None => schema.shared_enum(name).map(|e| (e, quote!(#api::enums::))),
     };
     let Some((schema_enum, module)) = found else {
