@@ -53,10 +53,9 @@ pub struct Names<'a> {
 
 /// Checks `ty` against the schema type `schema_ty`; the error says what was expected.
 pub fn fit(ty: &syn::Type, schema_ty: &FieldType, names: &Names<'_>) -> Result<Fit, String> {
-    let (last, args) = match last_segment(ty) {
-        Some(seg) => seg,
-        None => return Err(format!("expected {}, found `{}`", expected(schema_ty, names), show(ty))),
-    };
+    let wrong = || Err(format!("expected {}, found `{}`", expected(schema_ty, names), show(ty)));
+    let checked = || Ok(marker(schema_ty, names).map_or(Fit::Accept, Fit::Check));
+    let Some((last, args)) = last_segment(ty) else { return wrong() };
     if last == "Option"
         && let [inner] = args.as_slice()
     {
@@ -66,7 +65,6 @@ pub fn fit(ty: &syn::Type, schema_ty: &FieldType, names: &Names<'_>) -> Result<F
         return Ok(Fit::Accept);
     }
     let known = KNOWN.iter().any(|list| list.contains(&last.as_str()));
-    let wrong = || Err(format!("expected {}, found `{}`", expected(schema_ty, names), show(ty)));
     match schema_ty {
         FieldType::Scalar(s) => {
             let (fits, string_like) = match s {
@@ -79,35 +77,21 @@ pub fn fit(ty: &syn::Type, schema_ty: &FieldType, names: &Names<'_>) -> Result<F
             };
             // `Box<str>` is text, `Box<i64>` is not.
             let text_inner = !string_like || last == "String" || args.first().is_some_and(|a| is_named(a, "str"));
-            if (fits && text_inner) || !known { Ok(Fit::Check(marker(schema_ty, names))) } else { wrong() }
+            if (fits && text_inner) || !known { checked() } else { wrong() }
         }
-        FieldType::ValueObject => {
-            if last == "ValueObject" || !known {
-                Ok(Fit::Check(marker(schema_ty, names)))
-            } else {
-                wrong()
-            }
-        }
-        FieldType::Enum(_) => {
+        FieldType::ValueObject if last == "ValueObject" => checked(),
+        FieldType::ValueObject | FieldType::Enum(_) | FieldType::Object { .. } | FieldType::Filter => {
             if known {
                 wrong()
             } else {
-                Ok(Fit::Check(marker(schema_ty, names)))
-            }
-        }
-        FieldType::Object { .. } | FieldType::Filter => {
-            if known {
-                wrong()
-            } else {
-                Ok(Fit::Accept)
+                checked()
             }
         }
         FieldType::Array(item) => match (last.as_str(), args.as_slice()) {
-            ("Vec", [inner]) => match fit(inner, item, names)
-                .map_err(|_| format!("expected {}, found `{}`", expected(schema_ty, names), show(ty)))?
-            {
-                Fit::Check(m) => Ok(Fit::Check(quote!(::dataapi::runtime::report::schema::Array<#m>))),
-                Fit::Accept => Ok(Fit::Accept),
+            ("Vec", [inner]) => match fit(inner, item, names) {
+                Err(_) => wrong(),
+                Ok(Fit::Check(_)) => checked(),
+                Ok(Fit::Accept) => Ok(Fit::Accept),
             },
             _ if known => wrong(),
             _ => Ok(Fit::Accept),
@@ -125,13 +109,16 @@ pub fn is_option(ty: &syn::Type) -> bool {
     last_segment(ty).is_some_and(|(name, args)| name == "Option" && args.len() == 1)
 }
 
-/// The marker type `Holds` checks against.
-fn marker(ty: &FieldType, names: &Names<'_>) -> TokenStream {
+/// The marker type `Holds` checks against; none for objects (and arrays of them), which a
+/// user's own struct may stand for.
+fn marker(ty: &FieldType, names: &Names<'_>) -> Option<TokenStream> {
     let schema = quote!(::dataapi::runtime::report::schema);
-    match ty {
+    Some(match ty {
         FieldType::Scalar(s) => {
-            let name = format_ident!("{}", heck::ToUpperCamelCase::to_upper_camel_case(s.as_str()));
-            let name = if *s == Scalar::DateTime { format_ident!("DateTime") } else { name };
+            let name = match s {
+                Scalar::DateTime => format_ident!("DateTime"),
+                s => format_ident!("{}", heck::ToUpperCamelCase::to_upper_camel_case(s.as_str())),
+            };
             quote!(#schema::#name)
         }
         FieldType::ValueObject => quote!(#schema::ValueObject),
@@ -141,11 +128,11 @@ fn marker(ty: &FieldType, names: &Names<'_>) -> TokenStream {
             quote!(#module #name)
         }
         FieldType::Array(item) => {
-            let item = marker(item, names);
+            let item = marker(item, names)?;
             quote!(#schema::Array<#item>)
         }
-        FieldType::Object { .. } | FieldType::Filter => quote!(::dataapi::serde_json::Value),
-    }
+        FieldType::Object { .. } | FieldType::Filter => return None,
+    })
 }
 
 /// What a field of this schema type takes, in words.

@@ -40,8 +40,8 @@ pub struct UserField {
 /// mistake followed by whatever still holds, so one mistake gives one message.
 pub fn report(schema: &Schema, input: &ReportInput) -> TokenStream {
     let mut errors = Errors::default();
+    let tracked = track(&input.tracked);
     let Some(method) = super::method(schema, &input.method, &mut errors) else {
-        let tracked = track(&input.tracked);
         let errors = errors.into_tokens();
         return quote! { #errors const _: () = { #tracked }; };
     };
@@ -102,7 +102,6 @@ pub fn report(schema: &Schema, input: &ReportInput) -> TokenStream {
 
     let ident = &input.ident;
     let marker = format_ident!("{}", method.rust_name);
-    let tracked = track(&input.tracked);
     let Constructor { params, args } = constructor(method, schema, &module);
     let request_doc = format!(
         " A `{}` request that asks for exactly the fields `{ident}` reads; add filters, sort keys and \

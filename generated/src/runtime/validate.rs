@@ -141,9 +141,7 @@ pub fn params(method: &MethodDescriptor, params: &Value) -> Result<(), Violation
                 format!("`{}` is required by {}", p.name, method.name),
                 None,
             ),
-            Some(Value::String(s)) if p.required && s.trim().is_empty() => {
-                w.report(&top(p.name), Mnemonic::RequiredParameterMissed, format!("`{}` is empty", p.name), None)
-            }
+            Some(Value::String(s)) if p.required && s.trim().is_empty() => w.empty_required(p.name),
             None | Some(Value::Null) => {}
             Some(v) if matches!(p.ty, TypeDescriptor::Filter) => w.filter_shape(&top(p.name), v),
             Some(v) => w.value_type(&top(p.name), &p.ty, v),
@@ -164,7 +162,8 @@ pub fn params(method: &MethodDescriptor, params: &Value) -> Result<(), Violation
     w.finish()
 }
 
-/// Checks a typed request: it is serialized to its `params` and checked like any other.
+/// Checks any serializable request by its JSON form, as [`params`] does. The generated
+/// `Request::validate` does not go through JSON; see [`typed`].
 pub fn request<R: serde::Serialize>(method: &MethodDescriptor, request: &R) -> Result<(), Violations> {
     match serde_json::to_value(request) {
         Ok(value) => params(method, &value),
@@ -209,12 +208,10 @@ pub fn typed(method: &MethodDescriptor, request: &Typed<'_>) -> Result<(), Viola
     let mut w = Walk { method, found: Vec::new() };
     w.access_token(request.access_token);
     w.dates(request.date_from, request.date_till);
-    let l = method.limits;
-    if let Some(n) = request.limit {
-        w.within("limit", u64::from(n), 1, u64::from(l.limit_max));
-    }
-    if let Some(n) = request.offset {
-        w.within("offset", u64::from(n), 0, u64::from(l.offset_max));
+    for ((key, min, max), n) in w.paging().into_iter().zip([request.limit, request.offset]) {
+        if let Some(n) = n {
+            w.within(key, u64::from(n), min, max);
+        }
     }
     if let Some(fields) = request.fields {
         let base = top("fields");
@@ -231,7 +228,7 @@ pub fn typed(method: &MethodDescriptor, request: &Typed<'_>) -> Result<(), Viola
     }
     for (name, text) in request.required_text {
         if text.trim().is_empty() {
-            w.report(&top(name), Mnemonic::RequiredParameterMissed, format!("`{name}` is empty"), None);
+            w.empty_required(name);
         }
     }
     w.finish()
@@ -267,9 +264,9 @@ impl Walk<'_> {
         if let (Some(from), Some(till)) = (from, till) {
             self.dates(from, till);
         }
-        let l = self.method.limits;
-        self.bounded("limit", map.get("limit"), 1, u64::from(l.limit_max));
-        self.bounded("offset", map.get("offset"), 0, u64::from(l.offset_max));
+        for (key, min, max) in self.paging() {
+            self.bounded(key, map.get(key), min, max);
+        }
         if let Some(v) = map.get("user_id").filter(|v| !v.is_null()) {
             self.value_type(&top("user_id"), &TypeDescriptor::Integer, v);
         }
@@ -293,24 +290,32 @@ impl Walk<'_> {
     }
 
     fn dates(&mut self, from: DateTime, till: DateTime) {
-        {
-            let days = i64::from(self.method.limits.date_range_days);
-            if from > till {
-                self.report(
-                    &top("date_till"),
-                    Mnemonic::InvalidParametersCombination,
-                    format!("`date_till` ({till}) is before `date_from` ({from})"),
-                    None,
-                );
-            } else if till.0 - from.0 > chrono::TimeDelta::days(days) {
-                self.report(
-                    &top("date_till"),
-                    Mnemonic::DateIntervalLimitReached,
-                    format!("{} allows at most {days} days from `date_from` to `date_till`", self.method.name),
-                    Some("split the period into several requests".into()),
-                );
-            }
+        let days = i64::from(self.method.limits.date_range_days);
+        if from > till {
+            self.report(
+                &top("date_till"),
+                Mnemonic::InvalidParametersCombination,
+                format!("`date_till` ({till}) is before `date_from` ({from})"),
+                None,
+            );
+        } else if till.0 - from.0 > chrono::TimeDelta::days(days) {
+            self.report(
+                &top("date_till"),
+                Mnemonic::DateIntervalLimitReached,
+                format!("{} allows at most {days} days from `date_from` to `date_till`", self.method.name),
+                Some("split the period into several requests".into()),
+            );
         }
+    }
+
+    /// `limit` and `offset` with the smallest and largest value each may take.
+    fn paging(&self) -> [(&'static str, u64, u64); 2] {
+        let l = self.method.limits;
+        [("limit", 1, u64::from(l.limit_max)), ("offset", 0, u64::from(l.offset_max))]
+    }
+
+    fn empty_required(&mut self, name: &str) {
+        self.report(&top(name), Mnemonic::RequiredParameterMissed, format!("`{name}` is empty"), None);
     }
 
     /// `n` is within `min..=max`.
