@@ -26,6 +26,7 @@ pub struct Builder {
     out_dir: Option<PathBuf>,
     out_file: String,
     rerun_if_changed: bool,
+    keep_unknown_keys: Option<bool>,
 }
 
 impl Default for Builder {
@@ -44,6 +45,7 @@ impl Builder {
             out_dir: None,
             out_file: "dataapi.rs".into(),
             rerun_if_changed: true,
+            keep_unknown_keys: None,
         }
     }
 
@@ -91,6 +93,14 @@ impl Builder {
         self
     }
 
+    /// Whether reply rows keep the keys the schema does not list, in an `unknown_keys` map that
+    /// encodes back as it came (for users who archive raw data). This overrides each method's
+    /// `unknown_keys:` setting; without this call, the schema decides (by default, ignore them).
+    pub fn keep_unknown_keys(&mut self, keep: bool) -> &mut Self {
+        self.keep_unknown_keys = Some(keep);
+        self
+    }
+
     /// Loads and checks the schema, and writes the generated modules. Returns the path written.
     /// The file is left untouched when its contents would not change.
     pub fn generate(&self) -> Result<PathBuf, BuildError> {
@@ -114,6 +124,9 @@ impl Builder {
             }
             schema.methods.retain(|m| wanted.contains(&m.name));
         }
+        if let Some(keep) = self.keep_unknown_keys {
+            schema.methods.iter_mut().for_each(|m| m.keep_unknown_keys = keep);
+        }
         let text = emit::single_file(&schema)?;
         let dir = match &self.out_dir {
             Some(dir) => dir.clone(),
@@ -121,7 +134,13 @@ impl Builder {
         };
         let path = dir.join(&self.out_file);
         if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            std::fs::write(&path, text).map_err(|source| BuildError::Write { path: path.clone(), source })?;
+            // Written beside and renamed over, so a failed write never leaves half a file.
+            let tmp = dir.join(format!(".{}.tmp", self.out_file));
+            let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, &path));
+            if let Err(source) = written {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(BuildError::Write { path, source });
+            }
         }
         Ok(path)
     }

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::emit::{self, HEADER};
 use crate::{Diagnostics, Schema};
@@ -22,6 +22,9 @@ pub enum Error {
     /// The emitter produced invalid Rust.
     #[error(transparent)]
     Emit(#[from] emit::EmitError),
+    /// A generated file's name is not a plain file name.
+    #[error("the generated file `{0}` would not be in the output folder")]
+    NotAFileName(String),
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -66,6 +69,11 @@ impl Plan {
         let files = emit::crate_files(schema)?;
         let mut changes = Vec::new();
         for (name, text) in &files {
+            // Module names are Rust identifiers, so this holds; it is checked because a name
+            // with a separator would write outside the output folder.
+            if !is_plain_file_name(name) {
+                return Err(Error::NotAFileName(name.clone()));
+            }
             let path = out.join(name);
             match fs::read_to_string(&path) {
                 Ok(old) if &old == text => {}
@@ -109,39 +117,212 @@ impl Plan {
         out
     }
 
-    /// Writes the changed files (each to a temporary name, then renamed over the old one)
-    /// and removes generated files that no module needs.
+    /// Writes the changed files and removes generated files that no module needs, all or
+    /// nothing: every new text is written to a temporary file first, the files it replaces or
+    /// removes are set aside, and only then are the new files moved into place. A failure at
+    /// any step puts back what was there, so the folder is as it was before.
     pub fn apply(&self) -> Result<(), Error> {
-        let mut staged = Vec::new();
+        self.apply_on(&mut RealDisk)
+    }
+
+    fn apply_on(&self, disk: &mut dyn Disk) -> Result<(), Error> {
+        let mut done = Vec::new();
+        let result = self.steps(disk, &mut done);
+        if result.is_err() {
+            // Undo in reverse order; an undo that fails leaves a `.name.old` file behind,
+            // which the error's file name points to.
+            for step in done.into_iter().rev() {
+                let _ = match step {
+                    Step::Staged(tmp) => disk.remove(&tmp),
+                    Step::SetAside { backup, path } => disk.rename(&backup, &path),
+                    Step::Placed(path) => disk.remove(&path),
+                };
+            }
+        } else {
+            for step in done {
+                if let Step::SetAside { backup, .. } = step {
+                    // The new files are in place; a leftover backup is only clutter.
+                    let _ = disk.remove(&backup);
+                }
+            }
+        }
+        result
+    }
+
+    fn steps(&self, disk: &mut dyn Disk, done: &mut Vec<Step>) -> Result<(), Error> {
+        let mut placing = Vec::new();
         for (name, change) in &self.changes {
             if *change == Change::Remove {
                 continue;
             }
             let text = self.files.iter().find(|(n, _)| n == name).map(|(_, t)| t.as_str()).unwrap_or_default();
-            let path = self.out.join(name);
             let tmp = self.out.join(format!(".{name}.tmp"));
-            if let Err(e) = fs::write(&tmp, text) {
-                for (tmp, _) in &staged {
-                    let _ = fs::remove_file(tmp);
-                }
-                let _ = fs::remove_file(&tmp);
-                return Err(io_error(&tmp)(e));
-            }
-            staged.push((tmp, path));
-        }
-        for (tmp, path) in staged {
-            fs::rename(&tmp, &path).map_err(io_error(&path))?;
+            disk.write(&tmp, text).map_err(io_error(&tmp))?;
+            done.push(Step::Staged(tmp.clone()));
+            placing.push((tmp, self.out.join(name)));
         }
         for (name, change) in &self.changes {
-            if *change == Change::Remove {
-                let path = self.out.join(name);
-                fs::remove_file(&path).map_err(io_error(&path))?;
+            if matches!(change, Change::Update { .. } | Change::Remove) {
+                let (path, backup) = (self.out.join(name), self.out.join(format!(".{name}.old")));
+                disk.rename(&path, &backup).map_err(io_error(&path))?;
+                done.push(Step::SetAside { backup, path });
             }
+        }
+        for (tmp, path) in placing {
+            disk.rename(&tmp, &path).map_err(io_error(&path))?;
+            // The temporary file is now the placed one.
+            done.retain(|s| !matches!(s, Step::Staged(t) if *t == tmp));
+            done.push(Step::Placed(path));
         }
         Ok(())
     }
 }
 
+/// What [`Plan::apply`] has done so far, to be undone if a later step fails.
+#[derive(Debug, PartialEq, Eq)]
+enum Step {
+    /// A new text written to a temporary file.
+    Staged(PathBuf),
+    /// An old file renamed to `backup`.
+    SetAside { backup: PathBuf, path: PathBuf },
+    /// A new file moved to its place.
+    Placed(PathBuf),
+}
+
+/// The file operations of [`Plan::apply`], so that tests can make any of them fail.
+trait Disk {
+    fn write(&mut self, path: &Path, text: &str) -> io::Result<()>;
+    fn rename(&mut self, from: &Path, to: &Path) -> io::Result<()>;
+    fn remove(&mut self, path: &Path) -> io::Result<()>;
+}
+
+struct RealDisk;
+
+impl Disk for RealDisk {
+    fn write(&mut self, path: &Path, text: &str) -> io::Result<()> {
+        fs::write(path, text)
+    }
+
+    fn rename(&mut self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::rename(from, to)
+    }
+
+    fn remove(&mut self, path: &Path) -> io::Result<()> {
+        fs::remove_file(path)
+    }
+}
+
+fn is_plain_file_name(name: &str) -> bool {
+    let mut parts = Path::new(name).components();
+    matches!((parts.next(), parts.next()), (Some(Component::Normal(_)), None))
+}
+
 fn is_generated(path: &Path) -> bool {
     fs::read_to_string(path).is_ok_and(|text| text.starts_with(HEADER))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// The real disk, with the operation numbered `fail_at` failing, and every path touched.
+    struct Faulty {
+        ops: usize,
+        fail_at: Option<usize>,
+        touched: Vec<PathBuf>,
+    }
+
+    impl Faulty {
+        fn op(&mut self, paths: &[&Path]) -> io::Result<()> {
+            self.touched.extend(paths.iter().map(|p| p.to_path_buf()));
+            self.ops += 1;
+            if self.fail_at == Some(self.ops - 1) { Err(io::Error::other("injected failure")) } else { Ok(()) }
+        }
+    }
+
+    impl Disk for Faulty {
+        fn write(&mut self, path: &Path, text: &str) -> io::Result<()> {
+            self.op(&[path])?;
+            fs::write(path, text)
+        }
+
+        fn rename(&mut self, from: &Path, to: &Path) -> io::Result<()> {
+            self.op(&[from, to])?;
+            fs::rename(from, to)
+        }
+
+        fn remove(&mut self, path: &Path) -> io::Result<()> {
+            self.op(&[path])?;
+            fs::remove_file(path)
+        }
+    }
+
+    fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), fs::read(&p).unwrap()))
+            .collect()
+    }
+
+    fn set(dir: &Path, files: &BTreeMap<String, Vec<u8>>) {
+        let _ = fs::remove_dir_all(dir);
+        fs::create_dir_all(dir).unwrap();
+        for (name, bytes) in files {
+            fs::write(dir.join(name), bytes).unwrap();
+        }
+    }
+
+    /// A failure at any one file operation leaves the folder exactly as it was, and every
+    /// operation stays inside the output folder.
+    #[test]
+    fn a_failure_at_any_step_leaves_the_old_files() {
+        let schema = crate::SchemaFiles::bundled().load().unwrap();
+        let out = std::env::temp_dir().join(format!("dataapi-regen-faults-{}", std::process::id()));
+        set(&out, &BTreeMap::new());
+        Plan::new(&schema, &out).unwrap().apply().unwrap();
+        // An old state with a file to create, one to update, one to remove and one to keep.
+        let mut old = contents(&out);
+        old.remove("queue.rs");
+        old.get_mut("mod.rs").unwrap().extend_from_slice(b"// edited\n");
+        old.insert("gone.rs".into(), format!("{HEADER}\npub struct Gone;\n").into_bytes());
+        old.insert("handwritten.rs".into(), b"pub struct Mine;\n".to_vec());
+
+        set(&out, &old);
+        let plan = Plan::new(&schema, &out).unwrap();
+        assert_eq!(plan.changes().len(), 3, "{}", plan.summary());
+        let mut counting = Faulty { ops: 0, fail_at: None, touched: Vec::new() };
+        plan.apply_on(&mut counting).unwrap();
+        let new = contents(&out);
+        assert!(Plan::new(&schema, &out).unwrap().changes().is_empty());
+        assert!(counting.touched.iter().all(|p| p.parent() == Some(out.as_path())), "{:?}", counting.touched);
+
+        for fail_at in 0..counting.ops {
+            set(&out, &old);
+            let mut faulty = Faulty { ops: 0, fail_at: Some(fail_at), touched: Vec::new() };
+            match plan.apply_on(&mut faulty) {
+                Err(Error::Io { source, .. }) => assert_eq!(source.to_string(), "injected failure"),
+                // Failing to remove a backup after the new files are in place is not an error.
+                Ok(()) => {
+                    let mut now = contents(&out);
+                    now.retain(|name, _| !name.ends_with(".old"));
+                    assert!(now == new, "step {fail_at} succeeded with other files");
+                    continue;
+                }
+                Err(e) => panic!("step {fail_at}: {e}"),
+            }
+            assert!(contents(&out) == old, "a failure at step {fail_at} of {} changed the folder", counting.ops);
+        }
+        fs::remove_dir_all(&out).ok();
+    }
+
+    #[test]
+    fn only_plain_file_names_are_written() {
+        assert!(is_plain_file_name("calls_report.rs"));
+        for name in ["../lib.rs", "a/b.rs", "/etc/passwd", "..", "", "./x.rs"] {
+            assert!(!is_plain_file_name(name), "{name}");
+        }
+    }
 }

@@ -82,5 +82,28 @@ fn check_mode_writes_nothing_and_fails_when_stale() {
     assert!(run(false).status.success());
     let fresh = run(true);
     assert!(fresh.status.success(), "{}", String::from_utf8_lossy(&fresh.stderr));
+
+    // A stale folder: a file edited, a file missing, an old generated file. `--check`
+    // reports all three and leaves every byte and modification time as it was.
+    fs::write(out.join("mod.rs"), "// edited\n").unwrap();
+    fs::remove_file(out.join("queue.rs")).unwrap();
+    fs::write(out.join("gone.rs"), format!("{}\n", dataapi_codegen::emit::HEADER)).unwrap();
+    let state = || {
+        let mut files: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| (fs::read(&p).unwrap(), fs::metadata(&p).unwrap().modified().unwrap(), p))
+            .collect();
+        files.sort_by(|a, b| a.2.cmp(&b.2));
+        files
+    };
+    let before = state();
+    let stale = run(true);
+    assert_eq!(stale.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&stale.stderr);
+    for line in ["changed  mod.rs", "new      queue.rs", "removed  gone.rs"] {
+        assert!(report.contains(line), "{report}");
+    }
+    assert!(state() == before, "--check changed the folder");
     fs::remove_dir_all(&out).ok();
 }

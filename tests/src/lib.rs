@@ -1,5 +1,8 @@
-//! Integration tests of the workspace live in `tests/`; this library only runs the README's
-//! Rust examples as doctests, so that they keep compiling.
+//! Integration tests of the workspace live in `tests/`. This library holds what they share
+//! with the fuzz targets in `fuzz/` (the promises kept on hostile input), and runs the
+//! README's Rust examples as doctests, so that they keep compiling.
+
+pub mod hostile;
 
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

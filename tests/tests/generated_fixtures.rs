@@ -9,7 +9,11 @@ fn root() -> PathBuf {
 
 /// The fixture schemas: name and folder.
 fn fixtures() -> Vec<(&'static str, PathBuf)> {
-    vec![("widgets", root().join("fixtures/schemas/widgets")), ("base", root().join("broken/base"))]
+    vec![
+        ("widgets", root().join("fixtures/schemas/widgets")),
+        ("hostile", root().join("fixtures/schemas/hostile")),
+        ("base", root().join("broken/base")),
+    ]
 }
 
 fn generate(dir: &Path) -> String {

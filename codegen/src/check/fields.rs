@@ -76,7 +76,11 @@ impl Checker {
         scope: &Scope<'_>,
     ) -> Vec<Field> {
         let mut wire = Seen::new();
-        let mut rust = RustNames::new();
+        let mut rust = match role {
+            Role::Reply | Role::Nested => RustNames::reserving("unknown_keys", "unknown reply keys"),
+            Role::Event => RustNames::reserving("variables", "the variables of the member and the queue"),
+            Role::Param => RustNames::new(),
+        };
         let mut out = Vec::new();
         for (i, def) in defs.iter().enumerate() {
             let path = format!("{prefix}[{i}]");

@@ -1,7 +1,7 @@
 //! Methods, event families, and the Rust namespaces they fill.
 
 use super::fields::{Role, Scope};
-use super::{At, Checker, NameFrom, Seen, pascal, snake, suggest, text, text_of};
+use super::{At, Checker, NameFrom, Seen, module_name, pascal, suggest, text, text_of};
 use crate::ir::{
     Access, Enum, EnumScope, Event, EventFamily, Field, FieldType, Limits, Method, QueueType, RESERVED_MODULES,
     RequestKind, Schema,
@@ -47,12 +47,12 @@ impl Checker {
             return None;
         };
         let stem = if verb == "get" { object.to_owned() } else { format!("{verb}_{object}") };
-        let module = snake(&stem, None)
-            .map_err(|e| self.name_problem(at, "", NameFrom::Fixed("method"), "method", &def.method, e))
+        let from = NameFrom::of("method", "rust_name", def.rust_name.is_some());
+        let module = module_name(&stem, def.rust_name.as_deref())
+            .map_err(|e| self.name_problem(at, "", from, "method", &def.method, e))
             .ok()?;
-        let rust_name = pascal(&stem, None)
-            .map_err(|e| self.name_problem(at, "", NameFrom::Fixed("method"), "method", &def.method, e))
-            .ok()?;
+        let rust_name =
+            pascal(&module, None).map_err(|e| self.name_problem(at, "", from, "method", &def.method, e)).ok()?;
         let access =
             self.words(at, "access", &def.access, &[("partner", Access::Partner), ("customer", Access::Customer)]);
         if def.access.is_empty() {
@@ -70,6 +70,15 @@ impl Checker {
                 let help = suggest::help(other, ["report", "flat_report"]);
                 self.error(at, "kind", format!("unknown kind of request `{other}`"), help);
                 RequestKind::Report
+            }
+        };
+        let keep_unknown_keys = match def.unknown_keys.as_deref() {
+            None | Some("ignore") => false,
+            Some("keep") => true,
+            Some(other) => {
+                let help = suggest::help(other, ["ignore", "keep"]);
+                self.error(at, "unknown_keys", format!("`{other}` is neither `ignore` nor `keep`"), help);
+                false
             }
         };
         let limits = self.limits(at, def);
@@ -117,6 +126,7 @@ impl Checker {
                 .collect(),
             enums,
             fields,
+            keep_unknown_keys,
         };
         // Names inside the module are only meaningful once every field resolved.
         if self.diags.len() == before {
@@ -244,8 +254,9 @@ impl Checker {
 
     fn family(&mut self, at: At<'_>, def: &EventFamilyFile, schema: &Schema) -> Option<EventFamily> {
         let before = self.diags.len();
-        let name = snake(&def.family, None)
-            .map_err(|e| self.name_problem(at, "", NameFrom::Fixed("family"), "family", &def.family, e))
+        let from = NameFrom::of("family", "rust_name", def.rust_name.is_some());
+        let name = module_name(&def.family, def.rust_name.as_deref())
+            .map_err(|e| self.name_problem(at, "", from, "family", &def.family, e))
             .ok()?;
         if def.event_key.trim().is_empty() {
             self.error(
@@ -262,14 +273,17 @@ impl Checker {
             if !codes.add(self, at, &format!("{path}.code"), "queue type", &q.code) {
                 continue;
             }
-            match pascal(&q.code, None) {
+            match pascal(&q.code, q.rust_name.as_deref()) {
                 Ok(rust_name) => queue_types.push(QueueType {
                     code: q.code.clone(),
                     rust_name,
                     with_agent: q.with_agent,
                     doc: text(&q.en, &q.ru),
                 }),
-                Err(e) => self.name_problem(at, &path, NameFrom::Fixed("code"), "queue type", &q.code, e),
+                Err(e) => {
+                    let from = NameFrom::of("code", "rust_name", q.rust_name.is_some());
+                    self.name_problem(at, &path, from, "queue type", &q.code, e)
+                }
             }
         }
         let enums = self.local_enums(at, "enums", &def.enums);
@@ -281,8 +295,9 @@ impl Checker {
             if !seen.add(self, at, &format!("{path}.name"), "event", &e.name) {
                 continue;
             }
-            let Ok(rust_name) = pascal(e.name.trim(), None)
-                .map_err(|err| self.name_problem(at, &path, NameFrom::Fixed("name"), "event", &e.name, err))
+            let from = NameFrom::of("name", "rust_name", e.rust_name.is_some());
+            let Ok(rust_name) = pascal(e.name.trim(), e.rust_name.as_deref())
+                .map_err(|err| self.name_problem(at, &path, from, "event", &e.name, err))
             else {
                 continue;
             };

@@ -9,7 +9,7 @@ mod tables;
 
 use std::collections::HashMap;
 
-pub use names::{NameProblem, pascal, singular, snake};
+pub use names::{NameProblem, module as module_name, pascal, singular, snake};
 pub use suggest::closest;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
@@ -77,7 +77,6 @@ impl Checker {
                 (key, Some(format!("add a `{over}:` with a valid Rust name; the wire name stays as it is")))
             }
             NameFrom::Written(key) => (key, Some("write another Rust name here".to_owned())),
-            NameFrom::Fixed(key) => (key, None),
         };
         let path = if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
         self.error(at, &path, problem.message(what, wire, &rust), help);
@@ -91,8 +90,6 @@ pub(crate) enum NameFrom {
     Wire(&'static str, &'static str),
     /// Written in the schema at this key.
     Written(&'static str),
-    /// Made from the wire name at this key, and nothing can set another.
-    Fixed(&'static str),
 }
 
 impl NameFrom {
@@ -132,15 +129,26 @@ impl<'a> Seen<'a> {
 /// Reports two wire names that become one Rust name.
 pub(crate) struct RustNames {
     first: HashMap<String, String>,
+    /// A field the generator adds to these structs, and what it holds.
+    reserved: Option<(&'static str, &'static str)>,
 }
 
 impl RustNames {
     pub(crate) fn new() -> Self {
-        RustNames { first: HashMap::new() }
+        RustNames { first: HashMap::new(), reserved: None }
+    }
+
+    /// Names of a struct the generator adds the field `name` to, a map that keeps `holds`.
+    pub(crate) fn reserving(name: &'static str, holds: &'static str) -> Self {
+        RustNames { first: HashMap::new(), reserved: Some((name, holds)) }
     }
 
     /// Records that `wire` becomes `rust`; reports when another wire name already did.
     pub(crate) fn add(&mut self, cx: &mut Checker, at: At<'_>, path: &str, what: &str, wire: &str, rust: &str) {
+        if let Some((name, holds)) = self.reserved.filter(|(name, _)| *name == rust) {
+            let message = format!("{what} `{wire}` becomes `{name}`, the field that keeps {holds}");
+            return cx.error(at, path, message, Some("add a `rust_name:`".into()));
+        }
         match self.first.get(rust) {
             Some(other) if other != wire => cx.error(
                 at,

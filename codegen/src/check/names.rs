@@ -27,6 +27,8 @@ pub enum NameProblem {
     BadChar(char),
     /// `self`, `Self`, `super`, `crate`, `_`.
     Reserved,
+    /// A keyword, which a module name cannot be: its file and every path to it would need `r#`.
+    KeywordModule,
 }
 
 impl NameProblem {
@@ -38,6 +40,9 @@ impl NameProblem {
             NameProblem::LeadingDigit => format!("{what} `{wire}` would become `{rust}`, which starts with a digit"),
             NameProblem::BadChar(c) => format!("{what} `{wire}` would become `{rust}`, which holds `{c}`"),
             NameProblem::Reserved => format!("{what} `{wire}` would become `{rust}`, which Rust reserves"),
+            NameProblem::KeywordModule => {
+                format!("{what} `{wire}` would become the module `{rust}`, which is a Rust keyword")
+            }
         }
     }
 }
@@ -69,6 +74,15 @@ pub fn snake(wire: &str, explicit: Option<&str>) -> Result<String, (String, Name
     let bare = name.strip_prefix("r#").unwrap_or(&name);
     validate(bare).map_err(|p| (name.clone(), p))?;
     Ok(if RAW_OK.contains(&bare) { format!("r#{bare}") } else { name })
+}
+
+/// A module name: snake_case, and not a keyword.
+pub fn module(wire: &str, explicit: Option<&str>) -> Result<String, (String, NameProblem)> {
+    let name = snake(wire, explicit)?;
+    match name.strip_prefix("r#") {
+        Some(bare) => Err((bare.to_owned(), NameProblem::KeywordModule)),
+        None => Ok(name),
+    }
 }
 
 /// A type or variant name: PascalCase. `explicit` is a `rust_name` from the schema.
@@ -103,6 +117,13 @@ mod tests {
         assert_eq!(snake("имя", None).unwrap_err().1, NameProblem::NotAscii);
         assert_eq!(snake("%", None).unwrap_err().1, NameProblem::Empty);
         assert_eq!(snake("1st", Some("first")).unwrap(), "first");
+    }
+
+    #[test]
+    fn module_names() {
+        assert_eq!(module("calls_report", None).unwrap(), "calls_report");
+        assert_eq!(module("match", None).unwrap_err(), ("match".to_owned(), NameProblem::KeywordModule));
+        assert_eq!(module("match", Some("matches")).unwrap(), "matches");
     }
 
     #[test]

@@ -113,10 +113,11 @@ impl Checker {
                     if !fresh {
                         continue;
                     }
-                    let rust_name = match pascal(&m.mnemonic, None) {
+                    let rust_name = match pascal(&m.mnemonic, m.rust_name.as_deref()) {
                         Ok(n) => n,
                         Err(e) => {
-                            self.name_problem(at, &mpath, NameFrom::Fixed("mnemonic"), "mnemonic", &m.mnemonic, e);
+                            let from = NameFrom::of("mnemonic", "rust_name", m.rust_name.is_some());
+                            self.name_problem(at, &mpath, from, "mnemonic", &m.mnemonic, e);
                             continue;
                         }
                     };

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::docs::doc;
 use super::enums::open_enum;
-use super::models::{Model, model};
+use super::models::{Model, Rest, model};
 use crate::ir::{Enum, EnumValue, EventFamily, Schema, Text};
 
 /// The items of an event family's module.
@@ -29,7 +29,7 @@ pub fn family(family: &EventFamily, schema: &Schema) -> TokenStream {
             fields: &e.fields,
             flags: false,
             lenient_all: true,
-            variables: family.extra_variables,
+            rest: if family.extra_variables { Rest::Variables } else { Rest::Ignore },
         };
         model(&m, schema, &family.enums)
     });

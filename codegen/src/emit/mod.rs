@@ -158,7 +158,7 @@ pub fn method(m: &Method, schema: &Schema) -> TokenStream {
             fields: &m.fields,
             flags: true,
             lenient_all: false,
-            variables: false,
+            rest: if m.keep_unknown_keys { models::Rest::UnknownKeys } else { models::Rest::Ignore },
         },
         schema,
         &m.enums,

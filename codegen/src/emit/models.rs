@@ -9,7 +9,7 @@ use crate::ir::{Enum, Field, FieldType, Schema, Text};
 
 /// A struct whose fields are all optional, as replies are: `null`, absent, or a value.
 /// `flags` documents filter/sort/default; `lenient_all` decodes scalars from strings too;
-/// `variables` adds a map that keeps every other key.
+/// `rest` says where the keys the fields do not list go.
 pub struct Model<'a> {
     /// Type name.
     pub name: &'a str,
@@ -21,8 +21,19 @@ pub struct Model<'a> {
     pub flags: bool,
     /// Decode every scalar from a string as well.
     pub lenient_all: bool,
-    /// Keep unknown keys in a `variables` map.
-    pub variables: bool,
+    /// Where the keys the fields do not list go.
+    pub rest: Rest,
+}
+
+/// What a struct does with the keys its fields do not list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rest {
+    /// Serde skips them.
+    Ignore,
+    /// An event payload keeps them in `variables`.
+    Variables,
+    /// A reply row and its nested structs keep them in `unknown_keys`, for archiving.
+    UnknownKeys,
 }
 
 /// The struct of `model`, followed by the structs of its nested objects.
@@ -36,14 +47,22 @@ pub fn model(model: &Model<'_>, schema: &Schema, local: &[Enum]) -> TokenStream 
         let serde = serde_attrs(f, model.lenient_all);
         quote! { #docs #serde pub #ident: ::core::option::Option<#ty>, }
     });
-    let variables = model.variables.then(|| {
-        quote! {
+    let map = quote!(::std::collections::BTreeMap<::std::string::String, ::dataapi::serde_json::Value>);
+    let rest = match model.rest {
+        Rest::Ignore => None,
+        Rest::Variables => Some(quote! {
             /// Every other key of the payload: the variables of the member and the queue.
             #[serde(flatten)]
-            pub variables: ::std::collections::BTreeMap<::std::string::String, ::dataapi::serde_json::Value>,
-        }
-    });
-    let nested = nested_models(model.fields, schema, local, model.lenient_all);
+            pub variables: #map,
+        }),
+        Rest::UnknownKeys => Some(quote! {
+            /// Every key of the reply that the schema does not list, kept as it came.
+            #[serde(flatten)]
+            pub unknown_keys: #map,
+        }),
+    };
+    let nested_rest = if model.rest == Rest::UnknownKeys { Rest::UnknownKeys } else { Rest::Ignore };
+    let nested = nested_models(model.fields, schema, local, model.lenient_all, nested_rest);
     quote! {
         #docs
         #[derive(Debug, Clone, Default, PartialEq, ::dataapi::serde::Serialize, ::dataapi::serde::Deserialize)]
@@ -51,13 +70,13 @@ pub fn model(model: &Model<'_>, schema: &Schema, local: &[Enum]) -> TokenStream 
         #[non_exhaustive]
         pub struct #name {
             #( #fields )*
-            #variables
+            #rest
         }
         #nested
     }
 }
 
-fn nested_models(fields: &[Field], schema: &Schema, local: &[Enum], lenient_all: bool) -> TokenStream {
+fn nested_models(fields: &[Field], schema: &Schema, local: &[Enum], lenient_all: bool, rest: Rest) -> TokenStream {
     let structs = fields.iter().filter_map(|f| {
         let ty = match &f.ty {
             FieldType::Array(item) => item.as_ref(),
@@ -65,8 +84,7 @@ fn nested_models(fields: &[Field], schema: &Schema, local: &[Enum], lenient_all:
         };
         let FieldType::Object { rust_name, fields } = ty else { return None };
         let text = Text { en: Some(format!("An item of `{}`.", f.name)), ru: None };
-        let m =
-            Model { name: rust_name, doc: doc(&text, "", &[]), fields, flags: false, lenient_all, variables: false };
+        let m = Model { name: rust_name, doc: doc(&text, "", &[]), fields, flags: false, lenient_all, rest };
         Some(model(&m, schema, local))
     });
     quote! { #( #structs )* }

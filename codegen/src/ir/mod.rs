@@ -281,6 +281,8 @@ pub struct Method {
     pub enums: Vec<Enum>,
     /// Reply fields.
     pub fields: Vec<Field>,
+    /// Whether rows keep the reply keys the fields do not list, in an `unknown_keys` map.
+    pub keep_unknown_keys: bool,
 }
 
 impl Method {

@@ -58,6 +58,25 @@ pub struct Source {
     pub text: String,
 }
 
+impl Source {
+    /// A file read as bytes: text that is not UTF-8 gives a diagnostic at the first bad byte.
+    pub fn from_bytes(name: impl Into<String>, kind: FileKind, bytes: Vec<u8>) -> Result<Source, Diagnostic> {
+        let name = name.into();
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Source { name, kind, text }),
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let before = String::from_utf8_lossy(&e.as_bytes()[..valid]);
+                Err(Diagnostic {
+                    location: Some(end_of(&before)),
+                    help: Some("save the file as UTF-8".into()),
+                    ..file_error(&name, format!("not valid UTF-8 (byte {valid})"))
+                })
+            }
+        }
+    }
+}
+
 /// A parsed file with what is needed to locate its nodes.
 #[derive(Debug)]
 pub struct Parsed<T> {
@@ -153,9 +172,15 @@ pub fn read_file(path: &Path) -> Result<Source, Diagnostic> {
 fn read_text(path: &Path, kind: FileKind) -> Result<Source, Diagnostic> {
     let name = path.display().to_string();
     let bytes = fs::read(path).map_err(|e| file_error(&name, format!("cannot read the file: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| file_error(&name, format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to())))?;
-    Ok(Source { name, kind, text })
+    Source::from_bytes(name, kind, bytes)
+}
+
+/// The place just past the end of `text`, with lines broken where YAML breaks them: at
+/// `\r\n`, `\r` and `\n`.
+fn end_of(text: &str) -> Location {
+    let text = text.replace("\r\n", "\n");
+    let line_start = text.rfind(['\r', '\n']).map_or(0, |i| i + 1);
+    Location { line: text.matches(['\r', '\n']).count() + 1, column: text[line_start..].chars().count() + 1 }
 }
 
 fn relative_name(root: &Path, path: &Path) -> String {
@@ -215,6 +240,9 @@ fn yaml_error(file: &str, text: &str, e: &serde_yaml::Error, index: &PathIndex) 
     if let Some(l) = location {
         full = full.replacen(&format!(" at line {} column {}", l.line, l.column), "", 1);
     }
+    // libyaml puts an error at the end of a file without a final line break on the line after
+    // it, which no editor can show: it is the end of the last line.
+    let location = location.map(|l| l.min(end_of(text)));
     // What is left is where libyaml began the construct it could not finish.
     let full = full.replace(" at line ", " that starts at line ");
     let (path, message) = split_path(&full);
@@ -310,5 +338,20 @@ mod tests {
         assert_eq!(err.path, "errors[0]");
         assert!(err.message.starts_with("unknown field `colour`"), "{}", err.message);
         assert_eq!(err.location.map(|l| l.line), Some(5));
+    }
+
+    #[test]
+    fn an_error_at_the_end_is_inside_the_file() {
+        let source =
+            Source { name: "m.yaml".into(), kind: FileKind::Errors, text: "errors:\n  - code: -1\n    en".into() };
+        let err = parse_one::<ErrorsFile>(&source).unwrap_err();
+        assert_eq!(err.location, Some(Location { line: 3, column: 7 }), "{err}");
+    }
+
+    #[test]
+    fn bad_utf8_is_located_at_its_first_byte() {
+        let bytes = b"method: get.x\ntitle: {en: caf\xe9}\n".to_vec();
+        let d = Source::from_bytes("m.yaml", FileKind::Method, bytes).unwrap_err();
+        assert_eq!(d.to_string(), "m.yaml:2:16: not valid UTF-8 (byte 29)\n  help: save the file as UTF-8");
     }
 }

@@ -30,6 +30,8 @@ pub struct ErrorCodeDef {
 pub struct MnemonicDef {
     /// The mnemonic as it is on the wire.
     pub mnemonic: String,
+    /// Rust variant name, where the PascalCase of `mnemonic` does not fit.
+    pub rust_name: Option<String>,
     /// Other spellings the server has used for the same error.
     #[serde(default)]
     pub aliases: Vec<String>,

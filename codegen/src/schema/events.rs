@@ -8,6 +8,8 @@ use super::{EnumDef, FieldDef, Text};
 pub struct EventFamilyFile {
     /// Family name; becomes the module name (`queue`).
     pub family: String,
+    /// Rust module name, where the snake_case of `family` does not fit.
+    pub rust_name: Option<String>,
     /// Title.
     pub title: Text,
     /// Description.
@@ -34,6 +36,8 @@ pub struct QueueTypeDef {
     pub code: String,
     /// Whether an agent takes part in this kind of queue.
     pub with_agent: bool,
+    /// Rust variant name, where the PascalCase of `code` does not fit.
+    pub rust_name: Option<String>,
     /// English description.
     pub en: Option<String>,
     /// Russian description.
@@ -46,6 +50,8 @@ pub struct QueueTypeDef {
 pub struct EventDef {
     /// Name as it is on the wire (`Answered`).
     pub name: String,
+    /// Rust name of the variant and payload, where the PascalCase of `name` does not fit.
+    pub rust_name: Option<String>,
     /// English description.
     pub en: Option<String>,
     /// Russian description.

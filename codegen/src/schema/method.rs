@@ -8,6 +8,9 @@ use super::{EnumDef, Text};
 pub struct MethodFile {
     /// Wire name (`get.calls_report`).
     pub method: String,
+    /// Rust module name, where the one made from `method` does not fit (`get.self`); the
+    /// method's type takes its PascalCase.
+    pub rust_name: Option<String>,
     /// Title.
     pub title: Text,
     /// Description.
@@ -36,6 +39,9 @@ pub struct MethodFile {
     pub enums: Vec<EnumDef>,
     /// Reply fields, in doc order.
     pub fields: Vec<FieldDef>,
+    /// Reply keys the fields do not list: `ignore` them (the default), or `keep` them in each
+    /// row's `unknown_keys` map.
+    pub unknown_keys: Option<String>,
 }
 
 /// A doc section.

@@ -35,7 +35,7 @@ macro_rules! open_enum_traits {
         impl ::core::str::FromStr for $name {
             type Err = ::core::convert::Infallible;
 
-            fn from_str(code: &str) -> ::core::result::Result<Self, Self::Err> {
+            fn from_str(code: &str) -> ::core::result::Result<Self, ::core::convert::Infallible> {
                 ::core::result::Result::Ok(::core::convert::From::from(code))
             }
         }
