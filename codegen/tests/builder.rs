@@ -71,3 +71,42 @@ fn schema_errors_are_located_in_debug_output_too() {
     assert!(shown.contains("get.x.yaml:"), "{shown}");
     assert!(!dir.join("dataapi.rs").exists(), "nothing is written when the schema is broken");
 }
+
+/// `keep_unknown_keys(true)` gives every reply struct of every method the `unknown_keys` map,
+/// nested ones included, and leaves event payloads as they are.
+#[test]
+fn keep_unknown_keys_reaches_every_reply_struct() {
+    let generate = |keep: Option<bool>| {
+        let dir = out_dir(&format!("keep-{keep:?}"));
+        let mut builder = Builder::new();
+        builder.out_dir(&dir).emit_rerun_if_changed(false).methods(["get.calls_report"]);
+        if let Some(keep) = keep {
+            builder.keep_unknown_keys(keep);
+        }
+        syn::parse_file(&fs::read_to_string(builder.generate().unwrap()).unwrap()).unwrap()
+    };
+    let kept = generate(Some(true));
+    let module = kept
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "calls_report" => m.content.as_ref().map(|(_, items)| items.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let structs: Vec<_> = module
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) && s.ident != "Request" => Some(s),
+            _ => None,
+        })
+        .collect();
+    assert!(structs.len() >= 6, "the row and its nested structs");
+    for s in structs {
+        let has = s.fields.iter().any(|f| f.ident.as_ref().is_some_and(|i| i == "unknown_keys"));
+        assert!(has, "`{}` keeps unknown keys", s.ident);
+    }
+    let count = |file: &syn::File| quote::quote!(#file).to_string().matches("pub unknown_keys").count();
+    assert_eq!(count(&generate(None)), 0, "the schema's default is to ignore them");
+    assert_eq!(count(&generate(Some(false))), 0);
+}

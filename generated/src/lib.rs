@@ -31,7 +31,7 @@ pub use ::serde_json;
 
 pub mod runtime;
 
-pub use runtime::{AccessToken, Date, DateTime, Decimal, Holds, Report, ReportEnum, ValueObject};
+pub use runtime::{AccessToken, Date, DateTime, Decimal, Holds, Password, Report, ReportEnum, ValueObject};
 
 /// Derives [`Report`](trait@Report) for a struct of the fields a user reads from a method's
 /// reply; see the trait for the attributes and the checks.

@@ -1,8 +1,11 @@
 //! Hostile input never panics: mutated and arbitrary schema files give `Ok` or located
-//! errors; mutated and truncated replies give a row or a typed error that says where.
+//! errors; mutated and truncated replies give a row or a typed error that says where; events
+//! from any JSON or form pairs decode or say why. The promises are those of
+//! `dataapi_tests::hostile`, which the fuzz targets hold input to as well.
 
 use dataapi::runtime::Reply;
 use dataapi_codegen::{FileKind, SchemaFiles, Source};
+use dataapi_tests::hostile;
 use proptest::prelude::*;
 
 /// One bundled file with one mutation applied at `at` (a fraction of its length).
@@ -40,17 +43,6 @@ fn mutate(text: &str, kind: u8, at: f64, extra: &str) -> String {
     out.join("\n")
 }
 
-fn check_loads_or_locates(sources: &[Source]) -> Result<(), TestCaseError> {
-    if let Err(diags) = dataapi_codegen::load_sources(sources) {
-        prop_assert!(!diags.is_empty());
-        for d in diags.iter() {
-            prop_assert!(!d.message.is_empty(), "an empty message: {d:?}");
-            prop_assert!(!d.file.is_empty());
-        }
-    }
-    Ok(())
-}
-
 fn yamlish() -> impl Strategy<Value = String> {
     prop_oneof![
         ".{0,40}",
@@ -59,6 +51,8 @@ fn yamlish() -> impl Strategy<Value = String> {
         Just("{method: get.x, method: get.y}".to_owned()),
         Just("- [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[".to_owned()),
         Just("fields: 12345678901234567890123456789".to_owned()),
+        Just(format!("fields: {}", "[".repeat(300))),
+        Just("a: 1\ra: 2\r\nb: *x".to_owned()),
     ]
 }
 
@@ -72,7 +66,7 @@ proptest! {
         let mut sources = SchemaFiles::bundled().sources;
         let n = file % sources.len();
         sources[n].text = mutate(&sources[n].text, kind, at, &extra);
-        check_loads_or_locates(&sources)?;
+        hostile::schema_sources(&sources);
     }
 
     #[test]
@@ -86,7 +80,16 @@ proptest! {
         ][kind];
         let mut sources = SchemaFiles::bundled().sources;
         sources.push(Source { name: name.into(), kind, text });
-        check_loads_or_locates(&sources)?;
+        hostile::schema_sources(&sources);
+    }
+
+    /// Any bytes as a schema file of any kind, invalid UTF-8 included.
+    #[test]
+    fn arbitrary_bytes_as_a_schema_file(kind in any::<u8>(), text in yamlish(), bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+        let mut data = vec![kind];
+        data.extend_from_slice(text.as_bytes());
+        data.extend_from_slice(&bytes);
+        hostile::schema_file(&data);
     }
 }
 
@@ -138,10 +141,47 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_bytes_never_panic_the_decoder(body in proptest::collection::vec(any::<u8>(), 0..200)) {
-        let _ = Reply::<dataapi::calls_report::Row>::decode(&body);
-        if let Ok(value) = serde_json::from_slice(&body) {
-            let _ = dataapi::queue::Event::from_json(value);
-        }
+    fn arbitrary_bytes_as_a_reply_or_an_event(body in proptest::collection::vec(any::<u8>(), 0..200)) {
+        hostile::reply(&body);
+        hostile::event(&body);
     }
+
+    /// Form pairs with the family's keys and any values, and JSON objects of any values.
+    #[test]
+    fn events_from_any_pairs(
+        pairs in proptest::collection::vec((event_key(), "\\PC{0,12}|[0-9]{1,25}|true|false|"), 0..8),
+        json in any::<bool>(),
+    ) {
+        let mut data = vec![u8::from(!json)];
+        if json {
+            let map: serde_json::Map<String, serde_json::Value> =
+                pairs.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect();
+            data.extend(serde_json::to_vec(&map).unwrap());
+        } else {
+            let text: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            data.extend(text.join("&").into_bytes());
+        }
+        hostile::event(&data);
+    }
+}
+
+/// Keys of queue event payloads: the event key, real field names, and others.
+fn event_key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("event".to_owned()),
+        proptest::sample::select(vec![
+            "channel",
+            "attempt_id",
+            "destination",
+            "use_processing",
+            "agent_id",
+            "agent_channel_id",
+            "member_channel_id",
+            "cc_result",
+            "amd_result",
+            "queue_type"
+        ])
+        .prop_map(str::to_owned),
+        "[a-z_]{1,10}",
+    ]
 }

@@ -1,5 +1,5 @@
-//! The access token never shows in `Debug`, in errors or in validator reports; it goes only
-//! into the serialized call, where the API needs it.
+//! The access token and the `login.user` password never show in `Debug`, `Display`, errors
+//! or validator reports; they go only into the serialized call, where the API needs them.
 
 use dataapi::calls_report::Request;
 use dataapi::runtime::{AccessToken, DateTime, validate};
@@ -37,4 +37,54 @@ fn validator_reports_never_quote_the_token() {
 fn the_call_carries_it_where_the_api_reads_it() {
     let call = serde_json::to_value(request().to_rpc(1)).unwrap();
     assert_eq!(call["params"]["access_token"], SECRET);
+}
+
+const PASSWORD: &str = "PASSWORD-5e1d";
+
+#[test]
+fn login_and_session_hide_the_password_and_the_token() {
+    use dataapi::runtime::login::Login;
+    let login = Login::new("manager@example.com", PASSWORD);
+    let shown = format!("{login:?} {login:#?} {:?} {}", login.to_rpc(7), login.password);
+    assert!(!shown.contains(PASSWORD), "{shown}");
+    assert_eq!(serde_json::to_value(login.to_rpc(7)).unwrap()["params"]["password"], PASSWORD);
+
+    let reply = format!(
+        r#"{{"jsonrpc":"2.0","id":7,"result":{{"data":{{"access_token":"{SECRET}","expire_at":1774000000,"app_id":42}}}}}}"#
+    );
+    let session = Login::decode_reply(reply.as_bytes()).unwrap();
+    assert_eq!(session.access_token.expose(), SECRET);
+    assert!(!format!("{session:?} {session:#?}").contains(SECRET));
+}
+
+/// The server echoes the request in an error's `data.params`, and may name the token as the
+/// offending value: neither shows in the error's `Display` or `Debug`.
+#[test]
+fn errors_that_echo_the_request_mask_it() {
+    let body = format!(
+        r#"{{"jsonrpc":"2.0","id":1,"error":{{"code":-32001,"message":"Access token is invalid","data":{{
+            "mnemonic":"access_token_invalid","field":"access_token","value":"{SECRET}",
+            "params":{{"access_token":"{SECRET}","login":"me","password":"{PASSWORD}","date_from":"2026-03-01 00:00:00"}}}}}}}}"#
+    );
+    for error in [
+        dataapi::runtime::Reply::<dataapi::calls_report::Row>::decode(body.as_bytes()).unwrap_err(),
+        dataapi::runtime::login::Login::decode_reply(body.as_bytes()).unwrap_err(),
+    ] {
+        let shown = format!("{error} {error:?} {error:#?}");
+        assert!(!shown.contains(SECRET) && !shown.contains(PASSWORD), "{shown}");
+        // What is not secret is still there to debug with.
+        assert!(shown.contains("access_token_invalid") && shown.contains("2026-03-01 00:00:00"), "{shown}");
+        // And nothing is lost: the data keeps the values.
+        let dataapi::runtime::ReplyError::Api(api) = error else { panic!("an API error") };
+        assert_eq!(api.data.unwrap().params.unwrap()["password"], PASSWORD);
+    }
+}
+
+#[test]
+fn a_token_of_the_wrong_type_is_not_quoted() {
+    for token in [serde_json::json!([SECRET]), serde_json::json!({"t": SECRET}), serde_json::json!(SECRET)] {
+        let params = serde_json::json!({"access_token": token, "date_from": 5});
+        let violations = validate::params(&dataapi::calls_report::DESCRIPTOR, &params).unwrap_err();
+        assert!(!format!("{violations} {violations:?}").contains(SECRET), "{violations}");
+    }
 }

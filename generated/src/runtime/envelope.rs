@@ -158,19 +158,20 @@ impl<T: DeserializeOwned> Reply<T> {
     /// Decodes a reply body into its page, or into why there is none: the API's error, or a
     /// body that is not a reply (with the path of the offending value).
     pub fn decode(body: &[u8]) -> Result<Page<T>, ReplyError> {
-        // Tracking the path of every value costs half the decoding time, so a body is decoded
-        // plainly, and only a body that fails is decoded again to say where.
-        let reply: Reply<T> = match serde_json::from_slice(body) {
-            Ok(reply) => reply,
-            Err(plain) => {
-                let de = &mut serde_json::Deserializer::from_slice(body);
-                return match serde_path_to_error::deserialize::<_, Reply<T>>(de) {
-                    Err(e) => Err(ReplyError::decode(e)),
-                    // Not expected: the same input and types fail the same way twice.
-                    Ok(_) => Err(ReplyError::Decode { path: String::new(), source: plain }),
-                };
-            }
-        };
-        reply.into_result().map_err(ReplyError::Api)
+        decode_body::<Reply<T>>(body)?.into_result().map_err(ReplyError::Api)
     }
+}
+
+/// Decodes a body, with the path of the offending value when it fails.
+pub(crate) fn decode_body<R: DeserializeOwned>(body: &[u8]) -> Result<R, ReplyError> {
+    // Tracking the path of every value costs half the decoding time, so a body is decoded
+    // plainly, and only a body that fails is decoded again to say where.
+    serde_json::from_slice(body).map_err(|plain| {
+        let de = &mut serde_json::Deserializer::from_slice(body);
+        match serde_path_to_error::deserialize::<_, R>(de) {
+            Err(e) => ReplyError::decode(e),
+            // Not expected: the same input and types fail the same way twice.
+            Ok(_) => ReplyError::Decode { path: String::new(), source: plain },
+        }
+    })
 }

@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::secret::{SECRET_KEYS, redacted};
 use crate::errors::Mnemonic;
 
 /// The `error` of a reply.
@@ -19,8 +20,9 @@ pub struct ApiError {
     pub data: Option<Box<ErrorData>>,
 }
 
-/// The `data` of an error.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The `data` of an error. Its `Debug` output masks secrets: the request the server echoes in
+/// `params` carries the access token (or the `login.user` password).
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ErrorData {
     /// What went wrong; unique, unlike the code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,6 +42,22 @@ pub struct ErrorData {
     /// Limits and the like.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
+}
+
+impl fmt::Debug for ErrorData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let masked = |v: &Option<serde_json::Value>| v.as_ref().map(redacted);
+        let secret_field = self.field.as_deref().is_some_and(|field| SECRET_KEYS.contains(&field));
+        let value = if secret_field { self.value.as_ref().map(|_| "***".into()) } else { masked(&self.value) };
+        f.debug_struct("ErrorData")
+            .field("mnemonic", &self.mnemonic)
+            .field("field", &self.field)
+            .field("value", &value)
+            .field("params", &masked(&self.params))
+            .field("extended_helper", &self.extended_helper)
+            .field("metadata", &masked(&self.metadata))
+            .finish()
+    }
 }
 
 impl ApiError {

@@ -49,6 +49,25 @@ fn a_reply_decodes_with_the_extended_enum_and_unknown_codes_kept() {
     assert_eq!(second.finish_reason, Some(FinishReason::SubscriberDisconnects), "bundled codes stay");
 }
 
+/// The schema says `unknown_keys: keep`: keys it does not list are kept in the row and in its
+/// nested structs, and encode back as they came.
+#[test]
+fn unknown_keys_are_kept_and_encoded_back() {
+    let page = dataapi::runtime::Reply::<deals_report::Row>::decode(REPLY).unwrap();
+    let first = &page.data[0];
+    assert_eq!(first.unknown_keys["pipeline"], serde_json::json!({"id": 3, "name": "Retail"}));
+    assert_eq!(first.products.as_ref().unwrap()[0].unknown_keys["sku"], "D-17");
+    assert!(page.data[1].unknown_keys.is_empty());
+    for row in &page.data {
+        let json = serde_json::to_value(row).unwrap();
+        let again: deals_report::Row = serde_json::from_value(json).unwrap();
+        assert_eq!(&again, row);
+    }
+    let json = serde_json::to_value(first).unwrap();
+    assert_eq!(json["pipeline"]["name"], "Retail");
+    assert_eq!(json["products"][0]["sku"], "D-17");
+}
+
 #[test]
 fn the_crates_own_struct_asks_for_its_fields_and_decodes() {
     let (from, till) = march();
