@@ -185,3 +185,30 @@ fn event_key() -> impl Strategy<Value = String> {
         "[a-z_]{1,10}",
     ]
 }
+
+/// Deep nesting is refused at the place it gets too deep (libyaml would take time quadratic
+/// in the depth to say less), and a huge file of valid fields loads.
+#[test]
+fn deep_and_huge_documents() {
+    let bundled = SchemaFiles::bundled().sources;
+    let base = || bundled.iter().filter(|s| s.kind != FileKind::Method).cloned().collect::<Vec<_>>();
+    for depth in [100, 300, 100_000] {
+        let mut sources = base();
+        let text = format!("method: get.deep\nfields: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+        sources.push(Source { name: "methods/get.deep.yaml".into(), kind: FileKind::Method, text });
+        let diags = dataapi_codegen::load_sources(&sources).unwrap_err();
+        let first = diags.iter().next().unwrap();
+        assert!(first.message.contains("nests more than 64 levels deep"), "{diags}");
+        assert_eq!(first.location.map(|l| l.line), Some(2));
+        hostile::schema_sources(&sources);
+    }
+    let mut sources = base();
+    let fields: String = (0..5_000).map(|i| format!("  - {{name: field_{i}, type: string}}\n")).collect();
+    let text = format!(
+        "method: get.huge\ntitle: {{en: Huge}}\naccess: [partner]\nweight: 1\nkind: report\nlimits:\n  \
+         date_range_days: 90\n  limit: {{default: 1, max: 2}}\n  offset: {{default: 0, max: 1}}\nfields:\n{fields}"
+    );
+    sources.push(Source { name: "methods/get.huge.yaml".into(), kind: FileKind::Method, text });
+    let schema = dataapi_codegen::load_sources(&sources).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(schema.method("get.huge").unwrap().fields.len(), 5_000);
+}

@@ -11,21 +11,33 @@ use yaml_rust2::scanner::Marker;
 
 use crate::diagnostic::Location;
 
+/// How deep a schema document may nest. Real ones need a handful of levels; libyaml's scanner
+/// takes time quadratic in the depth of flow collections, so a deeper document is refused
+/// before serde_yaml sees it.
+pub const MAX_DEPTH: usize = 64;
+
 /// Start positions of the nodes of one YAML document, by path.
 #[derive(Debug, Default)]
 pub struct PathIndex {
     starts: HashMap<String, Location>,
     /// Where a path starts the second time: a key written twice in one mapping.
     repeats: HashMap<String, Location>,
+    /// Where the document first nests deeper than [`MAX_DEPTH`].
+    pub too_deep: Option<Location>,
 }
 
 impl PathIndex {
     /// Indexes `text`; on a syntax error the index holds what came before it.
     pub fn build(text: &str) -> Self {
         let mut builder = Builder::default();
-        // A syntax error is reported by serde_yaml, with its own location.
-        let _ = Parser::new_from_str(text).load(&mut builder, false);
-        PathIndex { starts: builder.starts, repeats: builder.repeats }
+        // A syntax error is reported by serde_yaml, with its own location; but yaml-rust2 stops
+        // at 255 levels of flow collections, before it has sent their events.
+        if let Err(e) = Parser::new_from_str(text).load(&mut builder, false)
+            && e.info() == "recursion limit exceeded"
+        {
+            builder.too_deep.get_or_insert(location(*e.marker()));
+        }
+        PathIndex { starts: builder.starts, repeats: builder.repeats, too_deep: builder.too_deep }
     }
 
     /// Where the node at `path` starts, or its nearest ancestor that the index knows.
@@ -81,6 +93,7 @@ struct Builder {
     stack: Vec<Frame>,
     starts: HashMap<String, Location>,
     repeats: HashMap<String, Location>,
+    too_deep: Option<Location>,
 }
 
 impl Builder {
@@ -138,11 +151,17 @@ impl MarkedEventReceiver for Builder {
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 // A complex key (a mapping or sequence used as a key) gets a placeholder path.
-                let (path, is_key) = match self.next_path() {
+                let (mut path, is_key) = match self.next_path() {
                     Some(path) => (path, false),
                     None => ("?".into(), true),
                 };
-                self.record(&path, mark);
+                if self.stack.len() >= MAX_DEPTH {
+                    // Past the limit, paths are not worth their quadratic length.
+                    self.too_deep.get_or_insert(location(mark));
+                    path.clear();
+                } else {
+                    self.record(&path, mark);
+                }
                 self.stack.push(if matches!(event, Event::MappingStart(..)) {
                     Frame::Map { path, key: None, is_key, fresh: true }
                 } else {
@@ -182,6 +201,17 @@ mod tests {
         // Unknown paths fall back to the nearest known ancestor.
         assert_eq!(at("fields[1].enum"), Some((5, 5)));
         assert_eq!(at("nothing"), Some((1, 1)));
+    }
+
+    #[test]
+    fn marks_where_a_document_nests_too_deep() {
+        let nested = |n: usize| format!("a:\n  b: {}{}", "[".repeat(n), "]".repeat(n));
+        // The document and `a` are two levels, and each `[` one more: the 63rd `[` is one too many.
+        assert_eq!(PathIndex::build(&nested(MAX_DEPTH * 2)).too_deep.map(|l| (l.line, l.column)), Some((2, 6 + 62)));
+        // yaml-rust2 gives up at 255 flow levels, and says where.
+        assert!(PathIndex::build(&nested(100_000)).too_deep.is_some());
+        assert_eq!(PathIndex::build(&nested(MAX_DEPTH - 2)).too_deep, None);
+        assert_eq!(PathIndex::build(DOC).too_deep, None);
     }
 
     #[test]

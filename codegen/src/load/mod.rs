@@ -213,6 +213,15 @@ pub fn parse(sources: &[Source]) -> (RawSchema, Vec<Diagnostic>) {
 
 fn parse_one<T: DeserializeOwned>(source: &Source) -> Result<Parsed<T>, Diagnostic> {
     let index = PathIndex::build(&source.text);
+    if let Some(at) = index.too_deep {
+        return Err(Diagnostic {
+            file: source.name.clone(),
+            location: Some(at),
+            path: String::new(),
+            message: format!("the document nests more than {} levels deep here", locate::MAX_DEPTH),
+            help: Some("a schema file needs a few levels; look for brackets that are not closed".into()),
+        });
+    }
     match serde_yaml::from_str::<T>(&source.text) {
         Ok(doc) => Ok(Parsed { file: source.name.clone(), doc, index }),
         // serde_yaml reads an empty file as a mapping without keys: "missing field `method`".
