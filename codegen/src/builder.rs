@@ -135,7 +135,8 @@ impl Builder {
         let path = dir.join(&self.out_file);
         if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
             // Written beside and renamed over, so a failed write never leaves half a file.
-            let tmp = dir.join(format!(".{}.tmp", self.out_file));
+            let name = path.file_name().map_or_else(Default::default, |n| n.to_string_lossy().into_owned());
+            let tmp = path.with_file_name(format!(".{name}.tmp"));
             let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, &path));
             if let Err(source) = written {
                 let _ = std::fs::remove_file(&tmp);

@@ -22,9 +22,18 @@ pub enum Error {
     /// The emitter produced invalid Rust.
     #[error(transparent)]
     Emit(#[from] emit::EmitError),
-    /// A generated file's name is not a plain file name.
-    #[error("the generated file `{0}` would not be in the output folder")]
+    /// A generated file's name is not a plain file name, or two modules share it.
+    #[error("the generated file `{0}` would be outside the output folder, or written twice")]
     NotAFileName(String),
+    /// A step failed, and undoing the steps before it failed too: these files are left where
+    /// the old ones should be (`.name.old` holds an old file's text).
+    #[error("{cause}; the old files could not all be put back, see {}", left.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    NotRestored {
+        /// The failure that started the undo.
+        cause: Box<Error>,
+        /// What the undo left behind.
+        left: Vec<PathBuf>,
+    },
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -68,10 +77,11 @@ impl Plan {
     pub fn new(schema: &Schema, out: &Path) -> Result<Plan, Error> {
         let files = emit::crate_files(schema)?;
         let mut changes = Vec::new();
-        for (name, text) in &files {
-            // Module names are Rust identifiers, so this holds; it is checked because a name
-            // with a separator would write outside the output folder.
-            if !is_plain_file_name(name) {
+        for (i, (name, text)) in files.iter().enumerate() {
+            // Module names are checked Rust identifiers, unique in the schema, so these hold;
+            // they are checked here because breaking them would write outside the output
+            // folder or write one file twice.
+            if !is_plain_file_name(name) || files[..i].iter().any(|(n, _)| n == name) {
                 return Err(Error::NotAFileName(name.clone()));
             }
             let path = out.join(name);
@@ -118,9 +128,11 @@ impl Plan {
     }
 
     /// Writes the changed files and removes generated files that no module needs, all or
-    /// nothing: every new text is written to a temporary file first, the files it replaces or
-    /// removes are set aside, and only then are the new files moved into place. A failure at
-    /// any step puts back what was there, so the folder is as it was before.
+    /// nothing: every new text is written to a temporary file first, each file it replaces is
+    /// kept as a hard link (`.name.old`), each file to remove is renamed to one, and only then
+    /// are the new files renamed into place, which replaces the old ones atomically. A failure
+    /// at any step puts back what was there, so the folder is as it was before; at no moment is
+    /// a file that stays in the schema missing.
     pub fn apply(&self) -> Result<(), Error> {
         self.apply_on(&mut RealDisk)
     }
@@ -128,25 +140,36 @@ impl Plan {
     fn apply_on(&self, disk: &mut dyn Disk) -> Result<(), Error> {
         let mut done = Vec::new();
         let result = self.steps(disk, &mut done);
-        if result.is_err() {
-            // Undo in reverse order; an undo that fails leaves a `.name.old` file behind,
-            // which the error's file name points to.
-            for step in done.into_iter().rev() {
-                let _ = match step {
-                    Step::Staged(tmp) => disk.remove(&tmp),
-                    Step::SetAside { backup, path } => disk.rename(&backup, &path),
-                    Step::Placed(path) => disk.remove(&path),
-                };
-            }
-        } else {
+        let Err(cause) = result else {
             for step in done {
-                if let Step::SetAside { backup, .. } = step {
-                    // The new files are in place; a leftover backup is only clutter.
+                if let Step::Kept { backup, .. } | Step::SetAside { backup, .. } = step {
+                    // The new files are in place; a backup left behind is only clutter.
                     let _ = disk.remove(&backup);
                 }
             }
+            return Ok(());
+        };
+        // Undo in reverse order, and say what could not be undone. A file to remove that is
+        // not there (a write that failed before it began) needs no undoing.
+        let mut left = Vec::new();
+        let remove = |disk: &mut dyn Disk, path: &Path| match disk.remove(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        };
+        for step in done.into_iter().rev() {
+            let (undone, left_behind) = match step {
+                Step::Staged(tmp) => (remove(disk, &tmp), tmp),
+                Step::Kept { backup, placed: false, .. } => (remove(disk, &backup), backup),
+                Step::Kept { backup, path, placed: true } | Step::SetAside { backup, path } => {
+                    (disk.rename(&backup, &path), backup)
+                }
+                Step::Created(path) => (remove(disk, &path), path),
+            };
+            if undone.is_err() {
+                left.push(left_behind);
+            }
         }
-        result
+        if left.is_empty() { Err(cause) } else { Err(Error::NotRestored { cause: Box::new(cause), left }) }
     }
 
     fn steps(&self, disk: &mut dyn Disk, done: &mut Vec<Step>) -> Result<(), Error> {
@@ -157,22 +180,35 @@ impl Plan {
             }
             let text = self.files.iter().find(|(n, _)| n == name).map(|(_, t)| t.as_str()).unwrap_or_default();
             let tmp = self.out.join(format!(".{name}.tmp"));
-            disk.write(&tmp, text).map_err(io_error(&tmp))?;
+            // Recorded first, so that a write that fails half-way is cleaned up too.
             done.push(Step::Staged(tmp.clone()));
-            placing.push((tmp, self.out.join(name)));
+            disk.write(&tmp, text).map_err(io_error(&tmp))?;
+            placing.push((tmp, self.out.join(name), *change == Change::Create));
         }
         for (name, change) in &self.changes {
-            if matches!(change, Change::Update { .. } | Change::Remove) {
-                let (path, backup) = (self.out.join(name), self.out.join(format!(".{name}.old")));
-                disk.rename(&path, &backup).map_err(io_error(&path))?;
-                done.push(Step::SetAside { backup, path });
+            let (path, backup) = (self.out.join(name), self.out.join(format!(".{name}.old")));
+            match change {
+                Change::Update { .. } => {
+                    disk.link(&path, &backup).map_err(io_error(&backup))?;
+                    done.push(Step::Kept { backup, path, placed: false });
+                }
+                Change::Remove => {
+                    disk.rename(&path, &backup).map_err(io_error(&path))?;
+                    done.push(Step::SetAside { backup, path });
+                }
+                Change::Create => {}
             }
         }
-        for (tmp, path) in placing {
+        for (tmp, path, create) in placing {
             disk.rename(&tmp, &path).map_err(io_error(&path))?;
-            // The temporary file is now the placed one.
             done.retain(|s| !matches!(s, Step::Staged(t) if *t == tmp));
-            done.push(Step::Placed(path));
+            if create {
+                done.push(Step::Created(path));
+            } else if let Some(Step::Kept { placed, .. }) =
+                done.iter_mut().find(|s| matches!(s, Step::Kept { path: p, .. } if *p == path))
+            {
+                *placed = true;
+            }
         }
         Ok(())
     }
@@ -183,15 +219,19 @@ impl Plan {
 enum Step {
     /// A new text written to a temporary file.
     Staged(PathBuf),
-    /// An old file renamed to `backup`.
+    /// A file to update, kept as `backup`; `placed` once the new text has replaced it.
+    Kept { backup: PathBuf, path: PathBuf, placed: bool },
+    /// A file to remove, renamed to `backup`.
     SetAside { backup: PathBuf, path: PathBuf },
     /// A new file moved to its place.
-    Placed(PathBuf),
+    Created(PathBuf),
 }
 
 /// The file operations of [`Plan::apply`], so that tests can make any of them fail.
 trait Disk {
     fn write(&mut self, path: &Path, text: &str) -> io::Result<()>;
+    /// `to` becomes another name of `from` (or a copy, where links cannot be made).
+    fn link(&mut self, from: &Path, to: &Path) -> io::Result<()>;
     fn rename(&mut self, from: &Path, to: &Path) -> io::Result<()>;
     fn remove(&mut self, path: &Path) -> io::Result<()>;
 }
@@ -201,6 +241,12 @@ struct RealDisk;
 impl Disk for RealDisk {
     fn write(&mut self, path: &Path, text: &str) -> io::Result<()> {
         fs::write(path, text)
+    }
+
+    fn link(&mut self, from: &Path, to: &Path) -> io::Result<()> {
+        // A backup left by an earlier run that could not finish is replaced.
+        let _ = fs::remove_file(to);
+        fs::hard_link(from, to).or_else(|_| fs::copy(from, to).map(drop))
     }
 
     fn rename(&mut self, from: &Path, to: &Path) -> io::Result<()> {
@@ -227,18 +273,21 @@ mod tests {
 
     use super::*;
 
-    /// The real disk, with the operation numbered `fail_at` failing, and every path touched.
+    /// The real disk, with the operations numbered in `fail` failing; `log` has the paths of
+    /// every operation.
     struct Faulty {
-        ops: usize,
-        fail_at: Option<usize>,
-        touched: Vec<PathBuf>,
+        fail: Vec<usize>,
+        log: Vec<Vec<PathBuf>>,
     }
 
     impl Faulty {
+        fn new(fail: &[usize]) -> Self {
+            Faulty { fail: fail.to_vec(), log: Vec::new() }
+        }
+
         fn op(&mut self, paths: &[&Path]) -> io::Result<()> {
-            self.touched.extend(paths.iter().map(|p| p.to_path_buf()));
-            self.ops += 1;
-            if self.fail_at == Some(self.ops - 1) { Err(io::Error::other("injected failure")) } else { Ok(()) }
+            self.log.push(paths.iter().map(|p| p.to_path_buf()).collect());
+            if self.fail.contains(&(self.log.len() - 1)) { Err(io::Error::other("injected failure")) } else { Ok(()) }
         }
     }
 
@@ -246,6 +295,11 @@ mod tests {
         fn write(&mut self, path: &Path, text: &str) -> io::Result<()> {
             self.op(&[path])?;
             fs::write(path, text)
+        }
+
+        fn link(&mut self, from: &Path, to: &Path) -> io::Result<()> {
+            self.op(&[from, to])?;
+            RealDisk.link(from, to)
         }
 
         fn rename(&mut self, from: &Path, to: &Path) -> io::Result<()> {
@@ -293,15 +347,15 @@ mod tests {
         set(&out, &old);
         let plan = Plan::new(&schema, &out).unwrap();
         assert_eq!(plan.changes().len(), 3, "{}", plan.summary());
-        let mut counting = Faulty { ops: 0, fail_at: None, touched: Vec::new() };
+        let mut counting = Faulty::new(&[]);
         plan.apply_on(&mut counting).unwrap();
         let new = contents(&out);
         assert!(Plan::new(&schema, &out).unwrap().changes().is_empty());
-        assert!(counting.touched.iter().all(|p| p.parent() == Some(out.as_path())), "{:?}", counting.touched);
+        assert!(counting.log.iter().flatten().all(|p| p.parent() == Some(out.as_path())), "{:?}", counting.log);
 
-        for fail_at in 0..counting.ops {
+        for fail_at in 0..counting.log.len() {
             set(&out, &old);
-            let mut faulty = Faulty { ops: 0, fail_at: Some(fail_at), touched: Vec::new() };
+            let mut faulty = Faulty::new(&[fail_at]);
             match plan.apply_on(&mut faulty) {
                 Err(Error::Io { source, .. }) => assert_eq!(source.to_string(), "injected failure"),
                 // Failing to remove a backup after the new files are in place is not an error.
@@ -313,7 +367,21 @@ mod tests {
                 }
                 Err(e) => panic!("step {fail_at}: {e}"),
             }
-            assert!(contents(&out) == old, "a failure at step {fail_at} of {} changed the folder", counting.ops);
+            assert!(contents(&out) == old, "a failure at step {fail_at} of {} changed the folder", counting.log.len());
+        }
+
+        // The last file fails to move into place, and putting back the updated one fails
+        // too: the error names the backup, which holds the old text.
+        set(&out, &old);
+        let last = counting.log.iter().position(|op| op.len() == 2 && op[0].ends_with(".queue.rs.tmp")).unwrap();
+        // Undo goes backwards: `mod.rs` (kept after `gone.rs` was set aside) comes back first.
+        let mut faulty = Faulty::new(&[last, last + 1]);
+        match plan.apply_on(&mut faulty) {
+            Err(Error::NotRestored { left, .. }) => {
+                assert_eq!(left, [out.join(".mod.rs.old")]);
+                assert_eq!(fs::read(&left[0]).unwrap(), old["mod.rs"]);
+            }
+            other => panic!("{other:?}"),
         }
         fs::remove_dir_all(&out).ok();
     }

@@ -12,6 +12,7 @@
 
 use dataapi::runtime::{Reply, ReplyError, validate};
 use dataapi::{Report, ReportEnum};
+use dataapi_codegen::load::LINE_BREAKS;
 use dataapi_codegen::{FileKind, SchemaFiles, Source};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -62,9 +63,9 @@ pub fn schema_sources(sources: &[Source]) {
                     panic!("a diagnostic names a file that was not given: {d}");
                 };
                 if let Some(at) = d.location {
-                    // YAML breaks lines at `\r\n`, `\r` and `\n`; the end of the last line
-                    // is one line past the last break.
-                    let lines = source.text.replace("\r\n", "\n").matches(['\r', '\n']).count() + 1;
+                    // The end of the last line is one line past the last break.
+                    let breaks = source.text.replace("\r\n", "\n").matches(LINE_BREAKS).count();
+                    let lines = breaks + 1;
                     assert!(at.line >= 1 && at.line <= lines && at.column >= 1, "{d} is outside the file");
                 }
             }

@@ -1,7 +1,9 @@
 //! No data loss: decode → encode → decode gives what the first decode gave, for the rows of
 //! every bundled method, a user struct and queue events. Payloads are made from the bundled
 //! schema itself: every field's type, known and unknown enum codes (kept verbatim), lenient
-//! values written as strings, `null`s, absent fields and keys the schema does not know.
+//! values written as strings, `null`s and absent fields. Keys the schema does not know are
+//! mixed in too; the bundled rows ignore them, and that rows with `unknown_keys: keep` keep
+//! them is a property of the build.rs consumer (`tests/consumers/buildrs/tests/deals.rs`).
 
 use dataapi::Report;
 use dataapi_codegen::ir::{Enum, EnumScope, Field, FieldType, Scalar, Schema};

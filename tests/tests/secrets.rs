@@ -88,3 +88,12 @@ fn a_token_of_the_wrong_type_is_not_quoted() {
         assert!(!format!("{violations} {violations:?}").contains(SECRET), "{violations}");
     }
 }
+
+#[test]
+fn a_token_sent_as_a_number_is_not_quoted_in_the_decode_error() {
+    let reply = br#"{"jsonrpc":"2.0","id":1,"result":{"data":{"access_token":73194620518,"expire_at":1,"app_id":2}}}"#;
+    let e = dataapi::runtime::login::Login::decode_reply(reply).unwrap_err();
+    let shown = format!("{e} {e:?}");
+    assert!(!shown.contains("73194620518"), "{shown}");
+    assert!(shown.contains("result.data.access_token"), "{shown}");
+}

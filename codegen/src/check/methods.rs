@@ -331,6 +331,7 @@ impl Checker {
         self.same_as(at, def, &mut events);
         let family = EventFamily {
             name,
+            family: def.family.clone(),
             title: text_of(&def.title),
             description: def.description.as_ref().map(text_of).unwrap_or_default(),
             event_key: def.event_key.clone(),
@@ -455,7 +456,7 @@ impl Checker {
         // In file order, so that the file read later is the one reported.
         let mut methods: Vec<_> = schema.methods.iter().map(|m| (m.module.as_str(), m.name.as_str())).collect();
         methods.sort_by_key(|(_, name)| raw.methods.iter().position(|p| p.doc.method == *name));
-        let families = schema.event_families.iter().map(|f| (f.name.as_str(), f.name.as_str()));
+        let families = schema.event_families.iter().map(|f| (f.name.as_str(), f.family.as_str()));
         for (module, owner) in methods.into_iter().chain(families) {
             if let Some((_, first)) = seen.iter().find(|(m, _)| *m == module) {
                 let file =
@@ -467,7 +468,7 @@ impl Checker {
                         At::new(file, index),
                         key,
                         format!("`{owner}` becomes the Rust module `{module}`, which {first}"),
-                        Some("rename the method or family".into()),
+                        Some("give one of them another module with `rust_name:`".into()),
                     );
                 }
             } else {

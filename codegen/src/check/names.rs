@@ -29,6 +29,9 @@ pub enum NameProblem {
     Reserved,
     /// A keyword, which a module name cannot be: its file and every path to it would need `r#`.
     KeywordModule,
+    /// A module name written in the schema that is not snake_case (two such names could be
+    /// one file on a case-insensitive file system).
+    NotSnakeCase,
 }
 
 impl NameProblem {
@@ -42,6 +45,9 @@ impl NameProblem {
             NameProblem::Reserved => format!("{what} `{wire}` would become `{rust}`, which Rust reserves"),
             NameProblem::KeywordModule => {
                 format!("{what} `{wire}` would become the module `{rust}`, which is a Rust keyword")
+            }
+            NameProblem::NotSnakeCase => {
+                format!("{what} `{wire}` would become the module `{rust}`, which is not snake_case")
             }
         }
     }
@@ -79,6 +85,9 @@ pub fn snake(wire: &str, explicit: Option<&str>) -> Result<String, (String, Name
 /// A module name: snake_case, and not a keyword.
 pub fn module(wire: &str, explicit: Option<&str>) -> Result<String, (String, NameProblem)> {
     let name = snake(wire, explicit)?;
+    if name != name.to_snake_case() && !name.starts_with("r#") {
+        return Err((name, NameProblem::NotSnakeCase));
+    }
     match name.strip_prefix("r#") {
         Some(bare) => Err((bare.to_owned(), NameProblem::KeywordModule)),
         None => Ok(name),
@@ -124,6 +133,7 @@ mod tests {
         assert_eq!(module("calls_report", None).unwrap(), "calls_report");
         assert_eq!(module("match", None).unwrap_err(), ("match".to_owned(), NameProblem::KeywordModule));
         assert_eq!(module("match", Some("matches")).unwrap(), "matches");
+        assert_eq!(module("match", Some("Matches")).unwrap_err().1, NameProblem::NotSnakeCase);
     }
 
     #[test]

@@ -189,7 +189,7 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
             /// and returns every problem at once.
             pub fn validate(&self) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
                 ::dataapi::runtime::validate::typed(&DESCRIPTOR, &::dataapi::runtime::validate::Typed {
-                    access_token: self.access_token.expose(),
+                    access_token: &self.access_token,
                     date_from: self.date_from,
                     date_till: self.date_till,
                     limit: self.limit,

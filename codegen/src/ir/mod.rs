@@ -335,8 +335,10 @@ pub struct QueueType {
 /// A family of events.
 #[derive(Debug, Clone)]
 pub struct EventFamily {
-    /// Name and module (`queue`).
+    /// Rust module (`queue`).
     pub name: String,
+    /// The family's name as the schema writes it.
+    pub family: String,
     /// Title.
     pub title: Text,
     /// Description.

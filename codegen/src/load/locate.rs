@@ -16,6 +16,15 @@ use crate::diagnostic::Location;
 /// before serde_yaml sees it.
 pub const MAX_DEPTH: usize = 64;
 
+/// How deep brackets may nest, counted as characters wherever they are. This catches deep
+/// flow collections where the event pass cannot see them (after a syntax error yaml-rust2
+/// stops at, or in a second document); quoted brackets count too, so it is set far above
+/// anything a schema needs.
+const MAX_BRACKETS: usize = 256;
+
+/// The characters YAML breaks lines at (`\r\n` is one break).
+pub const LINE_BREAKS: [char; 5] = ['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'];
+
 /// Start positions of the nodes of one YAML document, by path.
 #[derive(Debug, Default)]
 pub struct PathIndex {
@@ -37,7 +46,8 @@ impl PathIndex {
         {
             builder.too_deep.get_or_insert(location(*e.marker()));
         }
-        PathIndex { starts: builder.starts, repeats: builder.repeats, too_deep: builder.too_deep }
+        let too_deep = builder.too_deep.or_else(|| deep_brackets(text));
+        PathIndex { starts: builder.starts, repeats: builder.repeats, too_deep }
     }
 
     /// Where the node at `path` starts, or its nearest ancestor that the index knows.
@@ -57,6 +67,28 @@ impl PathIndex {
     pub fn repeat(&self, path: &str) -> Option<Location> {
         self.repeats.get(path).copied()
     }
+}
+
+/// Where brackets first nest deeper than [`MAX_BRACKETS`], counting every bracket character.
+fn deep_brackets(text: &str) -> Option<Location> {
+    let (mut depth, mut line, mut column) = (0usize, 1, 1);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '[' | '{' => depth += 1,
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_BRACKETS {
+            return Some(Location { line, column });
+        }
+        if LINE_BREAKS.contains(&c) && !(c == '\r' && chars.peek() == Some(&'\n')) {
+            (line, column) = (line + 1, 1);
+        } else {
+            column += 1;
+        }
+    }
+    None
 }
 
 /// yaml-rust2 counts lines from 1 and columns from 0.
@@ -211,6 +243,13 @@ mod tests {
         // yaml-rust2 gives up at 255 flow levels, and says where.
         assert!(PathIndex::build(&nested(100_000)).too_deep.is_some());
         assert_eq!(PathIndex::build(&nested(MAX_DEPTH - 2)).too_deep, None);
+        // Where the event pass stops early (a tab yaml-rust2 rejects and libyaml takes, or a
+        // second document), the brackets are counted as characters.
+        for head in ["x:\t1\n", "a: 1\n---\n"] {
+            let text = format!("{head}{}", nested(100_000));
+            let at = PathIndex::build(&text).too_deep.expect("too deep");
+            assert_eq!((at.line, at.column), (head.matches('\n').count() + 2, 6 + MAX_BRACKETS));
+        }
         assert_eq!(PathIndex::build(DOC).too_deep, None);
     }
 

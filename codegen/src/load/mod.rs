@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-pub use locate::PathIndex;
+pub use locate::{LINE_BREAKS, PathIndex};
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::schema::{EnumsFile, ErrorsFile, EventFamilyFile, MethodFile, OperatorsFile};
@@ -175,12 +175,12 @@ fn read_text(path: &Path, kind: FileKind) -> Result<Source, Diagnostic> {
     Source::from_bytes(name, kind, bytes)
 }
 
-/// The place just past the end of `text`, with lines broken where YAML breaks them: at
-/// `\r\n`, `\r` and `\n`.
+/// The place just past the end of `text`, with lines broken where YAML breaks them.
 fn end_of(text: &str) -> Location {
     let text = text.replace("\r\n", "\n");
-    let line_start = text.rfind(['\r', '\n']).map_or(0, |i| i + 1);
-    Location { line: text.matches(['\r', '\n']).count() + 1, column: text[line_start..].chars().count() + 1 }
+    let line_start =
+        text.rfind(locate::LINE_BREAKS).map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+    Location { line: text.matches(locate::LINE_BREAKS).count() + 1, column: text[line_start..].chars().count() + 1 }
 }
 
 fn relative_name(root: &Path, path: &Path) -> String {
@@ -218,7 +218,7 @@ fn parse_one<T: DeserializeOwned>(source: &Source) -> Result<Parsed<T>, Diagnost
             file: source.name.clone(),
             location: Some(at),
             path: String::new(),
-            message: format!("the document nests more than {} levels deep here", locate::MAX_DEPTH),
+            message: format!("the document nests too deep here (a schema file may nest {} levels)", locate::MAX_DEPTH),
             help: Some("a schema file needs a few levels; look for brackets that are not closed".into()),
         });
     }
@@ -355,6 +355,10 @@ mod tests {
             Source { name: "m.yaml".into(), kind: FileKind::Errors, text: "errors:\n  - code: -1\n    en".into() };
         let err = parse_one::<ErrorsFile>(&source).unwrap_err();
         assert_eq!(err.location, Some(Location { line: 3, column: 7 }), "{err}");
+        // libyaml breaks lines at U+2028 too, here inside a quoted text.
+        let text = "errors:\n  - code: -1\n    en: \"a\u{2028}b\"\n    x".into();
+        let err = parse_one::<ErrorsFile>(&Source { text, ..source }).unwrap_err();
+        assert_eq!(err.location, Some(Location { line: 5, column: 6 }), "{err}");
     }
 
     #[test]

@@ -2812,7 +2812,7 @@ impl Request {
         ::dataapi::runtime::validate::typed(
             &DESCRIPTOR,
             &::dataapi::runtime::validate::Typed {
-                access_token: self.access_token.expose(),
+                access_token: &self.access_token,
                 date_from: self.date_from,
                 date_till: self.date_till,
                 limit: self.limit,

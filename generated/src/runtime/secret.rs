@@ -4,16 +4,23 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{self, Unexpected};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// A string newtype that serializes as itself and prints as `***`.
 macro_rules! secret_string {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[derive(Clone, PartialEq, Eq, Serialize)]
         #[serde(transparent)]
         pub struct $name(String);
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_any(SecretText).map($name)
+            }
+        }
 
         impl $name {
             /// Wraps a secret.
@@ -63,6 +70,42 @@ secret_string!(
     Password
 );
 
+/// Reads a secret's text. A value of another kind is reported by its kind alone: serde's
+/// default message would quote it, and a token sent as a number is still a token.
+struct SecretText;
+
+impl de::Visitor<'_> for SecretText {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<String, E> {
+        Ok(text.to_owned())
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<String, E> {
+        Ok(text)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<String, E> {
+        Err(E::invalid_type(Unexpected::Other("a boolean"), &self))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<String, E> {
+        Err(E::invalid_type(Unexpected::Other("a number"), &self))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<String, E> {
+        Err(E::invalid_type(Unexpected::Other("a number"), &self))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<String, E> {
+        Err(E::invalid_type(Unexpected::Other("a number"), &self))
+    }
+}
+
 /// The keys whose values are secrets wherever they appear in a JSON value.
 pub const SECRET_KEYS: [&str; 2] = ["access_token", "password"];
 
@@ -94,6 +137,16 @@ mod tests {
         assert!(!shown.contains("s3cr3t") && !shown.contains("pa55"), "{shown}");
         assert_eq!(serde_json::to_string(&token).unwrap(), "\"s3cr3t-token\"");
         assert_eq!(serde_json::to_string(&password).unwrap(), "\"pa55word\"");
+    }
+
+    #[test]
+    fn a_secret_of_the_wrong_kind_is_not_quoted() {
+        for json in ["123456789", "-123456789", "1234.5678", "true"] {
+            let e = serde_json::from_str::<AccessToken>(json).unwrap_err().to_string();
+            assert!(!e.contains(json), "{e}");
+            assert!(e.starts_with("invalid type: a "), "{e}");
+        }
+        assert_eq!(serde_json::from_str::<Password>("\"x\"").unwrap().expose(), "x");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::descriptor::{FieldDescriptor, MethodDescriptor, OperatorDescriptor, TypeDescriptor, ValueShape};
 use super::filter::{RawFilter, RawSort};
-use super::{Date, DateTime};
+use super::{AccessToken, Date, DateTime};
 use crate::errors::Mnemonic;
 
 /// One problem of a request.
@@ -181,8 +181,8 @@ pub fn request<R: serde::Serialize>(method: &MethodDescriptor, request: &R) -> R
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Typed<'r> {
-    /// The token.
-    pub access_token: &'r str,
+    /// The token (its `Debug` prints `***`).
+    pub access_token: &'r AccessToken,
     /// Start of the period.
     pub date_from: DateTime,
     /// End of the period.
@@ -206,7 +206,7 @@ pub struct Typed<'r> {
 #[doc(hidden)]
 pub fn typed(method: &MethodDescriptor, request: &Typed<'_>) -> Result<(), Violations> {
     let mut w = Walk { method, found: Vec::new() };
-    w.access_token(request.access_token);
+    w.access_token(request.access_token.expose());
     w.dates(request.date_from, request.date_till);
     for ((key, min, max), n) in w.paging().into_iter().zip([request.limit, request.offset]) {
         if let Some(n) = n {

@@ -68,6 +68,49 @@ fn unknown_keys_are_kept_and_encoded_back() {
     assert_eq!(json["products"][0]["sku"], "D-17");
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Any keys the schema does not list, with any JSON values, on a row and on its nested
+    /// products, are kept, encoded back as they came, and decode to the same row.
+    #[test]
+    fn any_unknown_keys_survive_a_round_trip(
+        row_keys in proptest::collection::btree_map("x_[a-z]{1,8}", json_value(), 0..4),
+        product_keys in proptest::collection::btree_map("y_[a-z]{1,8}", json_value(), 0..4),
+    ) {
+        let mut product = serde_json::json!({"product_id": 17, "price": 42000.25});
+        product.as_object_mut().unwrap().extend(product_keys.clone());
+        let mut row = serde_json::json!({"id": 1, "stage": "won", "products": [product]});
+        row.as_object_mut().unwrap().extend(row_keys.clone());
+
+        let decoded: deals_report::Row = serde_json::from_value(row.clone()).unwrap();
+        proptest::prop_assert_eq!(&decoded.unknown_keys, &row_keys);
+        proptest::prop_assert_eq!(&decoded.products.as_ref().unwrap()[0].unknown_keys, &product_keys);
+        let encoded = serde_json::to_value(&decoded).unwrap();
+        proptest::prop_assert_eq!(&encoded, &row, "encoded as it came");
+        let again: deals_report::Row = serde_json::from_value(encoded).unwrap();
+        proptest::prop_assert_eq!(again, decoded);
+    }
+}
+
+/// Any JSON value a few levels deep.
+fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        "\\PC{0,10}".prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(3, 16, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+            proptest::collection::btree_map("[a-z]{1,4}", inner, 0..4)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
 #[test]
 fn the_crates_own_struct_asks_for_its_fields_and_decodes() {
     let (from, till) = march();
