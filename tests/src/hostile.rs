@@ -116,21 +116,21 @@ pub enum UserReason {
 
 /// A reply body, decoded as each method's rows and as a user struct.
 pub fn reply(body: &[u8]) {
-    reply_as::<dataapi::calls_report::Row>(body, generated_round_trip);
-    reply_as::<dataapi::communications_report::Row>(body, generated_round_trip);
-    reply_as::<dataapi::communications::Row>(body, generated_round_trip);
+    reply_as::<dataapi::calls_report::Row>(body);
+    reply_as::<dataapi::communications_report::Row>(body);
+    reply_as::<dataapi::communications::Row>(body);
     match UserCall::decode_reply(body) {
         Ok(page) => page.data.iter().for_each(user_round_trip),
         Err(e) => check_reply_error(body, &e),
     }
 }
 
-fn reply_as<T>(body: &[u8], round_trip: fn(&T))
+fn reply_as<T>(body: &[u8])
 where
-    T: DeserializeOwned + Serialize,
+    T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug,
 {
     match Reply::<T>::decode(body) {
-        Ok(page) => page.data.iter().for_each(round_trip),
+        Ok(page) => page.data.iter().for_each(generated_round_trip),
         Err(e) => check_reply_error(body, &e),
     }
 }
