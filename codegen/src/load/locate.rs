@@ -26,13 +26,16 @@ const MAX_BRACKETS: usize = 256;
 pub const LINE_BREAKS: [char; 5] = ['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'];
 
 /// Start positions of the nodes of one YAML document, by path.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PathIndex {
     starts: HashMap<String, Location>,
     /// Where a path starts the second time: a key written twice in one mapping.
     repeats: HashMap<String, Location>,
     /// Where the document first nests deeper than [`MAX_DEPTH`].
     pub too_deep: Option<Location>,
+    /// Just past the last character: no place is later (yaml-rust2 puts an empty value at
+    /// the end of a file on the line after it).
+    pub end: Location,
 }
 
 impl PathIndex {
@@ -47,7 +50,7 @@ impl PathIndex {
             builder.too_deep.get_or_insert(location(*e.marker()));
         }
         let too_deep = builder.too_deep.or_else(|| deep_brackets(text));
-        PathIndex { starts: builder.starts, repeats: builder.repeats, too_deep }
+        PathIndex { starts: builder.starts, repeats: builder.repeats, too_deep, end: end_of(text) }
     }
 
     /// Where the node at `path` starts, or its nearest ancestor that the index knows.
@@ -56,7 +59,7 @@ impl PathIndex {
         let mut path = path;
         while !path.is_empty() {
             if let Some(at) = self.starts.get(path) {
-                return *at;
+                return (*at).min(self.end);
             }
             path = parent(path);
         }
@@ -65,7 +68,7 @@ impl PathIndex {
 
     /// Where the node at `path` starts for the second time, when its key is repeated.
     pub fn repeat(&self, path: &str) -> Option<Location> {
-        self.repeats.get(path).copied()
+        self.repeats.get(path).map(|at| (*at).min(self.end))
     }
 }
 
@@ -89,6 +92,14 @@ fn deep_brackets(text: &str) -> Option<Location> {
         }
     }
     None
+}
+
+/// The place just past the end of `text`, with lines broken where YAML breaks them.
+pub(crate) fn end_of(text: &str) -> Location {
+    let text = text.replace("\r\n", "\n");
+    let line_start =
+        text.rfind(LINE_BREAKS).map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+    Location { line: text.matches(LINE_BREAKS).count() + 1, column: text[line_start..].chars().count() + 1 }
 }
 
 /// yaml-rust2 counts lines from 1 and columns from 0.
@@ -251,6 +262,12 @@ mod tests {
             assert_eq!((at.line, at.column), (head.matches('\n').count() + 2, 6 + MAX_BRACKETS));
         }
         assert_eq!(PathIndex::build(DOC).too_deep, None);
+    }
+
+    #[test]
+    fn an_empty_value_at_the_end_is_inside_the_file() {
+        let index = PathIndex::build("method: x\nfields:");
+        assert_eq!(index.locate("fields"), Location { line: 2, column: 8 });
     }
 
     #[test]

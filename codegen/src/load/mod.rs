@@ -68,7 +68,7 @@ impl Source {
                 let valid = e.utf8_error().valid_up_to();
                 let before = String::from_utf8_lossy(&e.as_bytes()[..valid]);
                 Err(Diagnostic {
-                    location: Some(end_of(&before)),
+                    location: Some(locate::end_of(&before)),
                     help: Some("save the file as UTF-8".into()),
                     ..file_error(&name, format!("not valid UTF-8 (byte {valid})"))
                 })
@@ -175,14 +175,6 @@ fn read_text(path: &Path, kind: FileKind) -> Result<Source, Diagnostic> {
     Source::from_bytes(name, kind, bytes)
 }
 
-/// The place just past the end of `text`, with lines broken where YAML breaks them.
-fn end_of(text: &str) -> Location {
-    let text = text.replace("\r\n", "\n");
-    let line_start =
-        text.rfind(locate::LINE_BREAKS).map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
-    Location { line: text.matches(locate::LINE_BREAKS).count() + 1, column: text[line_start..].chars().count() + 1 }
-}
-
 fn relative_name(root: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
     relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
@@ -251,7 +243,7 @@ fn yaml_error(file: &str, text: &str, e: &serde_yaml::Error, index: &PathIndex) 
     }
     // libyaml puts an error at the end of a file without a final line break on the line after
     // it, which no editor can show: it is the end of the last line.
-    let location = location.map(|l| l.min(end_of(text)));
+    let location = location.map(|l| l.min(index.end));
     // What is left is where libyaml began the construct it could not finish.
     let full = full.replace(" at line ", " that starts at line ");
     let (path, message) = split_path(&full);
