@@ -97,8 +97,7 @@ fn deep_brackets(text: &str) -> Option<Location> {
 /// The place just past the end of `text`, with lines broken where YAML breaks them.
 pub(crate) fn end_of(text: &str) -> Location {
     let text = text.replace("\r\n", "\n");
-    let line_start =
-        text.rfind(LINE_BREAKS).map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+    let line_start = text.rfind(LINE_BREAKS).map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
     Location { line: text.matches(LINE_BREAKS).count() + 1, column: text[line_start..].chars().count() + 1 }
 }
 
