@@ -64,8 +64,7 @@ pub fn schema_sources(sources: &[Source]) {
                 };
                 if let Some(at) = d.location {
                     // The end of the last line is one line past the last break.
-                    let breaks = source.text.replace("\r\n", "\n").matches(LINE_BREAKS).count();
-                    let lines = breaks + 1;
+                    let lines = source.text.replace("\r\n", "\n").matches(LINE_BREAKS).count() + 1;
                     assert!(at.line >= 1 && at.line <= lines && at.column >= 1, "{d} is outside the file");
                 }
             }

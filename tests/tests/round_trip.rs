@@ -11,10 +11,11 @@ use dataapi_tests::hostile::{self, UserCall};
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{Map, Value, json};
+use std::sync::LazyLock;
 
-fn schema() -> Schema {
-    dataapi_codegen::SchemaFiles::bundled().load().expect("the bundled schema loads")
-}
+/// The bundled schema, loaded once for every property.
+static SCHEMA: LazyLock<Schema> =
+    LazyLock::new(|| dataapi_codegen::SchemaFiles::bundled().load().expect("the bundled schema loads"));
 
 /// The codes of an enum, plus codes no schema has.
 fn code(e: &Enum) -> BoxedStrategy<Value> {
@@ -98,9 +99,8 @@ fn object(fields: &[Field], lenient_all: bool, schema: &Schema, local: &[Enum]) 
 }
 
 fn method_row(name: &str) -> BoxedStrategy<Value> {
-    let schema = schema();
-    let m = schema.method(name).expect("a bundled method").clone();
-    object(&m.fields, false, &schema, &m.enums)
+    let m = SCHEMA.method(name).expect("a bundled method");
+    object(&m.fields, false, &SCHEMA, &m.enums)
 }
 
 fn reply_of(rows: Vec<Value>) -> Vec<u8> {
@@ -174,17 +174,17 @@ proptest! {
 
 /// An event's name (one of the family's, or one it does not know) and a payload of its fields.
 fn event_payload() -> impl Strategy<Value = (String, Value)> {
-    let schema = schema();
-    let family = schema.event_families[0].clone();
+    let schema = &*SCHEMA;
+    let family = &schema.event_families[0];
     let cases: Vec<BoxedStrategy<(String, Value)>> = family
         .events
         .iter()
         .map(|e| {
             let name = e.name.clone();
-            object(&e.fields, true, &schema, &family.enums).prop_map(move |p| (name.clone(), p)).boxed()
+            object(&e.fields, true, schema, &family.enums).prop_map(move |p| (name.clone(), p)).boxed()
         })
         .chain(std::iter::once(
-            ("[A-Z][a-z]{1,8}", object(&family.events[0].fields, true, &schema, &family.enums)).boxed(),
+            ("[A-Z][a-z]{1,8}", object(&family.events[0].fields, true, schema, &family.enums)).boxed(),
         ))
         .collect();
     proptest::strategy::Union::new(cases)

@@ -85,13 +85,13 @@ pub fn snake(wire: &str, explicit: Option<&str>) -> Result<String, (String, Name
 /// A module name: snake_case, and not a keyword.
 pub fn module(wire: &str, explicit: Option<&str>) -> Result<String, (String, NameProblem)> {
     let name = snake(wire, explicit)?;
-    if name != name.to_snake_case() && !name.starts_with("r#") {
+    if let Some(bare) = name.strip_prefix("r#") {
+        return Err((bare.to_owned(), NameProblem::KeywordModule));
+    }
+    if name != name.to_snake_case() {
         return Err((name, NameProblem::NotSnakeCase));
     }
-    match name.strip_prefix("r#") {
-        Some(bare) => Err((bare.to_owned(), NameProblem::KeywordModule)),
-        None => Ok(name),
-    }
+    Ok(name)
 }
 
 /// A type or variant name: PascalCase. `explicit` is a `rust_name` from the schema.
