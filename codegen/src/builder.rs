@@ -27,6 +27,7 @@ pub struct Builder {
     out_file: String,
     rerun_if_changed: bool,
     keep_unknown_keys: Option<bool>,
+    standalone: bool,
 }
 
 impl Default for Builder {
@@ -46,6 +47,7 @@ impl Builder {
             out_file: "dataapi.rs".into(),
             rerun_if_changed: true,
             keep_unknown_keys: None,
+            standalone: false,
         }
     }
 
@@ -101,6 +103,16 @@ impl Builder {
         self
     }
 
+    /// Whether to generate every item, even those the user's schema leaves as the bundled
+    /// schema has them (default: no). By default such items are the `dataapi` crate's own,
+    /// re-exported (`pub use ::dataapi::enums::Direction;`, `pub use ::dataapi::calls_report;`),
+    /// so that they mix with the bundled crate's types; only what the user's schema adds or
+    /// changes is generated (an extended enum, and every method that uses it, among them).
+    pub fn standalone(&mut self, standalone: bool) -> &mut Self {
+        self.standalone = standalone;
+        self
+    }
+
     /// Loads and checks the schema, and writes the generated modules. Returns the path written.
     /// The file is left untouched when its contents would not change.
     pub fn generate(&self) -> Result<PathBuf, BuildError> {
@@ -127,7 +139,13 @@ impl Builder {
         if let Some(keep) = self.keep_unknown_keys {
             schema.methods.iter_mut().for_each(|m| m.keep_unknown_keys = keep);
         }
-        let text = emit::single_file(&schema)?;
+        let reuse = if self.bundled && !self.standalone {
+            let bundled = SchemaFiles::bundled().load().map_err(BuildError::Schema)?;
+            emit::Reuse::against(&schema, &bundled)
+        } else {
+            emit::Reuse::nothing()
+        };
+        let text = emit::single_file(&schema, &reuse)?;
         let dir = match &self.out_dir {
             Some(dir) => dir.clone(),
             None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or(BuildError::NoOutDir)?),

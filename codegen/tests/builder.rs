@@ -28,7 +28,7 @@ fn body(text: &str) -> String {
 #[test]
 fn the_included_modules_are_the_committed_ones_line_for_line() {
     let dir = out_dir("same");
-    let path = Builder::new().out_dir(&dir).emit_rerun_if_changed(false).generate().unwrap();
+    let path = Builder::new().out_dir(&dir).emit_rerun_if_changed(false).standalone(true).generate().unwrap();
     let single = fs::read_to_string(path).unwrap();
     // The output compiles as items (the consumer crate includes it; here it must at least parse).
     syn::parse_file(&single).unwrap();
@@ -47,6 +47,55 @@ fn the_included_modules_are_the_committed_ones_line_for_line() {
         compared += 1;
     }
     assert!(compared >= 5, "compared {compared} modules");
+}
+
+#[test]
+fn what_the_user_leaves_unchanged_is_the_bundled_crates() {
+    let dir = out_dir("reuse");
+    let schema = dir.join("schema/methods");
+    fs::create_dir_all(&schema).unwrap();
+    fs::write(
+        schema.join("get.tiny_report.yaml"),
+        r"method: get.tiny_report
+title: {en: Tiny}
+access: [customer]
+weight: 1
+kind: report
+limits: {date_range_days: 90, limit: {default: 100, max: 1000}, offset: {default: 0, max: 1000}}
+fields:
+  - {name: id, type: integer, filter: yes}
+  - {name: at, type: datetime, sort: yes}
+  - {name: direction, type: enum, enum: direction, filter: yes}
+  - {name: name, type: string}
+  - {name: cost, type: decimal}
+",
+    )
+    .unwrap();
+    let path = Builder::new().out_dir(&dir).emit_rerun_if_changed(false).schema(dir.join("schema")).generate().unwrap();
+    let text = fs::read_to_string(path).unwrap();
+    syn::parse_file(&text).unwrap();
+    for reused in [
+        "pub use ::dataapi::enums::Direction;",
+        "pub use ::dataapi::calls_report;",
+        "pub use ::dataapi::operators;",
+        "pub use ::dataapi::errors;",
+        "pub use ::dataapi::queue;",
+    ] {
+        assert!(text.contains(reused), "`{reused}` in:\n{text}");
+    }
+    assert!(text.contains("pub mod tiny_report {"), "the user's own method is generated");
+    assert!(!text.contains("pub enum Direction"), "no copy of a bundled enum");
+    let lines = text.lines().count();
+    assert!(lines < 400, "a 5-field method of one's own is a few hundred lines, not {lines}");
+    // Standalone output generates everything again.
+    let all = Builder::new()
+        .out_dir(&dir)
+        .emit_rerun_if_changed(false)
+        .schema(dir.join("schema"))
+        .standalone(true)
+        .generate()
+        .unwrap();
+    assert!(fs::read_to_string(all).unwrap().contains("pub enum Direction"));
 }
 
 #[test]
@@ -97,7 +146,7 @@ fn keep_unknown_keys_reaches_every_reply_struct() {
     let structs: Vec<_> = module
         .iter()
         .filter_map(|item| match item {
-            syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) && s.ident != "Request" => Some(s),
+            syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) && s.ident != "Params" => Some(s),
             _ => None,
         })
         .collect();

@@ -61,9 +61,9 @@ macro_rules! include_generated {
     };
 }
 
-/// What typed filters and sort keys need in scope: `use dataapi::prelude::*;`.
+/// What typed filters, sort keys and method parameters need in scope: `use dataapi::prelude::*;`.
 pub mod prelude {
-    pub use crate::runtime::{Filter, FilterOps, Sort, SortOps};
+    pub use crate::api::prelude::*;
 }
 
 // Generated code is formatted by the generator (prettyplease), not by rustfmt.

@@ -18,7 +18,8 @@ fn fixtures() -> Vec<(&'static str, PathBuf)> {
 
 fn generate(dir: &Path) -> String {
     let schema = dataapi_codegen::load_dir(dir).unwrap_or_else(|d| panic!("{d}"));
-    dataapi_codegen::emit::single_file(&schema).expect("the emitter produces valid Rust")
+    dataapi_codegen::emit::single_file(&schema, &dataapi_codegen::emit::Reuse::nothing())
+        .expect("the emitter produces valid Rust")
 }
 
 #[test]

@@ -532,8 +532,8 @@ mod errors {
         let e = api_error(Reply::<Row>::decode(body.as_bytes()));
         assert_eq!(e.code, -32602);
         assert_eq!(e.message, "Filtering by the field start_time is prohibited");
-        assert_eq!(e.mnemonic(), Some(&Mnemonic::FilterProhibited));
-        assert_eq!(e.mnemonic().unwrap().code(), Some(-32602));
+        assert_eq!(e.mnemonic().unwrap(), &Mnemonic::FilterProhibited);
+        assert_eq!(e.mnemonic().unwrap().named::<Mnemonic>().code(), Some(-32602));
         let data = e.data.as_deref().unwrap();
         assert_eq!(data.field.as_deref(), Some("start_time"));
         assert_eq!(data.value, Some(json!("2026-03-01 10:15:00")));
@@ -566,7 +566,7 @@ mod errors {
             );
             let e = api_error(Reply::<Row>::decode(body.as_bytes()));
             assert_eq!(e.code, code, "{wire}");
-            assert_eq!(e.mnemonic(), Some(&mnemonic), "{wire}");
+            assert_eq!(e.mnemonic().map(|m| m.named::<Mnemonic>()), Some(mnemonic.clone()), "{wire}");
             assert_eq!(mnemonic.code(), Some(code), "{wire}");
             assert_eq!(mnemonic.as_str(), wire);
         }
@@ -577,7 +577,7 @@ mod errors {
         let body = br#"{"jsonrpc":"2.0","id":"req-1","error":{"code":-32029,"message":"Limit exceeded",
             "data":{"mnemonic":"limit_exceeded","metadata":{"limits":{"minute_limit":60,"minute_remaining":0,"minute_reset":17}}}}}"#;
         let e = api_error(Reply::<Row>::decode(body));
-        assert_eq!(e.mnemonic(), Some(&Mnemonic::LimitExceeded));
+        assert_eq!(e.mnemonic().unwrap(), &Mnemonic::LimitExceeded);
         let metadata = e.data.as_ref().unwrap().metadata.as_ref().unwrap();
         assert_eq!(metadata["limits"]["minute_reset"], 17);
     }
@@ -587,11 +587,13 @@ mod errors {
         let body = br#"{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"Something new",
             "data":{"mnemonic":"quantum_flux_error","field":"filter"}}}"#;
         let e = api_error(Reply::<Row>::decode(body));
-        let mnemonic = e.mnemonic().unwrap();
-        assert_eq!(mnemonic, &Mnemonic::Unrecognized("quantum_flux_error".into()));
+        assert_eq!(e.mnemonic().unwrap(), "quantum_flux_error", "kept as it came");
+        let mnemonic = e.mnemonic().unwrap().named::<Mnemonic>();
+        assert_eq!(mnemonic, Mnemonic::Unrecognized("quantum_flux_error".into()));
         assert!(!mnemonic.is_known());
         assert_eq!(mnemonic.code(), None, "no code is known for an unknown mnemonic");
-        assert_eq!(serde_json::to_value(mnemonic).unwrap(), json!("quantum_flux_error"));
+        assert_eq!(serde_json::to_value(&mnemonic).unwrap(), json!("quantum_flux_error"));
+        assert_eq!(serde_json::to_value(e.mnemonic()).unwrap(), json!("quantum_flux_error"));
         assert_eq!(e.code, -32602);
         assert!(e.to_string().contains("(quantum_flux_error)"), "{e}");
     }
@@ -603,8 +605,9 @@ mod errors {
                 r#"{{"jsonrpc":"2.0","id":null,"error":{{"code":-32099,"message":"Batch operations are not supported","data":{{"mnemonic":"{wire}"}}}}}}"#
             );
             let e = api_error(Reply::<Row>::decode(body.as_bytes()));
-            assert_eq!(e.mnemonic(), Some(&Mnemonic::BatchOperationsNotSupported), "{wire}");
-            assert_eq!(e.mnemonic().unwrap().code(), Some(-32099));
+            assert_eq!(e.mnemonic().unwrap(), &Mnemonic::BatchOperationsNotSupported, "{wire}");
+            assert_eq!(e.mnemonic().unwrap(), wire, "the spelling is kept");
+            assert_eq!(e.mnemonic().unwrap().named::<Mnemonic>().code(), Some(-32099));
         }
     }
 
@@ -622,7 +625,7 @@ mod errors {
         let body = br#"{"jsonrpc":"2.0","id":1,"result":{"data":[{"id":1}],"metadata":{}},
             "error":{"code":-32001,"message":"Access token expired","data":{"mnemonic":"access_token_expired"}}}"#;
         let e = api_error(Reply::<Row>::decode(body));
-        assert_eq!(e.mnemonic(), Some(&Mnemonic::AccessTokenExpired));
+        assert_eq!(e.mnemonic().unwrap(), &Mnemonic::AccessTokenExpired);
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 use std::collections::BTreeSet;
 
+use dataapi::prelude::*;
 use dataapi::runtime::{Condition, DateTime, Order, RawFilter, RawSort};
 use serde_json::{Value, json};
 
@@ -252,7 +253,7 @@ mod communications_report {
 }
 
 mod communications {
-    use dataapi::communications::Request;
+    use dataapi::communications::{Params, Request};
 
     use super::*;
 
@@ -270,13 +271,18 @@ mod communications {
                 RawFilter::Condition { field: "total_duration".into(), operator: ">=".into(), value: json!(30) },
             ],
         };
-        let request = Request::new(TOKEN, dt(2025, 4, 1, 0, 0, 0), dt(2026, 3, 31, 23, 59, 59), 1234, "communications")
-            .user_id(100500)
-            .offset(100)
-            .limit(50)
-            .fields(["communication_date_time", "communication_type", "contact_full_name", "tags"])
-            .raw_sort(RawSort { field: "communication_date_time".into(), order: Order::Desc })
-            .raw_filter(filter);
+        let request = Request::with_params(
+            TOKEN,
+            dt(2025, 4, 1, 0, 0, 0),
+            dt(2026, 3, 31, 23, 59, 59),
+            Params::new(1234, "communications"),
+        )
+        .user_id(100500)
+        .offset(100)
+        .limit(50)
+        .fields(["communication_date_time", "communication_type", "contact_full_name", "tags"])
+        .raw_sort(RawSort { field: "communication_date_time".into(), order: Order::Desc })
+        .raw_filter(filter);
         let call = serde_json::to_value(request.to_rpc(5)).unwrap();
         assert_envelope(&call, json!(5), "get.communications");
         let mut expected = set(REPORT_PARAMS);
@@ -308,7 +314,12 @@ mod communications {
 
     #[test]
     fn required_params_are_always_sent_and_optional_ones_only_when_set() {
-        let request = Request::new(TOKEN, dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0), 77, "communications");
+        let request = Request::with_params(
+            TOKEN,
+            dt(2026, 3, 1, 0, 0, 0),
+            dt(2026, 3, 2, 0, 0, 0),
+            Params::new(77, "communications"),
+        );
         let call = serde_json::to_value(request.to_rpc(1)).unwrap();
         assert_eq!(
             call["params"],
@@ -324,15 +335,25 @@ mod communications {
 
     #[test]
     fn the_order_of_fields_is_kept() {
-        let request = Request::new(TOKEN, dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0), 77, "communications")
-            .fields(["visit_hour", "communication_id", "call_status"]);
+        let request = Request::with_params(
+            TOKEN,
+            dt(2026, 3, 1, 0, 0, 0),
+            dt(2026, 3, 2, 0, 0, 0),
+            Params::new(77, "communications"),
+        )
+        .fields(["visit_hour", "communication_id", "call_status"]);
         let params = serde_json::to_value(request.to_rpc(1)).unwrap()["params"].clone();
         assert_eq!(params["fields"], json!(["visit_hour", "communication_id", "call_status"]));
     }
 
     #[test]
     fn debug_output_hides_the_token() {
-        let request = Request::new(TOKEN, dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0), 77, "communications");
+        let request = Request::with_params(
+            TOKEN,
+            dt(2026, 3, 1, 0, 0, 0),
+            dt(2026, 3, 2, 0, 0, 0),
+            Params::new(77, "communications"),
+        );
         let debug = format!("{request:?}");
         assert!(!debug.contains(TOKEN), "{debug}");
         assert!(debug.contains("report_id: 77"), "{debug}");

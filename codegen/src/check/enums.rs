@@ -133,36 +133,54 @@ impl Checker {
             if !b.codes.add(self, at, &format!("{vpath}.code"), "code", &v.code) {
                 continue;
             }
-            let variant = match pascal(&v.code, v.rust_name.as_deref()) {
-                Ok(n) => n,
-                Err(e) => {
-                    self.name_problem(
-                        at,
-                        &vpath,
-                        NameFrom::of("code", "rust_name", v.rust_name.is_some()),
-                        "code",
-                        &v.code,
-                        e,
-                    );
-                    continue;
-                }
-            };
-            if variant == CATCH_ALL_VARIANT {
-                self.error(
-                    at,
-                    &format!("{vpath}.code"),
-                    format!("code `{}` would take the name `{CATCH_ALL_VARIANT}`, kept for unknown codes", v.code),
-                    Some("add a `rust_name:` to this value".into()),
-                );
+            let Some(variant) =
+                self.variant(at, &vpath, "code", "code", &v.code, v.rust_name.as_deref(), &mut b.variants)
+            else {
                 continue;
-            }
-            b.variants.add(self, at, &format!("{vpath}.code"), "code", &v.code, &variant);
+            };
             b.enum_.values.push(EnumValue {
                 code: v.code.clone(),
                 rust_name: variant,
+                aliases: Vec::new(),
                 doc: text(&v.en, &v.ru),
                 note: v.note.clone(),
             });
         }
+    }
+}
+
+impl Checker {
+    /// The variant of an open enum for the wire name `wire` at `path` (written at `key`): its
+    /// PascalCase or the `rust_name` the schema gives, never the catch-all, and distinct from
+    /// the enum's other variants. Every generated enum's variants are named here.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn variant(
+        &mut self,
+        at: At<'_>,
+        path: &str,
+        key: &'static str,
+        what: &str,
+        wire: &str,
+        explicit: Option<&str>,
+        variants: &mut RustNames,
+    ) -> Option<String> {
+        let variant = match pascal(wire.trim(), explicit) {
+            Ok(n) => n,
+            Err(e) => {
+                self.name_problem(at, path, NameFrom::of(key, "rust_name", explicit.is_some()), what, wire, e);
+                return None;
+            }
+        };
+        if variant == CATCH_ALL_VARIANT {
+            self.error(
+                at,
+                &format!("{path}.{key}"),
+                format!("{what} `{wire}` would take the name `{CATCH_ALL_VARIANT}`, kept for unknown {what}s"),
+                Some(format!("add a `rust_name:` to this {what}")),
+            );
+            return None;
+        }
+        variants.add(self, at, &format!("{path}.{key}"), what, wire, &variant);
+        Some(variant)
     }
 }

@@ -102,6 +102,18 @@ impl Checker {
                 }
             };
             rust.add(self, at, &format!("{path}.name"), "field", &def.name, &rust_name);
+            if role == Role::Reply && crate::ir::FIELDS_MODULE_NAMES.contains(&rust_name.as_str()) {
+                let key = if def.rust_name.is_some() { "rust_name" } else { "name" };
+                self.error(
+                    at,
+                    &format!("{path}.{key}"),
+                    format!(
+                        "field `{}` would become `{rust_name}`, a name the method's `fields` module uses",
+                        def.name
+                    ),
+                    Some("write another `rust_name:`".into()),
+                );
+            }
             let Some(ty) = self.field_type(at, &path, def, role, scope) else {
                 continue;
             };

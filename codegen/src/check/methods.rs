@@ -1,20 +1,21 @@
 //! Methods, event families, and the Rust namespaces they fill.
 
 use super::fields::{Role, Scope};
-use super::{At, Checker, NameFrom, Seen, module_name, pascal, suggest, text, text_of};
+use super::{At, Checker, NameFrom, RustNames, Seen, module_name, pascal, suggest, text, text_of};
 use crate::ir::{
-    Access, Enum, EnumScope, Event, EventFamily, Field, FieldType, Limits, Method, QueueType, RESERVED_MODULES,
-    RequestKind, Schema,
+    Access, Enum, EnumScope, EnumValue, Event, EventFamily, Field, FieldType, Limits, Method, QueueType,
+    RESERVED_MODULES, RequestKind, Schema, Text,
 };
 use crate::load::{Parsed, RawSchema};
 use crate::schema::{EventFamilyFile, MethodFile};
 
-/// Parameters every report takes; a method file lists only its own.
-const COMMON_PARAMS: [&str; 9] =
-    ["access_token", "user_id", "date_from", "date_till", "limit", "offset", "fields", "sort", "filter"];
+/// Parameters every report takes; a method file lists only its own. The runtime's
+/// `dataapi::runtime::descriptor::COMMON_PARAMS` is the same list, which a test checks.
+pub const COMMON_PARAMS: [&str; 9] =
+    ["access_token", "user_id", "offset", "limit", "date_from", "date_till", "filter", "sort", "fields"];
 
-/// Type and module names every method module has.
-const METHOD_TYPES: [&str; 3] = ["Row", "Request", "fields"];
+/// Type, trait and module names every method module has.
+const METHOD_TYPES: [&str; 5] = ["Row", "Request", "Params", "RequestExt", "fields"];
 
 /// Type names every event family module has.
 const FAMILY_TYPES: [&str; 3] = ["Event", "QueueType", "Variables"];
@@ -267,37 +268,36 @@ impl Checker {
             );
         }
         let mut codes = Seen::new();
+        let mut variants = RustNames::new();
         let mut queue_types = Vec::new();
         for (i, q) in def.queue_types.iter().enumerate() {
             let path = format!("queue_types[{i}]");
             if !codes.add(self, at, &format!("{path}.code"), "queue type", &q.code) {
                 continue;
             }
-            match pascal(&q.code, q.rust_name.as_deref()) {
-                Ok(rust_name) => queue_types.push(QueueType {
+            if let Some(rust_name) =
+                self.variant(at, &path, "code", "queue type", &q.code, q.rust_name.as_deref(), &mut variants)
+            {
+                queue_types.push(QueueType {
                     code: q.code.clone(),
                     rust_name,
                     with_agent: q.with_agent,
                     doc: text(&q.en, &q.ru),
-                }),
-                Err(e) => {
-                    let from = NameFrom::of("code", "rust_name", q.rust_name.is_some());
-                    self.name_problem(at, &path, from, "queue type", &q.code, e)
-                }
+                });
             }
         }
         let enums = self.local_enums(at, "enums", &def.enums);
         let scope = Scope { local: &enums, shared: &schema.enums, groups: &[] };
         let mut seen = Seen::new();
+        let mut event_variants = RustNames::new();
         let mut events: Vec<Event> = Vec::new();
         for (i, e) in def.events.iter().enumerate() {
             let path = format!("events[{i}]");
             if !seen.add(self, at, &format!("{path}.name"), "event", &e.name) {
                 continue;
             }
-            let from = NameFrom::of("name", "rust_name", e.rust_name.is_some());
-            let Ok(rust_name) = pascal(e.name.trim(), e.rust_name.as_deref())
-                .map_err(|err| self.name_problem(at, &path, from, "event", &e.name, err))
+            let Some(rust_name) =
+                self.variant(at, &path, "name", "event", &e.name, e.rust_name.as_deref(), &mut event_variants)
             else {
                 continue;
             };
@@ -336,6 +336,24 @@ impl Checker {
             description: def.description.as_ref().map(text_of).unwrap_or_default(),
             event_key: def.event_key.clone(),
             extra_variables: def.extra_variables,
+            queue_type: Enum {
+                name: "queue_type".into(),
+                rust_name: "QueueType".into(),
+                doc: Text {
+                    en: Some("A kind of queue where events occur.".into()), ru: Some("Тип очереди.".into())
+                },
+                note: None,
+                values: queue_types
+                    .iter()
+                    .map(|q| EnumValue {
+                        code: q.code.clone(),
+                        rust_name: q.rust_name.clone(),
+                        aliases: Vec::new(),
+                        doc: q.doc.clone(),
+                        note: None,
+                    })
+                    .collect(),
+            },
             queue_types,
             enums,
             events,

@@ -9,6 +9,7 @@ mod tables;
 
 use std::collections::HashMap;
 
+pub use methods::COMMON_PARAMS;
 pub use names::{NameProblem, module as module_name, pascal, singular, snake};
 pub use suggest::closest;
 
@@ -22,6 +23,7 @@ pub fn check(raw: &RawSchema) -> Result<Schema, Diagnostics> {
     let mut schema = Schema::default();
     schema.operators = cx.operators(&raw.operators);
     schema.errors = cx.errors(&raw.errors);
+    schema.mnemonics = tables::mnemonic_enum(&schema.errors);
     schema.enums = cx.shared_enums(&raw.enums);
     schema.methods = cx.methods(&raw.methods, &schema);
     schema.event_families = cx.event_families(&raw.events, &schema);

@@ -1,6 +1,7 @@
 //! The operator table and the error table.
 
 use super::{At, Checker, NameFrom, RustNames, Seen, pascal, snake, suggest, text};
+use crate::ir::{Enum, EnumValue, Text};
 use crate::ir::{ErrorCode, Kind, Mnemonic, Operator, ValueShape};
 use crate::load::Parsed;
 use crate::schema::{ErrorsFile, OperatorsFile};
@@ -33,6 +34,17 @@ impl Checker {
                     }
                 };
                 rust.add(self, at, &format!("{path}.rust_name"), "operator method", &rust_name);
+                // The method name decides the marker type and the static, so they are as
+                // distinct as the method names are.
+                let bare = rust_name.strip_prefix("r#").unwrap_or(&rust_name);
+                let marker = match pascal(bare, None) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        self.name_problem(at, &path, NameFrom::Written("rust_name"), "operator", &def.operator, e);
+                        continue;
+                    }
+                };
+                let static_name = bare.to_uppercase();
                 let mut fits = Vec::new();
                 for (j, word) in def.fits.iter().enumerate() {
                     match Kind::ALL.iter().find(|(n, _)| n == word) {
@@ -80,6 +92,8 @@ impl Checker {
                 out.push(Operator {
                     wire: def.operator.clone(),
                     rust_name,
+                    marker,
+                    static_name,
                     fits,
                     value,
                     null: def.null,
@@ -113,15 +127,17 @@ impl Checker {
                     if !fresh {
                         continue;
                     }
-                    let rust_name = match pascal(&m.mnemonic, m.rust_name.as_deref()) {
-                        Ok(n) => n,
-                        Err(e) => {
-                            let from = NameFrom::of("mnemonic", "rust_name", m.rust_name.is_some());
-                            self.name_problem(at, &mpath, from, "mnemonic", &m.mnemonic, e);
-                            continue;
-                        }
+                    let Some(rust_name) = self.variant(
+                        at,
+                        &mpath,
+                        "mnemonic",
+                        "mnemonic",
+                        &m.mnemonic,
+                        m.rust_name.as_deref(),
+                        &mut variants,
+                    ) else {
+                        continue;
                     };
-                    variants.add(self, at, &format!("{mpath}.mnemonic"), "mnemonic", &m.mnemonic, &rust_name);
                     list.push(Mnemonic {
                         name: m.mnemonic.clone(),
                         rust_name,
@@ -139,5 +155,40 @@ impl Checker {
             }
         }
         out
+    }
+}
+
+/// The error table's mnemonics as one open enum, the other spellings as aliases.
+pub(crate) fn mnemonic_enum(errors: &[ErrorCode]) -> Enum {
+    let values = errors
+        .iter()
+        .flat_map(|e| e.mnemonics.iter().map(move |m| (e, m)))
+        .map(|(e, m)| {
+            let mut note = format!("code {} ({})", e.code, e.group);
+            if m.get_only {
+                note.push_str("; reported by `get.*` methods only");
+            }
+            if !m.aliases.is_empty() {
+                let spellings: Vec<_> = m.aliases.iter().map(|a| format!("`{a}`")).collect();
+                note.push_str(&format!("; also spelt {}", spellings.join(", ")));
+            }
+            EnumValue {
+                code: m.name.clone(),
+                rust_name: m.rust_name.clone(),
+                aliases: m.aliases.clone(),
+                doc: m.doc.clone(),
+                note: Some(note),
+            }
+        })
+        .collect();
+    Enum {
+        name: "mnemonic".into(),
+        rust_name: "Mnemonic".into(),
+        doc: Text {
+            en: Some("What went wrong, as `error.data.mnemonic` says; unlike the code, it is unique.".into()),
+            ru: None,
+        },
+        note: None,
+        values,
     }
 }

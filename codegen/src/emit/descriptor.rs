@@ -5,7 +5,7 @@ use quote::quote;
 
 use crate::ir::{Enum, Field, FieldType, Method, RequestKind, Scalar, Schema, Stated, ValueShape};
 
-/// `pub static DESCRIPTOR: MethodDescriptor = …;`
+/// `pub static DESCRIPTOR: MethodDescriptor = …;`, one short line per field.
 pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
     let name = &method.name;
     let kind = match method.kind {
@@ -25,73 +25,70 @@ pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
     let doc = format!(" The description of `{name}`: its fields, flags and limits.");
     quote! {
         #[doc = #doc]
-        pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime::MethodDescriptor {
-            name: #name,
-            kind: ::dataapi::runtime::RequestKind::#kind,
-            limits: ::dataapi::runtime::LimitsDescriptor {
-                date_range_days: #days,
-                filter_depth: #depth,
-                limit_default: #ldef,
-                limit_max: #lmax,
-                offset_default: #odef,
-                offset_max: #omax,
-            },
-            operators: #operators,
-            params: #params,
-            fields: #reply,
+        pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
+            use ::dataapi::runtime::{FieldDescriptor as F, Stated::*, TypeDescriptor as T};
+            ::dataapi::runtime::MethodDescriptor {
+                name: #name,
+                kind: ::dataapi::runtime::RequestKind::#kind,
+                limits: ::dataapi::runtime::LimitsDescriptor {
+                    date_range_days: #days,
+                    filter_depth: #depth,
+                    limit_default: #ldef,
+                    limit_max: #lmax,
+                    offset_default: #odef,
+                    offset_max: #omax,
+                },
+                operators: #operators,
+                params: #params,
+                fields: #reply,
+            }
         };
     }
 }
 
-/// `&[FieldDescriptor { … }, …]`
+/// `&[F::new("id", T::Integer).filter(Yes), …]`, inside a block that imports the short names.
 pub fn fields(fields: &[Field], schema: &Schema, local: &[Enum]) -> TokenStream {
     let items = fields.iter().map(|f| {
         let name = &f.name;
         let ty = type_descriptor(&f.ty, schema, local);
-        let [filter, sort, default] = [f.filter, f.sort, f.default].map(stated);
-        let required = f.required;
-        quote! {
-            ::dataapi::runtime::FieldDescriptor {
-                name: #name, ty: #ty, filter: #filter, sort: #sort, default: #default, required: #required,
-            }
-        }
+        let flags = [("filter", f.filter), ("sort", f.sort), ("default", f.default)]
+            .into_iter()
+            .filter(|(_, s)| *s != Stated::NotStated)
+            .map(|(key, s)| {
+                let key = quote::format_ident!("{key}");
+                let s = if s == Stated::Yes { quote!(Yes) } else { quote!(No) };
+                quote!(.#key(#s))
+            });
+        let required = f.required.then(|| quote!(.required()));
+        quote! { F::new(#name, #ty) #( #flags )* #required }
     });
     quote! { &[ #( #items ),* ] }
 }
 
 fn type_descriptor(ty: &FieldType, schema: &Schema, local: &[Enum]) -> TokenStream {
-    let t = quote!(::dataapi::runtime::TypeDescriptor);
     match ty {
-        FieldType::Scalar(Scalar::Integer) => quote!(#t::Integer),
-        FieldType::Scalar(Scalar::Decimal) => quote!(#t::Decimal),
-        FieldType::Scalar(Scalar::String) => quote!(#t::String),
-        FieldType::Scalar(Scalar::Boolean) => quote!(#t::Boolean),
-        FieldType::Scalar(Scalar::DateTime) => quote!(#t::DateTime),
-        FieldType::Scalar(Scalar::Date) => quote!(#t::Date),
+        FieldType::Scalar(Scalar::Integer) => quote!(T::Integer),
+        FieldType::Scalar(Scalar::Decimal) => quote!(T::Decimal),
+        FieldType::Scalar(Scalar::String) => quote!(T::String),
+        FieldType::Scalar(Scalar::Boolean) => quote!(T::Boolean),
+        FieldType::Scalar(Scalar::DateTime) => quote!(T::DateTime),
+        FieldType::Scalar(Scalar::Date) => quote!(T::Date),
         FieldType::Enum(r) => {
             let e = schema.resolve(local, r);
             let name = &e.name;
-            let codes = e.values.iter().map(|v| &v.code);
-            quote!(#t::Enum { name: #name, codes: &[ #( #codes ),* ] })
+            let rust = super::types::rust_type(ty, schema, local);
+            quote!(T::Enum { name: #name, codes: #rust::CODES })
         }
-        FieldType::ValueObject => quote!(#t::ValueObject),
+        FieldType::ValueObject => quote!(T::ValueObject),
         FieldType::Object { fields: nested, .. } => {
             let nested = fields(nested, schema, local);
-            quote!(#t::Object(#nested))
+            quote!(T::Object(#nested))
         }
         FieldType::Array(item) => {
             let item = type_descriptor(item, schema, local);
-            quote!(#t::Array(&#item))
+            quote!(T::Array(&#item))
         }
-        FieldType::Filter => quote!(#t::Filter),
-    }
-}
-
-fn stated(s: Stated) -> TokenStream {
-    match s {
-        Stated::Yes => quote!(::dataapi::runtime::Stated::Yes),
-        Stated::No => quote!(::dataapi::runtime::Stated::No),
-        Stated::NotStated => quote!(::dataapi::runtime::Stated::NotStated),
+        FieldType::Filter => quote!(T::Filter),
     }
 }
 
@@ -135,6 +132,5 @@ pub fn operators(schema: &Schema, indices: &[usize], module: TokenStream) -> Tok
 }
 
 fn operator_static(o: &crate::ir::Operator) -> proc_macro2::Ident {
-    let bare = o.rust_name.strip_prefix("r#").unwrap_or(&o.rust_name);
-    quote::format_ident!("{}", bare.to_uppercase())
+    quote::format_ident!("{}", o.static_name)
 }

@@ -6,13 +6,8 @@ use quote::{format_ident, quote};
 use super::docs::doc;
 use crate::ir::{CATCH_ALL_VARIANT, Enum};
 
-/// One open enum. `aliases[i]` are other wire spellings of value `i`.
+/// One open enum; a value's aliases (other wire spellings) decode to the same variant.
 pub fn open_enum(e: &Enum) -> TokenStream {
-    open_enum_with_aliases(e, &[])
-}
-
-/// One open enum whose values may have other wire spellings, which decode to the same variant.
-pub fn open_enum_with_aliases(e: &Enum, aliases: &[Vec<String>]) -> TokenStream {
     let name = format_ident!("{}", e.rust_name);
     let catch_all = format_ident!("{}", CATCH_ALL_VARIANT);
     let extra: Vec<String> = e.note.iter().map(|n| format!("Note: {n}")).collect();
@@ -24,8 +19,8 @@ pub fn open_enum_with_aliases(e: &Enum, aliases: &[Vec<String>]) -> TokenStream 
         extra.push(format!("Wire code `{}`.", v.code));
         doc(&v.doc, &format!("`{}`.", v.code), &extra)
     });
-    let patterns = codes.iter().enumerate().map(|(i, code)| {
-        let others = aliases.get(i).map(Vec::as_slice).unwrap_or_default();
+    let patterns = e.values.iter().map(|v| {
+        let (code, others) = (&v.code, &v.aliases);
         quote! { #code #( | #others )* }
     });
     quote! {
@@ -41,6 +36,9 @@ pub fn open_enum_with_aliases(e: &Enum, aliases: &[Vec<String>]) -> TokenStream 
         impl #name {
             /// Every code the schema knows, in doc order.
             pub const KNOWN: &'static [#name] = &[ #( #name::#variants ),* ];
+
+            /// The wire code of each of [`Self::KNOWN`], in the same order.
+            pub const CODES: &'static [&'static str] = &[ #( #codes ),* ];
 
             /// The code as it is on the wire.
             pub fn as_str(&self) -> &str {

@@ -3,42 +3,18 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::enums::open_enum_with_aliases;
-use crate::ir::{Enum, EnumValue, Schema, Text};
+use super::enums::open_enum;
+use crate::ir::Schema;
 
-/// The `Mnemonic` enum.
+/// The `Mnemonic` enum, its codes, and its place as the runtime's error table.
 pub fn mnemonics(schema: &Schema) -> TokenStream {
-    let all: Vec<_> = schema.errors.iter().flat_map(|e| e.mnemonics.iter().map(move |m| (e, m))).collect();
-    let values = all
-        .iter()
-        .map(|(e, m)| {
-            let mut note = format!("code {} ({})", e.code, e.group);
-            if m.get_only {
-                note.push_str("; reported by `get.*` methods only");
-            }
-            if !m.aliases.is_empty() {
-                let spellings: Vec<_> = m.aliases.iter().map(|a| format!("`{a}`")).collect();
-                note.push_str(&format!("; also spelt {}", spellings.join(", ")));
-            }
-            EnumValue { code: m.name.clone(), rust_name: m.rust_name.clone(), doc: m.doc.clone(), note: Some(note) }
+    let definition = open_enum(&schema.mnemonics);
+    let codes = schema.errors.iter().flat_map(|e| {
+        e.mnemonics.iter().map(move |m| {
+            let variant = format_ident!("{}", m.rust_name);
+            let code = e.code;
+            quote! { Mnemonic::#variant => ::core::option::Option::Some(#code), }
         })
-        .collect();
-    let mnemonic = Enum {
-        name: "mnemonic".into(),
-        rust_name: "Mnemonic".into(),
-        doc: Text {
-            en: Some("What went wrong, as `error.data.mnemonic` says; unlike the code, it is unique.".into()),
-            ru: None,
-        },
-        note: None,
-        values,
-    };
-    let aliases: Vec<Vec<String>> = all.iter().map(|(_, m)| m.aliases.clone()).collect();
-    let definition = open_enum_with_aliases(&mnemonic, &aliases);
-    let codes = all.iter().map(|(e, m)| {
-        let variant = format_ident!("{}", m.rust_name);
-        let code = e.code;
-        quote! { Mnemonic::#variant => ::core::option::Option::Some(#code), }
     });
     quote! {
         #definition
@@ -52,5 +28,7 @@ pub fn mnemonics(schema: &Schema) -> TokenStream {
                 }
             }
         }
+
+        ::dataapi::error_table!(Mnemonic);
     }
 }

@@ -6,21 +6,11 @@ use quote::{format_ident, quote};
 use super::docs::doc;
 use super::enums::open_enum;
 use super::models::{Model, Rest, model};
-use crate::ir::{Enum, EnumValue, EventFamily, Schema, Text};
+use crate::ir::{EventFamily, Schema};
 
 /// The items of an event family's module.
 pub fn family(family: &EventFamily, schema: &Schema) -> TokenStream {
-    let queue_type = open_enum(&Enum {
-        name: "queue_type".into(),
-        rust_name: "QueueType".into(),
-        doc: Text { en: Some("A kind of queue where events occur.".into()), ru: Some("Тип очереди.".into()) },
-        note: None,
-        values: family
-            .queue_types
-            .iter()
-            .map(|q| EnumValue { code: q.code.clone(), rust_name: q.rust_name.clone(), doc: q.doc.clone(), note: None })
-            .collect(),
-    });
+    let queue_type = open_enum(&family.queue_type);
     let enums = family.enums.iter().map(open_enum);
     let payloads = family.events.iter().filter(|e| e.same_as.is_none()).map(|e| {
         let m = Model {
@@ -62,23 +52,13 @@ pub fn family(family: &EventFamily, schema: &Schema) -> TokenStream {
         let list = family.events[i].queues.iter().map(|&q| format_ident!("{}", family.queue_types[q].rust_name));
         quote! { Event::#v(_) => &[ #( QueueType::#list ),* ], }
     });
-    let missing = (0..n).map(|i| {
+    let required = family.events.iter().map(|e| {
+        let names = e.fields.iter().filter(|f| f.required).map(|f| &f.name);
+        quote! { &[ #( #names ),* ] }
+    });
+    let index = (0..n).map(|i| {
         let v = variant(i);
-        let checks: Vec<_> = family.events[i]
-            .fields
-            .iter()
-            .filter(|f| f.required)
-            .map(|f| {
-                let ident = super::types::field_ident(f);
-                let name = &f.name;
-                quote! { if p.#ident.is_none() { out.push(#name); } }
-            })
-            .collect();
-        if checks.is_empty() {
-            quote! { Event::#v(_) => {} }
-        } else {
-            quote! { Event::#v(p) => { #( #checks )* } }
-        }
+        quote! { Event::#v(_) => ::core::option::Option::Some(#i), }
     });
     let with_agent = family.queue_types.iter().filter(|q| q.with_agent).map(|q| format_ident!("{}", q.rust_name));
     let key = &family.event_key;
@@ -130,14 +110,20 @@ pub fn family(family: &EventFamily, schema: &Schema) -> TokenStream {
                 }
             }
 
+            /// The wire names of the fields each known event always carries, by variant.
+            const REQUIRED: &'static [&'static [&'static str]] = &[ #( #required ),* ];
+
+            fn index(&self) -> ::core::option::Option<usize> {
+                match self {
+                    #( #index )*
+                    Event::Unrecognized { .. } => ::core::option::Option::None,
+                }
+            }
+
             /// The fields the event always carries but this one lacks.
             pub fn missing_fields(&self) -> ::std::vec::Vec<&'static str> {
-                let mut out = ::std::vec::Vec::new();
-                match self {
-                    #( #missing )*
-                    Event::Unrecognized { .. } => {}
-                }
-                out
+                let required = self.index().map_or(&[][..], |i| Event::REQUIRED[i]);
+                ::dataapi::runtime::event::missing(required, &self.to_json())
             }
 
             /// Checks the event against the schema: that it can occur in a `queue` queue (when
@@ -147,22 +133,13 @@ pub fn family(family: &EventFamily, schema: &Schema) -> TokenStream {
                 &self,
                 queue: ::core::option::Option<&QueueType>,
             ) -> ::core::result::Result<(), ::std::vec::Vec<::dataapi::runtime::EventProblem>> {
-                let mut problems = ::std::vec::Vec::new();
-                if let ::core::option::Option::Some(queue) = queue {
-                    let allowed = self.queues();
-                    if !allowed.is_empty() && !allowed.contains(queue) {
-                        let expected: ::std::vec::Vec<&str> = allowed.iter().map(QueueType::as_str).collect();
-                        problems.push(::dataapi::runtime::EventProblem::WrongQueue {
-                            event: self.name().to_owned(),
-                            queue: queue.as_str().to_owned(),
-                            expected: expected.join(", "),
-                        });
-                    }
-                }
-                for field in self.missing_fields() {
-                    problems.push(::dataapi::runtime::EventProblem::Missing { event: self.name().to_owned(), field });
-                }
-                if problems.is_empty() { ::core::result::Result::Ok(()) } else { ::core::result::Result::Err(problems) }
+                let allowed: ::std::vec::Vec<&str> = self.queues().iter().map(QueueType::as_str).collect();
+                ::dataapi::runtime::event::check(
+                    self.name(),
+                    queue.map(QueueType::as_str),
+                    &allowed,
+                    self.missing_fields(),
+                )
             }
 
             /// Decodes an event from a JSON object that names it under [`Event::KEY`].

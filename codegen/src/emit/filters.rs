@@ -3,10 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{doc, field_doc};
-use super::types::{field_ident, rust_type};
-use crate::check::pascal;
-use crate::ir::{FieldType, Kind, Method, Schema, ValueShape};
+use super::docs::doc;
+use super::types::rust_type;
+use crate::ir::{FieldType, Kind, Method, Scalar, Schema, ValueShape};
 
 fn kind_marker(kind: Kind) -> TokenStream {
     let name = format_ident!("{}", kind.rust_name());
@@ -15,11 +14,7 @@ fn kind_marker(kind: Kind) -> TokenStream {
 
 /// The `operators` module: a marker type per operator, which kinds each fits, and `FilterOps`.
 pub fn operators(schema: &Schema) -> TokenStream {
-    let markers: Vec<_> = schema
-        .operators
-        .iter()
-        .map(|o| format_ident!("{}", pascal(&o.rust_name, None).unwrap_or_else(|_| "Op".into())))
-        .collect();
+    let markers: Vec<_> = schema.operators.iter().map(|o| format_ident!("{}", o.marker)).collect();
     let marker_defs = schema.operators.iter().zip(&markers).map(|(o, m)| {
         let docs = doc(&o.doc, "", &[format!("The operator `{}`.", o.wire)]);
         quote! { #docs #[derive(Debug, Clone, Copy)] pub struct #m; }
@@ -34,7 +29,15 @@ pub fn operators(schema: &Schema) -> TokenStream {
     let methods = schema.operators.iter().zip(&markers).map(|(o, m)| {
         let name = format_ident!("{}", o.rust_name);
         let wire = &o.wire;
-        let docs = doc(&o.doc, "", &[format!("The condition `{{\"field\": …, \"operator\": \"{wire}\", \"value\": …}}`.")]);
+        let fits: Vec<&str> = Kind::ALL.iter().filter(|(_, k)| o.fits.contains(k)).map(|(n, _)| *n).collect();
+        let docs = doc(
+            &o.doc,
+            "",
+            &[
+                format!("The condition `{{\"field\": …, \"operator\": \"{wire}\", \"value\": …}}`."),
+                format!("Fits fields of kind: {}.", fits.join(", ")),
+            ],
+        );
         let bounds = quote! {
             where
                 Self: ::dataapi::runtime::Filterable,
@@ -96,40 +99,51 @@ pub fn operators(schema: &Schema) -> TokenStream {
     }
 }
 
-/// The `fields` module of a method: every top-level reply field as a type.
+/// The `fields` module of a method: every top-level reply field as a type, declared by the
+/// runtime's `field!` (the Row's field documents it). The names the module imports are
+/// reserved: no field marker may take them.
 pub fn field_markers(method: &Method, schema: &Schema) -> TokenStream {
     let marker = format_ident!("{}", method.rust_name);
     let items = method.fields.iter().map(|f| {
-        let ident = field_ident(f);
-        let docs = field_doc(f, true);
+        let ident = f.ident();
         let value = match &f.ty {
             FieldType::Array(item) => value_type(item, method, schema),
             ty => value_type(ty, method, schema),
         };
-        let kind = kind_marker(f.ty.kind());
-        let name = &f.name;
-        let filterable = f.filter.allows().then(|| quote! { impl ::dataapi::runtime::Filterable for #ident {} });
-        let sortable = f.sort.allows().then(|| quote! { impl ::dataapi::runtime::Sortable for #ident {} });
-        quote! {
-            #docs
-            #[derive(Debug, Clone, Copy)]
-            pub struct #ident;
-
-            impl ::dataapi::runtime::Field for #ident {
-                type Method = super::#marker;
-                type Value = #value;
-                type Kind = #kind;
-                const NAME: &'static str = #name;
-            }
-            #filterable
-            #sortable
-        }
+        let kind = format_ident!("{}", f.ty.kind().rust_name());
+        let name = (f.rust_name != f.name).then(|| {
+            let wire = &f.name;
+            quote!(= #wire)
+        });
+        let [filter, sort] = [f.filter, f.sort].map(|s| if s.allows() { quote!(Yes) } else { quote!(No) });
+        quote! { ::dataapi::field!(#ident #name: #value, #kind, #filter, #sort); }
+    });
+    let items: Vec<TokenStream> = items.collect();
+    // Import only the short names the markers use, so that nothing is unused.
+    let used: std::collections::BTreeSet<&str> = method
+        .fields
+        .iter()
+        .filter_map(|f| {
+            short_name(match &f.ty {
+                FieldType::Array(item) => item,
+                ty => ty,
+            })
+        })
+        .collect();
+    let runtime = used.iter().filter(|n| **n != "Value").map(|n| format_ident!("{n}"));
+    let value = used.contains("Value").then(|| {
+        quote!(
+            use ::dataapi::serde_json::Value;
+        )
     });
     let doc = format!(" The reply fields of `{}` as types: `fields::id.eq(5)`, `fields::id.desc()`.", method.name);
     quote! {
         #[doc = #doc]
-        #[allow(non_camel_case_types)]
         pub mod fields {
+            use super::#marker as Method;
+            #( use ::dataapi::runtime::#runtime; )*
+            #value
+
             #( #items )*
         }
     }
@@ -137,13 +151,27 @@ pub fn field_markers(method: &Method, schema: &Schema) -> TokenStream {
 
 /// The type of a filter value of `ty`, as seen from inside the `fields` module.
 fn value_type(ty: &FieldType, method: &Method, schema: &Schema) -> TokenStream {
-    match ty {
-        FieldType::Enum(_) => {
+    match (ty, short_name(ty)) {
+        (_, Some(short)) => {
+            let short = format_ident!("{short}");
+            quote!(#short)
+        }
+        (FieldType::Enum(_), None) => {
             let t = rust_type(ty, schema, &method.enums);
             quote!(super::#t)
         }
-        FieldType::ValueObject => quote!(::dataapi::runtime::ValueId),
-        FieldType::Object { .. } | FieldType::Array(_) | FieldType::Filter => quote!(::dataapi::serde_json::Value),
-        ty => rust_type(ty, schema, &method.enums),
+        (ty, None) => rust_type(ty, schema, &method.enums),
+    }
+}
+
+/// The name the `fields` module imports for a value of `ty`, if it imports one.
+fn short_name(ty: &FieldType) -> Option<&'static str> {
+    match ty {
+        FieldType::ValueObject => Some("ValueId"),
+        FieldType::Object { .. } | FieldType::Array(_) | FieldType::Filter => Some("Value"),
+        FieldType::Scalar(Scalar::Decimal) => Some("Decimal"),
+        FieldType::Scalar(Scalar::DateTime) => Some("DateTime"),
+        FieldType::Scalar(Scalar::Date) => Some("Date"),
+        _ => None,
     }
 }

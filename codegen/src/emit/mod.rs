@@ -15,6 +15,7 @@ mod filters;
 mod format;
 mod models;
 pub mod request;
+mod reuse;
 pub mod types;
 
 use std::collections::BTreeSet;
@@ -23,6 +24,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 pub use format::HEADER;
+pub use reuse::Reuse;
 
 use crate::ir::{EnumScope, EventFamily, FieldType, Method, Schema};
 
@@ -34,6 +36,8 @@ pub struct Module {
     pub summary: String,
     /// Items.
     pub tokens: TokenStream,
+    /// Taken from the bundled crate rather than generated.
+    pub reused: bool,
 }
 
 /// Formatting failed: the emitter produced tokens that are not Rust (a bug in the emitter).
@@ -44,34 +48,46 @@ pub struct EmitError {
     source: syn::Error,
 }
 
-/// Every module of a schema, in a fixed order: enums, errors, methods, event families.
-pub fn modules(schema: &Schema) -> Vec<Module> {
+/// Every module of a schema, in a fixed order: enums, errors, operators, methods, event
+/// families. A module `reuse` takes from the bundled crate has no tokens.
+pub fn modules(schema: &Schema, reuse: &Reuse) -> Vec<Module> {
     let mut out = vec![
         Module {
             name: "enums".into(),
             summary: "Enums shared by several methods.".into(),
-            tokens: shared_enums(schema),
+            tokens: shared_enums(schema, reuse),
+            reused: false,
         },
         Module {
             name: "errors".into(),
             summary: "Error mnemonics of the API.".into(),
-            tokens: errors::mnemonics(schema),
+            tokens: if reuse.errors { TokenStream::new() } else { errors::mnemonics(schema) },
+            reused: reuse.errors,
         },
         Module {
             name: "operators".into(),
             summary: "The filter operators, and which kinds of field each fits.".into(),
-            tokens: filters::operators(schema),
+            tokens: if reuse.operators { TokenStream::new() } else { filters::operators(schema) },
+            reused: reuse.operators,
         },
     ];
-    out.extend(schema.methods.iter().map(|m| Module {
-        name: m.module.clone(),
-        summary: format!("`{}`: {}", m.name, m.title.en.as_deref().or(m.title.ru.as_deref()).unwrap_or("")),
-        tokens: method(m, schema),
+    out.extend(schema.methods.iter().map(|m| {
+        let reused = reuse.modules.contains(&m.module);
+        Module {
+            name: m.module.clone(),
+            summary: format!("`{}`: {}", m.name, m.title.en.as_deref().or(m.title.ru.as_deref()).unwrap_or("")),
+            tokens: if reused { TokenStream::new() } else { method(m, schema) },
+            reused,
+        }
     }));
-    out.extend(schema.event_families.iter().map(|f| Module {
-        name: f.name.clone(),
-        summary: format!("Events `{}`: {}", f.name, f.title.en.as_deref().or(f.title.ru.as_deref()).unwrap_or("")),
-        tokens: family(f, schema),
+    out.extend(schema.event_families.iter().map(|f| {
+        let reused = reuse.modules.contains(&f.name);
+        Module {
+            name: f.name.clone(),
+            summary: format!("Events `{}`: {}", f.name, f.title.en.as_deref().or(f.title.ru.as_deref()).unwrap_or("")),
+            tokens: if reused { TokenStream::new() } else { family(f, schema) },
+            reused,
+        }
     }));
     out
 }
@@ -79,7 +95,7 @@ pub fn modules(schema: &Schema) -> Vec<Module> {
 /// The generated source files of the `dataapi` crate's `src/api/` folder: `mod.rs` and one
 /// file per module, as (file name, contents).
 pub fn crate_files(schema: &Schema) -> Result<Vec<(String, String)>, EmitError> {
-    let modules = modules(schema);
+    let modules = modules(schema, &Reuse::nothing());
     let mut files = Vec::with_capacity(modules.len() + 1);
     files.push(("mod.rs".to_owned(), format("mod", module_list(schema, &modules))?));
     for m in modules {
@@ -91,13 +107,18 @@ pub fn crate_files(schema: &Schema) -> Result<Vec<(String, String)>, EmitError> 
     Ok(files)
 }
 
-/// Every module in one file, each as an inline `pub mod`, for `include!` from `$OUT_DIR`.
+/// Every module in one file, each as an inline `pub mod` (or, where `reuse` takes it from the
+/// bundled crate, a `pub use ::dataapi::…;`), for `include!` from `$OUT_DIR`.
 ///
 /// Each module's body is formatted as a file of its own, so it reads line for line as the
 /// file `crate_files` writes for it (the bodies are not indented further).
-pub fn single_file(schema: &Schema) -> Result<String, EmitError> {
+pub fn single_file(schema: &Schema, reuse: &Reuse) -> Result<String, EmitError> {
     let mut out = format!("{HEADER}\n");
-    for m in modules(schema) {
+    for m in modules(schema, reuse) {
+        if m.reused {
+            out.push_str(&format!("\n/// {}\npub use ::dataapi::{};\n", m.summary, m.name));
+            continue;
+        }
         let body = format::items(m.tokens).map_err(|source| EmitError { module: m.name.clone(), source })?;
         out.push_str(&format!("\n/// {}\npub mod {} {{\n{body}}}\n", m.summary, m.name));
     }
@@ -124,12 +145,22 @@ fn module_list(schema: &Schema, modules: &[Module]) -> TokenStream {
     }
 }
 
-/// `METHODS` and `OPERATORS`: the descriptor of every method and the operator table.
+/// `METHODS` and `OPERATORS`: the descriptor of every method and the operator table; and the
+/// `prelude`: the operators and every method's parameter setters.
 fn method_list(schema: &Schema) -> TokenStream {
     let modules = schema.methods.iter().map(|m| format_ident!("{}", m.module));
     let all: Vec<usize> = (0..schema.operators.len()).collect();
     let operators = descriptor::operators(schema, &all, quote!(self::operators));
+    let setters =
+        schema.methods.iter().filter(|m| m.params.iter().any(|p| !p.required)).map(|m| format_ident!("{}", m.module));
     quote! {
+        /// What typed requests need in scope: `use <this module>::prelude::*;`.
+        pub mod prelude {
+            pub use super::operators::FilterOps;
+            pub use ::dataapi::runtime::{Filter, Sort, SortOps};
+            #( pub use super::#setters::RequestExt as _; )*
+        }
+
         /// The description of every method of the schema, by wire name.
         pub static METHODS: &[&::dataapi::runtime::MethodDescriptor] = &[ #( &#modules::DESCRIPTOR ),* ];
 
@@ -138,9 +169,14 @@ fn method_list(schema: &Schema) -> TokenStream {
     }
 }
 
-fn shared_enums(schema: &Schema) -> TokenStream {
-    let enums = schema.enums.iter().map(enums::open_enum);
-    quote! { #( #enums )* }
+fn shared_enums(schema: &Schema, reuse: &Reuse) -> TokenStream {
+    let (taken, own): (Vec<_>, Vec<_>) = schema.enums.iter().partition(|e| reuse.enums.contains(&e.name));
+    let taken = taken.iter().map(|e| format_ident!("{}", e.rust_name));
+    let own = own.into_iter().map(enums::open_enum);
+    quote! {
+        #( pub use ::dataapi::enums::#taken; )*
+        #( #own )*
+    }
 }
 
 /// The module of one method.
@@ -176,6 +212,7 @@ pub fn method(m: &Method, schema: &Schema) -> TokenStream {
         impl ::dataapi::runtime::Method for #marker {
             const NAME: &'static str = #name;
             type Row = Row;
+            type Params = Params;
             const DESCRIPTOR: &'static ::dataapi::runtime::MethodDescriptor = &DESCRIPTOR;
         }
 

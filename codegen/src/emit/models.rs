@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc, field_doc};
-use super::types::{field_ident, rust_type, serde_attrs};
+use super::types::{rust_type, serde_attrs};
 use crate::ir::{Enum, Field, FieldType, Schema, Text};
 
 /// A struct whose fields are all optional, as replies are: `null`, absent, or a value.
@@ -41,7 +41,7 @@ pub fn model(model: &Model<'_>, schema: &Schema, local: &[Enum]) -> TokenStream 
     let name = format_ident!("{}", model.name);
     let docs = &model.doc;
     let fields = model.fields.iter().map(|f| {
-        let ident = field_ident(f);
+        let ident = f.ident();
         let ty = rust_type(&f.ty, schema, local);
         let docs = field_doc(f, model.flags);
         let serde = serde_attrs(f, model.lenient_all);

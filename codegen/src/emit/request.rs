@@ -1,24 +1,40 @@
-//! The typed request of a method, serialized as the `params` of its JSON-RPC call.
+//! A method's own request parameters. Everything every report takes (the common parameters,
+//! setters, validation, the envelope) is the runtime's `Request<M>`, written once; a method
+//! module declares its `Params`, names `Request` and, where it has optional parameters, the
+//! `RequestExt` trait with their setters.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::field_doc;
-use super::types::{field_ident, rust_type, rust_type_in};
-use crate::ir::{FieldType, Method, Scalar, Schema};
+use super::types::{rust_type, rust_type_in};
+use crate::ir::{Field, FieldType, Method, Scalar, Schema};
 
-/// The `Request` struct of `method`, its constructor, setters and envelope.
+/// `Params`, `Request` and `RequestExt` of `method`.
 pub fn request(method: &Method, schema: &Schema) -> TokenStream {
     let name = &method.name;
-    let struct_doc = format!(" A `{name}` request: the `params` of the call.");
-    let required: Vec<_> = method.params.iter().filter(|p| p.required).collect();
-    let optional: Vec<_> = method.params.iter().filter(|p| !p.required).collect();
-    let param_fields = method.params.iter().map(|p| {
-        let ident = field_ident(p);
+    let marker = format_ident!("{}", method.rust_name);
+    let request_doc = format!(
+        " A `{name}` request: the common report parameters of [`::dataapi::runtime::Request`] and \
+         this method's [`Params`]."
+    );
+    let request = quote! {
+        #[doc = #request_doc]
+        pub type Request = ::dataapi::runtime::Request<#marker>;
+    };
+    if method.params.is_empty() {
+        let doc = format!(" `{name}` takes no parameters of its own.");
+        return quote! {
+            #[doc = #doc]
+            pub type Params = ::dataapi::runtime::NoParams;
+            #request
+        };
+    }
+    let fields = method.params.iter().map(|p| {
+        let ident = p.ident();
         let ty = rust_type(&p.ty, schema, &method.enums);
         let docs = field_doc(p, false);
-        let bare = p.rust_name.strip_prefix("r#").unwrap_or(&p.rust_name);
-        let rename = (bare != p.name).then(|| {
+        let rename = p.renamed().then(|| {
             let wire = &p.name;
             quote!(#[serde(rename = #wire)])
         });
@@ -32,193 +48,89 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
             }
         }
     });
-    let Constructor { params: ctor_params, args: _ } = constructor(method, schema, &TokenStream::new());
-    let ctor_inits = required.iter().map(|p| {
-        let ident = field_ident(p);
-        match p.ty {
-            FieldType::Scalar(Scalar::String) => quote! { #ident: #ident.into() },
-            _ => quote! { #ident },
-        }
-    });
-    let optional_inits = optional.iter().map(|p| {
-        let ident = field_ident(p);
-        quote! { #ident: ::core::option::Option::None }
-    });
-    let setters = optional.iter().map(|p| {
-        let ident = field_ident(p);
-        let ty = setter_type(&p.ty, schema, method, &TokenStream::new());
-        let value = into(&p.ty, quote!(#ident));
-        let doc = format!(" Sets `{}`.", p.name);
-        quote! {
-            #[doc = #doc]
-            #[must_use]
-            pub fn #ident(mut self, #ident: #ty) -> Self {
-                self.#ident = ::core::option::Option::Some(#value);
-                self
+    let (required, optional): (Vec<&Field>, Vec<&Field>) = method.params.iter().partition(|p| p.required);
+    let params_doc = format!(" The parameters `{name}` takes besides the common ones.");
+    let constructor = if required.is_empty() { quote!(#[derive(Default)]) } else { TokenStream::new() };
+    let new = (!required.is_empty()).then(|| {
+        let args = required.iter().map(|p| {
+            let (ident, ty) = (p.ident(), setter_type(&p.ty, schema, method, &TokenStream::new()));
+            quote!(#ident: #ty)
+        });
+        let inits = method.params.iter().map(|p| {
+            let ident = p.ident();
+            match (p.required, &p.ty) {
+                (true, FieldType::Scalar(Scalar::String)) => quote!(#ident: #ident.into()),
+                (true, _) => quote!(#ident),
+                (false, _) => quote!(#ident: ::core::option::Option::None),
             }
-        }
-    });
-    let required_text = required.iter().filter(|p| p.ty == FieldType::Scalar(Scalar::String)).map(|p| {
-        let ident = field_ident(p);
-        let name = &p.name;
-        quote!((#name, &self.#ident))
-    });
-    let marker = format_ident!("{}", method.rust_name);
-    let limit_doc =
-        format!(" Rows per page: at most {}, {} when not set.", method.limits.limit_max, method.limits.limit_default);
-    let offset_doc = format!(" Rows to skip: at most {}.", method.limits.offset_max);
-    quote! {
-        #[doc = #struct_doc]
-        ///
-        /// Build it with [`Request::new`] and the setters; [`Request::to_rpc`] wraps it in the
-        /// JSON-RPC envelope. `Debug` never shows the access token.
-        #[derive(Debug, Clone, PartialEq, ::dataapi::serde::Serialize)]
-        #[serde(crate = "::dataapi::serde")]
-        #[non_exhaustive]
-        pub struct Request {
-            /// Access token of the session.
-            pub access_token: ::dataapi::runtime::AccessToken,
-            /// The client user an agent acts for.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub user_id: ::core::option::Option<i64>,
-            #[doc = #offset_doc]
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub offset: ::core::option::Option<u32>,
-            #[doc = #limit_doc]
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub limit: ::core::option::Option<u32>,
-            /// Start of the period.
-            pub date_from: ::dataapi::runtime::DateTime,
-            /// End of the period.
-            pub date_till: ::dataapi::runtime::DateTime,
-            /// Which rows to return.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub filter: ::core::option::Option<::dataapi::runtime::RawFilter>,
-            /// Sort keys, most significant first.
-            #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
-            pub sort: ::std::vec::Vec<::dataapi::runtime::RawSort>,
-            /// Which fields to return; the default reply fields when not set.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub fields: ::core::option::Option<::std::vec::Vec<::std::borrow::Cow<'static, str>>>,
-            #( #param_fields )*
-        }
-
-        impl Request {
-            /// A request for the rows of `date_from`..`date_till`.
-            pub fn new(#( #ctor_params ),*) -> Self {
-                Request {
-                    access_token: access_token.into(),
-                    user_id: ::core::option::Option::None,
-                    offset: ::core::option::Option::None,
-                    limit: ::core::option::Option::None,
-                    date_from,
-                    date_till,
-                    filter: ::core::option::Option::None,
-                    sort: ::std::vec::Vec::new(),
-                    fields: ::core::option::Option::None,
-                    #( #ctor_inits, )*
-                    #( #optional_inits, )*
+        });
+        quote! {
+            impl Params {
+                /// The required parameters; the optional ones are not set.
+                pub fn new(#( #args ),*) -> Self {
+                    Params { #( #inits, )* }
                 }
             }
-
-            /// Acts for this client user (agents only).
-            #[must_use]
-            pub fn user_id(mut self, user_id: i64) -> Self {
-                self.user_id = ::core::option::Option::Some(user_id);
-                self
+        }
+    });
+    let ext = (!optional.is_empty()).then(|| {
+        let signatures: Vec<_> = optional
+            .iter()
+            .map(|p| {
+                let (ident, ty) = (p.ident(), setter_type(&p.ty, schema, method, &TokenStream::new()));
+                quote!(fn #ident(self, #ident: #ty) -> Self)
+            })
+            .collect();
+        let docs = optional.iter().map(|p| format!(" Sets `{}`.", p.name));
+        let impls = optional.iter().map(|p| {
+            let (ident, ty) = (p.ident(), setter_type(&p.ty, schema, method, &TokenStream::new()));
+            let value = into(&p.ty, quote!(#ident));
+            quote! {
+                fn #ident(mut self, #ident: #ty) -> Self {
+                    self.params.#ident = ::core::option::Option::Some(#value);
+                    self
+                }
+            }
+        });
+        let ext_doc = format!(
+            " Setters of the optional parameters only `{name}` takes; `use dataapi::prelude::*` brings them in."
+        );
+        quote! {
+            #[doc = #ext_doc]
+            pub trait RequestExt {
+                #( #[doc = #docs] #[must_use] #signatures; )*
             }
 
-            /// Sets the page size.
-            #[must_use]
-            pub fn limit(mut self, limit: u32) -> Self {
-                self.limit = ::core::option::Option::Some(limit);
-                self
-            }
-
-            /// Sets how many rows to skip.
-            #[must_use]
-            pub fn offset(mut self, offset: u32) -> Self {
-                self.offset = ::core::option::Option::Some(offset);
-                self
-            }
-
-            /// Sets the filter, built from this method's `fields`.
-            #[must_use]
-            pub fn filter(mut self, filter: ::dataapi::runtime::Filter<#marker>) -> Self {
-                self.filter = ::core::option::Option::Some(filter.into_raw());
-                self
-            }
-
-            /// Sets a filter from its wire form (read from JSON, say); [`Request::validate`]
-            /// checks it.
-            #[must_use]
-            pub fn raw_filter(mut self, filter: ::dataapi::runtime::RawFilter) -> Self {
-                self.filter = ::core::option::Option::Some(filter);
-                self
-            }
-
-            /// Adds a sort key, built from this method's `fields`, after those already set.
-            #[must_use]
-            pub fn sort(mut self, sort: ::dataapi::runtime::Sort<#marker>) -> Self {
-                self.sort.push(sort.into_raw());
-                self
-            }
-
-            /// Adds a sort key in its wire form; [`Request::validate`] checks it.
-            #[must_use]
-            pub fn raw_sort(mut self, sort: ::dataapi::runtime::RawSort) -> Self {
-                self.sort.push(sort);
-                self
-            }
-
-            /// Asks for exactly these fields, in this order (names as `&'static str` cost no
-            /// allocation; `String`s are kept as they are).
-            #[must_use]
-            pub fn fields<I, S>(mut self, fields: I) -> Self
-            where
-                I: ::core::iter::IntoIterator<Item = S>,
-                S: ::core::convert::Into<::std::borrow::Cow<'static, str>>,
-            {
-                self.fields = ::core::option::Option::Some(fields.into_iter().map(::core::convert::Into::into).collect());
-                self
-            }
-
-            #( #setters )*
-
-            /// Checks the request against everything the schema knows the API would reject,
-            /// and returns every problem at once.
-            pub fn validate(&self) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
-                ::dataapi::runtime::validate::typed(&DESCRIPTOR, &::dataapi::runtime::validate::Typed {
-                    access_token: &self.access_token,
-                    date_from: self.date_from,
-                    date_till: self.date_till,
-                    limit: self.limit,
-                    offset: self.offset,
-                    fields: self.fields.as_deref(),
-                    sort: &self.sort,
-                    filter: self.filter.as_ref(),
-                    required_text: &[ #( #required_text ),* ],
-                })
-            }
-
-            /// The JSON-RPC call carrying this request.
-            pub fn to_rpc(&self, id: impl ::core::convert::Into<::dataapi::runtime::Id>) -> ::dataapi::runtime::RpcRequest<'_, Self> {
-                ::dataapi::runtime::RpcRequest::new(id, <#marker as ::dataapi::runtime::Method>::NAME, self)
+            impl RequestExt for Request {
+                #( #impls )*
             }
         }
+    });
+    quote! {
+        #[doc = #params_doc]
+        #[derive(Debug, Clone, PartialEq, ::dataapi::serde::Serialize)]
+        #constructor
+        #[serde(crate = "::dataapi::serde")]
+        #[non_exhaustive]
+        pub struct Params {
+            #( #fields )*
+        }
+        #new
+        #request
+        #ext
     }
 }
 
-/// The parameters of `Request::new` and the names to pass them on by.
+/// The parameters of the derive's `request(…)` and the expression that builds the request,
+/// the method's generated types named through `module`.
 pub struct Constructor {
     /// `access_token: impl Into<AccessToken>`, the dates, then the required parameters.
     pub params: Vec<TokenStream>,
-    /// Their names, in the same order.
-    pub args: Vec<proc_macro2::Ident>,
+    /// `Request::new(…)` or `Request::with_params(…, Params::new(…))`.
+    pub build: TokenStream,
 }
 
-/// The constructor of `method`'s request, its generated types named through `module` (empty
-/// inside the method's module); the derive's `request` function forwards to it.
+/// How the derive's `request` function builds `method`'s request.
 pub fn constructor(method: &Method, schema: &Schema, module: &TokenStream) -> Constructor {
     let rt = quote!(::dataapi::runtime);
     let mut params = vec![
@@ -226,14 +138,18 @@ pub fn constructor(method: &Method, schema: &Schema, module: &TokenStream) -> Co
         quote!(date_from: #rt::DateTime),
         quote!(date_till: #rt::DateTime),
     ];
-    let mut args = vec![format_ident!("access_token"), format_ident!("date_from"), format_ident!("date_till")];
-    for p in method.params.iter().filter(|p| p.required) {
-        let ident = field_ident(p);
-        let ty = setter_type(&p.ty, schema, method, module);
+    let required: Vec<_> = method.params.iter().filter(|p| p.required).collect();
+    for p in &required {
+        let (ident, ty) = (p.ident(), setter_type(&p.ty, schema, method, module));
         params.push(quote!(#ident: #ty));
-        args.push(ident);
     }
-    Constructor { params, args }
+    let build = if required.is_empty() {
+        quote!(#module Request::new(access_token, date_from, date_till))
+    } else {
+        let args = required.iter().map(|p| p.ident());
+        quote!(#module Request::with_params(access_token, date_from, date_till, #module Params::new(#( #args ),*)))
+    };
+    Constructor { params, build }
 }
 
 /// What a setter or constructor takes: strings as `impl Into<String>`, the rest as they are.

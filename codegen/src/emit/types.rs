@@ -40,19 +40,10 @@ pub fn rust_type_in(ty: &FieldType, schema: &Schema, local: &[Enum], module: &To
     }
 }
 
-/// The identifier of a field (`r#type` where needed).
-pub fn field_ident(field: &Field) -> proc_macro2::Ident {
-    match field.rust_name.strip_prefix("r#") {
-        Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
-        None => format_ident!("{}", field.rust_name),
-    }
-}
-
 /// The serde attributes of an optional field: default, skip when absent, rename, lenient.
 /// `lenient_all` makes every scalar lenient (event payloads arrive as strings).
 pub fn serde_attrs(field: &Field, lenient_all: bool) -> TokenStream {
-    let bare = field.rust_name.strip_prefix("r#").unwrap_or(&field.rust_name);
-    let rename = (bare != field.name).then(|| {
+    let rename = field.renamed().then(|| {
         let wire = &field.name;
         quote!(rename = #wire,)
     });

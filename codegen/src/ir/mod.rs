@@ -52,6 +52,9 @@ pub struct Schema {
     pub operators: Vec<Operator>,
     /// Error codes, in table order.
     pub errors: Vec<ErrorCode>,
+    /// Every mnemonic of the error table as one open enum, in table order (the values'
+    /// aliases are the other spellings).
+    pub mnemonics: Enum,
     /// Methods, by wire name.
     pub methods: Vec<Method>,
     /// Event families, by name.
@@ -105,7 +108,7 @@ pub struct EnumRef {
 }
 
 /// An open enum.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Enum {
     /// Schema name.
     pub name: String,
@@ -126,6 +129,8 @@ pub struct EnumValue {
     pub code: String,
     /// Rust variant name.
     pub rust_name: String,
+    /// Other spellings of the code, which decode to the same variant.
+    pub aliases: Vec<String>,
     /// Description.
     pub doc: Text,
     /// A remark.
@@ -157,6 +162,10 @@ pub struct Operator {
     pub wire: String,
     /// Builder method name.
     pub rust_name: String,
+    /// The marker type named in compiler messages (`NotIn`).
+    pub marker: String,
+    /// The static holding its descriptor (`NOT_IN`).
+    pub static_name: String,
     /// Kinds of field it applies to.
     pub fits: Vec<Kind>,
     /// What its value is.
@@ -249,7 +258,7 @@ pub struct Group {
 }
 
 /// An API method.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Method {
     /// Wire name (`get.calls_report`).
     pub name: String,
@@ -283,6 +292,21 @@ pub struct Method {
     pub fields: Vec<Field>,
     /// Whether rows keep the reply keys the fields do not list, in an `unknown_keys` map.
     pub keep_unknown_keys: bool,
+}
+
+impl Field {
+    /// The identifier: raw (`r#type`) where the name check decided so.
+    pub fn ident(&self) -> proc_macro2::Ident {
+        match self.rust_name.strip_prefix("r#") {
+            Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+            None => proc_macro2::Ident::new(&self.rust_name, proc_macro2::Span::call_site()),
+        }
+    }
+
+    /// Whether serde needs a `rename`: the Rust name is not the wire name.
+    pub fn renamed(&self) -> bool {
+        self.rust_name.strip_prefix("r#").unwrap_or(&self.rust_name) != self.name
+    }
 }
 
 impl Method {
@@ -333,7 +357,7 @@ pub struct QueueType {
 }
 
 /// A family of events.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventFamily {
     /// Rust module (`queue`).
     pub name: String,
@@ -349,6 +373,8 @@ pub struct EventFamily {
     pub extra_variables: bool,
     /// Queue types.
     pub queue_types: Vec<QueueType>,
+    /// The queue types as the open enum `QueueType`, in the same order.
+    pub queue_type: Enum,
     /// Enums of the family.
     pub enums: Vec<Enum>,
     /// Events.
@@ -356,7 +382,7 @@ pub struct EventFamily {
 }
 
 /// One event.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// Wire name (`Answered`).
     pub name: String,
@@ -371,6 +397,10 @@ pub struct Event {
     /// Fields (copied from `same_as` where set).
     pub fields: Vec<Field>,
 }
+
+/// The names a method's `fields` module imports for its markers; no reply field's Rust name
+/// may be one of them.
+pub const FIELDS_MODULE_NAMES: [&str; 6] = ["Method", "Date", "DateTime", "Decimal", "ValueId", "Value"];
 
 /// Module names the generated crate keeps for itself; no method or family may take them.
 pub const RESERVED_MODULES: [&str; 8] =

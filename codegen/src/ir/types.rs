@@ -115,6 +115,16 @@ impl FieldType {
         }
     }
 
+    /// Calls `visit` on this type and every type inside it, mutably.
+    pub fn visit_mut(&mut self, visit: &mut impl FnMut(&mut FieldType)) {
+        visit(self);
+        match self {
+            FieldType::Array(item) => item.visit_mut(visit),
+            FieldType::Object { fields, .. } => fields.iter_mut().for_each(|f| f.ty.visit_mut(visit)),
+            _ => {}
+        }
+    }
+
     /// The type as the schema writes it (`array of enum finish_reason`).
     pub fn describe(&self) -> String {
         match self {

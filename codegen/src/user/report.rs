@@ -102,7 +102,7 @@ pub fn report(schema: &Schema, input: &ReportInput) -> TokenStream {
 
     let ident = &input.ident;
     let marker = format_ident!("{}", method.rust_name);
-    let Constructor { params, args } = constructor(method, schema, &module);
+    let Constructor { params, build } = constructor(method, schema, &module);
     let request_doc = format!(
         " A `{}` request that asks for exactly the fields `{ident}` reads; add filters, sort keys and \
          paging with the request's setters.",
@@ -154,7 +154,7 @@ pub fn report(schema: &Schema, input: &ReportInput) -> TokenStream {
                 #[doc = #request_doc]
                 #[allow(dead_code)]
                 pub fn request(#( #params ),*) -> #module Request {
-                    #module Request::new(#( #args ),*)
+                    #build
                         .fields(<Self as ::dataapi::runtime::Report>::FIELDS.iter().copied())
                 }
 

@@ -14,6 +14,7 @@ pub struct CallsReport;
 impl ::dataapi::runtime::Method for CallsReport {
     const NAME: &'static str = "get.calls_report";
     type Row = Row;
+    type Params = Params;
     const DESCRIPTOR: &'static ::dataapi::runtime::MethodDescriptor = &DESCRIPTOR;
 }
 /// What started the call.
@@ -305,6 +306,47 @@ impl Source {
         Source::Consultant,
         Source::AutoBackCall,
     ];
+    /// The wire code of each of [`Self::KNOWN`], in the same order.
+    pub const CODES: &'static [&'static str] = &[
+        "callapi",
+        "callapi_management_call",
+        "callapi_informer_call",
+        "callapi_scenario_call",
+        "va",
+        "call_tracking",
+        "dynamic_call_tracking",
+        "callout",
+        "callback",
+        "faxout",
+        "sip",
+        "sitephone",
+        "lead",
+        "retailcrm",
+        "amocrm",
+        "bitrix",
+        "auto_back_call_by_lost_call",
+        "sip_trunk",
+        "facebook_ads",
+        "auto_back_call_by_offline_message",
+        "private_number",
+        "auto_out_calls",
+        "ivr_informer",
+        "upload_calls",
+        "progressive_call",
+        "simple_dt",
+        "preserved_calls",
+        "amocrm_extended_integration",
+        "zoho",
+        "mytarget_ads",
+        "pipedrive",
+        "hubspot",
+        "smartis",
+        "partner_integration",
+        "vk_ads",
+        "omni_widget",
+        "consultant",
+        "auto_back_call",
+    ];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -434,6 +476,8 @@ pub enum CommunicationType {
 impl CommunicationType {
     /// Every code the schema knows, in doc order.
     pub const KNOWN: &'static [CommunicationType] = &[CommunicationType::Call];
+    /// The wire code of each of [`Self::KNOWN`], in the same order.
+    pub const CODES: &'static [&'static str] = &["call"];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1464,2969 +1508,448 @@ pub struct Segment {
     pub segment_name: ::core::option::Option<::std::string::String>,
 }
 /// The reply fields of `get.calls_report` as types: `fields::id.eq(5)`, `fields::id.desc()`.
-#[allow(non_camel_case_types)]
 pub mod fields {
-    /// ID of the call session.
-    ///
-    /// _ID сессии звонка._
-    ///
-    /// Wire name `id`, integer. Filter: yes · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct id;
-    impl ::dataapi::runtime::Field for id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "id";
-    }
-    impl ::dataapi::runtime::Filterable for id {}
-    /// When the call session began.
-    ///
-    /// _Момент начала сессии звонка._
-    ///
-    /// Wire name `start_time`, datetime. Filter: - · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct start_time;
-    impl ::dataapi::runtime::Field for start_time {
-        type Method = super::CallsReport;
-        type Value = ::dataapi::runtime::DateTime;
-        type Kind = ::dataapi::runtime::kind::Iso8601;
-        const NAME: &'static str = "start_time";
-    }
-    impl ::dataapi::runtime::Sortable for start_time {}
-    /// When the call session ended.
-    ///
-    /// _Момент завершения сессии звонка._
-    ///
-    /// Wire name `finish_time`, datetime. Filter: - · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct finish_time;
-    impl ::dataapi::runtime::Field for finish_time {
-        type Method = super::CallsReport;
-        type Value = ::dataapi::runtime::DateTime;
-        type Kind = ::dataapi::runtime::kind::Iso8601;
-        const NAME: &'static str = "finish_time";
-    }
-    /// Why the call session ended.
-    ///
-    /// _Почему завершилась сессия звонка._
-    ///
-    /// Note: the Russian docs refer to a list of codes they do not give; the codes come from the English docs.
-    ///
-    /// Wire name `finish_reason`, enum finish_reason. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct finish_reason;
-    impl ::dataapi::runtime::Field for finish_reason {
-        type Method = super::CallsReport;
-        type Value = super::FinishReason;
-        type Kind = ::dataapi::runtime::kind::Enum;
-        const NAME: &'static str = "finish_reason";
-    }
-    impl ::dataapi::runtime::Filterable for finish_reason {}
-    impl ::dataapi::runtime::Sortable for finish_reason {}
-    /// Whether the call session is incoming or outgoing.
-    ///
-    /// _Входящая или исходящая сессия звонка._
-    ///
-    /// Wire name `direction`, enum direction. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct direction;
-    impl ::dataapi::runtime::Field for direction {
-        type Method = super::CallsReport;
-        type Value = super::Direction;
-        type Kind = ::dataapi::runtime::kind::Enum;
-        const NAME: &'static str = "direction";
-    }
-    impl ::dataapi::runtime::Filterable for direction {}
-    impl ::dataapi::runtime::Sortable for direction {}
-    /// ID of the region of the subscriber's number.
-    ///
-    /// _Идентификатор региона, к которому относится номер абонента._
-    ///
-    /// Wire name `cpn_region_id`, integer. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct cpn_region_id;
-    impl ::dataapi::runtime::Field for cpn_region_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "cpn_region_id";
-    }
-    impl ::dataapi::runtime::Filterable for cpn_region_id {}
-    impl ::dataapi::runtime::Sortable for cpn_region_id {}
-    /// Region of the subscriber's number.
-    ///
-    /// _Регион, к которому относится номер абонента._
-    ///
-    /// Wire name `cpn_region_name`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct cpn_region_name;
-    impl ::dataapi::runtime::Field for cpn_region_name {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "cpn_region_name";
-    }
-    impl ::dataapi::runtime::Filterable for cpn_region_name {}
-    impl ::dataapi::runtime::Sortable for cpn_region_name {}
-    /// Country of the subscriber's number.
-    ///
-    /// _Страна, к которой относится номер абонента._
-    ///
-    /// Note: only in the Russian docs.
-    ///
-    /// Wire name `cpn_country_name`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct cpn_country_name;
-    impl ::dataapi::runtime::Field for cpn_country_name {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "cpn_country_name";
-    }
-    impl ::dataapi::runtime::Filterable for cpn_country_name {}
-    impl ::dataapi::runtime::Sortable for cpn_country_name {}
-    /// ID of the country of the subscriber's number.
-    ///
-    /// _Идентификатор страны, к которой относится номер абонента._
-    ///
-    /// Note: only in the Russian docs; documented as a string, unlike the other ids, and kept so.
-    ///
-    /// Wire name `cpn_country_id`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct cpn_country_id;
-    impl ::dataapi::runtime::Field for cpn_country_id {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "cpn_country_id";
-    }
-    impl ::dataapi::runtime::Filterable for cpn_country_id {}
-    impl ::dataapi::runtime::Sortable for cpn_country_id {}
-    /// Comment text a visitor typed into a callback form, if the form has such a field.
-    ///
-    /// _Текст комментария, который посетитель ввёл в форме обратного звонка, если в форме есть такое поле._
-    ///
-    /// Note: only in the Russian docs.
-    ///
-    /// Wire name `properties`, string. Filter: - · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct properties;
-    impl ::dataapi::runtime::Field for properties {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "properties";
-    }
-    /// Every operation of every scenario that took part in handling the call.
-    ///
-    /// _Все операции всех сценариев, через которые прошла обработка звонка._
-    ///
-    /// Wire name `scenario_operations`, array of object. Filter: yes · sort: no · default reply: no.
-    #[derive(Debug, Clone, Copy)]
-    pub struct scenario_operations;
-    impl ::dataapi::runtime::Field for scenario_operations {
-        type Method = super::CallsReport;
-        type Value = ::dataapi::serde_json::Value;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "scenario_operations";
-    }
-    impl ::dataapi::runtime::Filterable for scenario_operations {}
-    /// What started the call.
-    ///
-    /// _Откуда поступил звонок._
-    ///
-    /// Wire name `source`, enum source. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct source;
-    impl ::dataapi::runtime::Field for source {
-        type Method = super::CallsReport;
-        type Value = super::Source;
-        type Kind = ::dataapi::runtime::kind::Enum;
-        const NAME: &'static str = "source";
-    }
-    impl ::dataapi::runtime::Filterable for source {}
-    impl ::dataapi::runtime::Sortable for source {}
-    /// True if the call was lost, false if it succeeded.
-    ///
-    /// _Истина, если звонок потерян; ложь, если звонок успешный._
-    ///
-    /// Wire name `is_lost`, boolean. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct is_lost;
-    impl ::dataapi::runtime::Field for is_lost {
-        type Method = super::CallsReport;
-        type Value = bool;
-        type Kind = ::dataapi::runtime::kind::Boolean;
-        const NAME: &'static str = "is_lost";
-    }
-    impl ::dataapi::runtime::Filterable for is_lost {}
-    impl ::dataapi::runtime::Sortable for is_lost {}
-    /// Sequence number of the communication; always empty for virtual PBX sessions.
-    ///
-    /// _Порядковый номер обращения; у сессий виртуальной АТС всегда пуст._
-    ///
-    /// Note: the docs only say it is empty for virtual PBX sessions; the rest of the meaning is inferred from the name.
-    ///
-    /// Wire name `communication_number`, integer. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct communication_number;
-    impl ::dataapi::runtime::Field for communication_number {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "communication_number";
-    }
-    impl ::dataapi::runtime::Filterable for communication_number {}
-    impl ::dataapi::runtime::Sortable for communication_number {}
-    /// Page the visitor was on when making contact, or the last page they interacted with before it.
-    ///
-    /// _Адрес страницы, открытой у посетителя, когда он обратился, либо страницы его последнего действия перед обращением._
-    ///
-    /// Wire name `communication_page_url`, string. Filter: no · sort: no · default reply: no.
-    #[derive(Debug, Clone, Copy)]
-    pub struct communication_page_url;
-    impl ::dataapi::runtime::Field for communication_page_url {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "communication_page_url";
-    }
-    /// The contact's number; the caller for incoming calls, the number dialed for outgoing ones.
-    ///
-    /// _Номер контакта; для входящего звонка это номер звонящего, для исходящего — номер, куда звонили._
-    ///
-    /// Wire name `contact_phone_number`, string. Filter: yes · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct contact_phone_number;
-    impl ::dataapi::runtime::Field for contact_phone_number {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "contact_phone_number";
-    }
-    impl ::dataapi::runtime::Filterable for contact_phone_number {}
-    /// ID of the communication.
-    ///
-    /// _Идентификатор обращения._
-    ///
-    /// Note: documented as number, but replies have carried it both as a number and as a numeric string.
-    ///
-    /// Wire name `communication_id`, integer. Filter: yes · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct communication_id;
-    impl ::dataapi::runtime::Field for communication_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "communication_id";
-    }
-    impl ::dataapi::runtime::Filterable for communication_id {}
-    /// Kind of communication; always a call here.
-    ///
-    /// _Вид обращения; здесь всегда звонок._
-    ///
-    /// Wire name `communication_type`, enum communication_type. Filter: - · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct communication_type;
-    impl ::dataapi::runtime::Field for communication_type {
-        type Method = super::CallsReport;
-        type Value = super::CommunicationType;
-        type Kind = ::dataapi::runtime::kind::Enum;
-        const NAME: &'static str = "communication_type";
-    }
-    /// Seconds the subscriber waited before first speaking with an employee.
-    ///
-    /// _Время в секундах, которое абонент провёл в ожидании, пока впервые не заговорил с сотрудником._
-    ///
-    /// Wire name `wait_duration`, integer. Filter: yes · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct wait_duration;
-    impl ::dataapi::runtime::Field for wait_duration {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "wait_duration";
-    }
-    impl ::dataapi::runtime::Filterable for wait_duration {}
-    /// Seconds the subscriber spent on the line without talking to an employee, all gaps added up.
-    ///
-    /// _Сколько секунд абонент провёл на линии без разговора с сотрудником, в сумме по всем промежуткам._
-    ///
-    /// Wire name `total_wait_duration`, integer. Filter: yes · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct total_wait_duration;
-    impl ::dataapi::runtime::Field for total_wait_duration {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "total_wait_duration";
-    }
-    impl ::dataapi::runtime::Filterable for total_wait_duration {}
-    /// Seconds from a missed conversation to the first successful one.
-    ///
-    /// _Сколько секунд прошло от пропущенного разговора до первого состоявшегося._
-    ///
-    /// Wire name `lost_call_processing_duration`, integer. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct lost_call_processing_duration;
-    impl ::dataapi::runtime::Field for lost_call_processing_duration {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "lost_call_processing_duration";
-    }
-    impl ::dataapi::runtime::Filterable for lost_call_processing_duration {}
-    impl ::dataapi::runtime::Sortable for lost_call_processing_duration {}
-    /// Seconds between the subscriber first talking to an employee and the start of post-processing.
-    ///
-    /// _Время в секундах между первым разговором абонента с сотрудником и началом постобработки._
-    ///
-    /// Wire name `talk_duration`, integer. Filter: yes · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct talk_duration;
-    impl ::dataapi::runtime::Field for talk_duration {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "talk_duration";
-    }
-    impl ::dataapi::runtime::Filterable for talk_duration {}
-    /// Seconds in which the subscriber was actually talking to an employee.
-    ///
-    /// _Сколько секунд абонент действительно разговаривал с сотрудником._
-    ///
-    /// Wire name `clean_talk_duration`, integer. Filter: yes · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct clean_talk_duration;
-    impl ::dataapi::runtime::Field for clean_talk_duration {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "clean_talk_duration";
-    }
-    impl ::dataapi::runtime::Filterable for clean_talk_duration {}
-    /// Length of the whole call in seconds.
-    ///
-    /// _Продолжительность всего звонка в секундах._
-    ///
-    /// Wire name `total_duration`, integer. Filter: yes · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct total_duration;
-    impl ::dataapi::runtime::Field for total_duration {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "total_duration";
-    }
-    impl ::dataapi::runtime::Filterable for total_duration {}
-    /// Length of post-processing in seconds.
-    ///
-    /// _Продолжительность постобработки в секундах._
-    ///
-    /// Wire name `postprocess_duration`, integer. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct postprocess_duration;
-    impl ::dataapi::runtime::Field for postprocess_duration {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "postprocess_duration";
-    }
-    impl ::dataapi::runtime::Filterable for postprocess_duration {}
-    /// IDs of the conversation recordings.
-    ///
-    /// _Идентификаторы записей разговора._
-    ///
-    /// Note: a recording plays in a browser at <https://app.comagic.ru/system/media/talk/{communication_id}/{recording> id}/ (app.callgear.com on CallGear)
-    ///
-    /// Wire name `call_records`, array of string. Filter: - · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct call_records;
-    impl ::dataapi::runtime::Field for call_records {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "call_records";
-    }
-    /// IDs of the conversation recordings in WAV format.
-    ///
-    /// _Идентификаторы записей разговора в формате WAV._
-    ///
-    /// Note: only in the Russian docs; a recording plays in a browser at <https://app.comagic.ru/system/media/wav/{communication_id}/{recording> id}/.
-    ///
-    /// Wire name `wav_call_records`, array of string. Filter: - · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct wav_call_records;
-    impl ::dataapi::runtime::Field for wav_call_records {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "wav_call_records";
-    }
-    /// Link to the recording of the entire conversation.
-    ///
-    /// _Ссылка на запись всего разговора._
-    ///
-    /// Note: only in the Russian docs; the link has the form <https://media.comagic.ru/{communication_id}/{recording> id}.
-    ///
-    /// Wire name `full_record_file_link`, string. Filter: - · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct full_record_file_link;
-    impl ::dataapi::runtime::Field for full_record_file_link {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "full_record_file_link";
-    }
-    /// IDs of the voicemail messages left during the call.
-    ///
-    /// _Идентификаторы голосовых сообщений, оставленных во время звонка._
-    ///
-    /// Note: a message plays in a browser at <https://app.comagic.ru/system/media/voice_mail/{communication_id}/{message> id}/ (app.callgear.com on CallGear)
-    ///
-    /// Wire name `voice_mail_records`, array of string. Filter: - · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct voice_mail_records;
-    impl ::dataapi::runtime::Field for voice_mail_records {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "voice_mail_records";
-    }
-    /// The virtual number involved in the call.
-    ///
-    /// _Виртуальный номер, задействованный в звонке._
-    ///
-    /// Wire name `virtual_phone_number`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct virtual_phone_number;
-    impl ::dataapi::runtime::Field for virtual_phone_number {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "virtual_phone_number";
-    }
-    impl ::dataapi::runtime::Filterable for virtual_phone_number {}
-    impl ::dataapi::runtime::Sortable for virtual_phone_number {}
-    /// Client ID in Universal Analytics.
-    ///
-    /// _Client ID посетителя в Universal Analytics._
-    ///
-    /// Wire name `ua_client_id`, string. Filter: - · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct ua_client_id;
-    impl ::dataapi::runtime::Field for ua_client_id {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "ua_client_id";
-    }
-    /// Yandex.Metrica user ID.
-    ///
-    /// _Идентификатор посетителя в Яндекс.Метрике._
-    ///
-    /// Wire name `ym_client_id`, string. Filter: - · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct ym_client_id;
-    impl ::dataapi::runtime::Field for ym_client_id {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "ym_client_id";
-    }
-    /// When the deal was made.
-    ///
-    /// _Когда заключена сделка._
-    ///
-    /// Wire name `sale_date`, datetime. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct sale_date;
-    impl ::dataapi::runtime::Field for sale_date {
-        type Method = super::CallsReport;
-        type Value = ::dataapi::runtime::DateTime;
-        type Kind = ::dataapi::runtime::kind::Iso8601;
-        const NAME: &'static str = "sale_date";
-    }
-    impl ::dataapi::runtime::Filterable for sale_date {}
-    impl ::dataapi::runtime::Sortable for sale_date {}
-    /// Deal amount.
-    ///
-    /// _Сумма сделки._
-    ///
-    /// Note: documented as number; a sum of money, so decoded as a decimal.
-    ///
-    /// Wire name `sale_cost`, decimal. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct sale_cost;
-    impl ::dataapi::runtime::Field for sale_cost {
-        type Method = super::CallsReport;
-        type Value = ::dataapi::runtime::Decimal;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "sale_cost";
-    }
-    impl ::dataapi::runtime::Filterable for sale_cost {}
-    impl ::dataapi::runtime::Sortable for sale_cost {}
-    /// Whether the call was transferred during the session.
-    ///
-    /// _Переводился ли звонок в ходе сессии._
-    ///
-    /// Wire name `is_transfer`, boolean. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct is_transfer;
-    impl ::dataapi::runtime::Field for is_transfer {
-        type Method = super::CallsReport;
-        type Value = bool;
-        type Kind = ::dataapi::runtime::kind::Boolean;
-        const NAME: &'static str = "is_transfer";
-    }
-    impl ::dataapi::runtime::Filterable for is_transfer {}
-    impl ::dataapi::runtime::Sortable for is_transfer {}
-    /// Query the visitor searched for.
-    ///
-    /// _Запрос, по которому искал посетитель._
-    ///
-    /// Wire name `search_query`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct search_query;
-    impl ::dataapi::runtime::Field for search_query {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "search_query";
-    }
-    impl ::dataapi::runtime::Filterable for search_query {}
-    /// Search engine the visitor came from.
-    ///
-    /// _Поисковая система, откуда пришёл посетитель._
-    ///
-    /// Wire name `search_engine`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct search_engine;
-    impl ::dataapi::runtime::Field for search_engine {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "search_engine";
-    }
-    impl ::dataapi::runtime::Filterable for search_engine {}
-    /// Domain of the referring page.
-    ///
-    /// _Домен ссылающейся страницы._
-    ///
-    /// Wire name `referrer_domain`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct referrer_domain;
-    impl ::dataapi::runtime::Field for referrer_domain {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "referrer_domain";
-    }
-    impl ::dataapi::runtime::Filterable for referrer_domain {}
-    /// Page the visitor arrived from.
-    ///
-    /// _Страница, с которой пришёл посетитель._
-    ///
-    /// Wire name `referrer`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct referrer;
-    impl ::dataapi::runtime::Field for referrer {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "referrer";
-    }
-    impl ::dataapi::runtime::Filterable for referrer {}
-    /// First page of the visit.
-    ///
-    /// _Первая страница визита._
-    ///
-    /// Wire name `entrance_page`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct entrance_page;
-    impl ::dataapi::runtime::Field for entrance_page {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "entrance_page";
-    }
-    impl ::dataapi::runtime::Filterable for entrance_page {}
-    /// Google click ID (gclid)
-    ///
-    /// _Идентификатор клика Google (gclid)_
-    ///
-    /// Wire name `gclid`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct gclid;
-    impl ::dataapi::runtime::Field for gclid {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "gclid";
-    }
-    impl ::dataapi::runtime::Filterable for gclid {}
-    /// Yandex click ID (yclid)
-    ///
-    /// _Идентификатор клика Яндекса (yclid)_
-    ///
-    /// Wire name `yclid`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct yclid;
-    impl ::dataapi::runtime::Field for yclid {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "yclid";
-    }
-    impl ::dataapi::runtime::Filterable for yclid {}
-    /// Yandex Market click ID (ymclid)
-    ///
-    /// _Идентификатор клика Яндекс.Маркета (ymclid)_
-    ///
-    /// Wire name `ymclid`, string. Filter: - · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct ymclid;
-    impl ::dataapi::runtime::Field for ymclid {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "ymclid";
-    }
-    /// Link tagging ID used by AdLense.
-    ///
-    /// _Идентификатор для разметки ссылок в AdLense._
-    ///
-    /// Wire name `ef_id`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct ef_id;
-    impl ::dataapi::runtime::Field for ef_id {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "ef_id";
-    }
-    impl ::dataapi::runtime::Filterable for ef_id {}
-    /// Marketing channel.
-    ///
-    /// _Маркетинговый канал._
-    ///
-    /// Wire name `channel`, enum channel. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct channel;
-    impl ::dataapi::runtime::Field for channel {
-        type Method = super::CallsReport;
-        type Value = super::Channel;
-        type Kind = ::dataapi::runtime::kind::Enum;
-        const NAME: &'static str = "channel";
-    }
-    impl ::dataapi::runtime::Filterable for channel {}
-    /// Phrases recognised from the conversation.
-    ///
-    /// _Фразы, распознанные в разговоре._
-    ///
-    /// Note: only in the Russian docs.
-    ///
-    /// Wire name `recognized_text`, array of object. Filter: no · sort: no · default reply: no.
-    #[derive(Debug, Clone, Copy)]
-    pub struct recognized_text;
-    impl ::dataapi::runtime::Field for recognized_text {
-        type Method = super::CallsReport;
-        type Value = ::dataapi::serde_json::Value;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "recognized_text";
-    }
-    /// Tags put on the call (see get.tags)
-    ///
-    /// _Теги, поставленные звонку (см. get.tags)_
-    ///
-    /// Wire name `tags`, array of object. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct tags;
-    impl ::dataapi::runtime::Field for tags {
-        type Method = super::CallsReport;
-        type Value = ::dataapi::serde_json::Value;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "tags";
-    }
-    impl ::dataapi::runtime::Filterable for tags {}
-    /// Employees who took part in the call.
-    ///
-    /// _Сотрудники, принимавшие участие в звонке._
-    ///
-    /// Wire name `employees`, array of object. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct employees;
-    impl ::dataapi::runtime::Field for employees {
-        type Method = super::CallsReport;
-        type Value = ::dataapi::serde_json::Value;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "employees";
-    }
-    impl ::dataapi::runtime::Filterable for employees {}
-    /// ID of the last employee to pick up.
-    ///
-    /// _Идентификатор сотрудника, который взял трубку последним._
-    ///
-    /// Wire name `last_answered_employee_id`, integer. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct last_answered_employee_id;
-    impl ::dataapi::runtime::Field for last_answered_employee_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "last_answered_employee_id";
-    }
-    impl ::dataapi::runtime::Filterable for last_answered_employee_id {}
-    /// Full name of the last employee to pick up.
-    ///
-    /// _Полное имя сотрудника, который взял трубку последним._
-    ///
-    /// Wire name `last_answered_employee_full_name`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct last_answered_employee_full_name;
-    impl ::dataapi::runtime::Field for last_answered_employee_full_name {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "last_answered_employee_full_name";
-    }
-    impl ::dataapi::runtime::Filterable for last_answered_employee_full_name {}
-    /// Score the subscriber gave the last employee after the call.
-    ///
-    /// _Оценка, которую абонент дал последнему сотруднику после звонка._
-    ///
-    /// Note: the Russian docs speak of the last employee who talked, the English docs of the last one who picked up.
-    ///
-    /// Wire name `last_answered_employee_rating`, integer. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct last_answered_employee_rating;
-    impl ::dataapi::runtime::Field for last_answered_employee_rating {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "last_answered_employee_rating";
-    }
-    impl ::dataapi::runtime::Filterable for last_answered_employee_rating {}
-    /// ID of the first employee to pick up.
-    ///
-    /// _Идентификатор сотрудника, который взял трубку первым._
-    ///
-    /// Wire name `first_answered_employee_id`, integer. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct first_answered_employee_id;
-    impl ::dataapi::runtime::Field for first_answered_employee_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "first_answered_employee_id";
-    }
-    impl ::dataapi::runtime::Filterable for first_answered_employee_id {}
-    /// Full name of the first employee to pick up.
-    ///
-    /// _Полное имя сотрудника, который взял трубку первым._
-    ///
-    /// Wire name `first_answered_employee_full_name`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct first_answered_employee_full_name;
-    impl ::dataapi::runtime::Field for first_answered_employee_full_name {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "first_answered_employee_full_name";
-    }
-    impl ::dataapi::runtime::Filterable for first_answered_employee_full_name {}
-    /// ID of the employee who talked last.
-    ///
-    /// _Идентификатор сотрудника, который разговаривал последним._
-    ///
-    /// Wire name `last_talked_employee_id`, integer. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct last_talked_employee_id;
-    impl ::dataapi::runtime::Field for last_talked_employee_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "last_talked_employee_id";
-    }
-    impl ::dataapi::runtime::Filterable for last_talked_employee_id {}
-    /// Full name of the employee who talked last.
-    ///
-    /// _Полное имя сотрудника, который разговаривал последним._
-    ///
-    /// Wire name `last_talked_employee_full_name`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct last_talked_employee_full_name;
-    impl ::dataapi::runtime::Field for last_talked_employee_full_name {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "last_talked_employee_full_name";
-    }
-    impl ::dataapi::runtime::Filterable for last_talked_employee_full_name {}
-    /// ID of the employee who talked first.
-    ///
-    /// _Идентификатор сотрудника, который разговаривал первым._
-    ///
-    /// Wire name `first_talked_employee_id`, integer. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct first_talked_employee_id;
-    impl ::dataapi::runtime::Field for first_talked_employee_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "first_talked_employee_id";
-    }
-    impl ::dataapi::runtime::Filterable for first_talked_employee_id {}
-    /// Full name of the employee who talked first.
-    ///
-    /// _Полное имя сотрудника, который разговаривал первым._
-    ///
-    /// Wire name `first_talked_employee_full_name`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct first_talked_employee_full_name;
-    impl ::dataapi::runtime::Field for first_talked_employee_full_name {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "first_talked_employee_full_name";
-    }
-    impl ::dataapi::runtime::Filterable for first_talked_employee_full_name {}
-    /// Number of the operator who took the call.
-    ///
-    /// _Номер оператора, который принял звонок._
-    ///
-    /// Note: only in the Russian docs.
-    ///
-    /// Wire name `operator_phone_number`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct operator_phone_number;
-    impl ::dataapi::runtime::Field for operator_phone_number {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "operator_phone_number";
-    }
-    impl ::dataapi::runtime::Filterable for operator_phone_number {}
-    /// Name of the scenario that began handling the call.
-    ///
-    /// _Название сценария, с которого началась обработка звонка._
-    ///
-    /// Wire name `scenario_name`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct scenario_name;
-    impl ::dataapi::runtime::Field for scenario_name {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "scenario_name";
-    }
-    impl ::dataapi::runtime::Filterable for scenario_name {}
-    /// ID of the scenario that began handling the call.
-    ///
-    /// _Идентификатор сценария, с которого началась обработка звонка._
-    ///
-    /// Wire name `scenario_id`, integer. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct scenario_id;
-    impl ::dataapi::runtime::Field for scenario_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "scenario_id";
-    }
-    impl ::dataapi::runtime::Filterable for scenario_id {}
-    impl ::dataapi::runtime::Sortable for scenario_id {}
-    /// Domain of the website, with no <http://> or <https://> prefix.
-    ///
-    /// _Домен сайта без префикса <http://> или <https://._>
-    ///
-    /// Wire name `site_domain_name`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct site_domain_name;
-    impl ::dataapi::runtime::Field for site_domain_name {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "site_domain_name";
-    }
-    impl ::dataapi::runtime::Filterable for site_domain_name {}
-    /// ID of the website.
-    ///
-    /// _Идентификатор сайта._
-    ///
-    /// Wire name `site_id`, integer. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct site_id;
-    impl ::dataapi::runtime::Field for site_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "site_id";
-    }
-    impl ::dataapi::runtime::Filterable for site_id {}
-    impl ::dataapi::runtime::Sortable for site_id {}
-    /// Name of the advertising campaign.
-    ///
-    /// _Имя рекламной кампании._
-    ///
-    /// Wire name `campaign_name`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct campaign_name;
-    impl ::dataapi::runtime::Field for campaign_name {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "campaign_name";
-    }
-    impl ::dataapi::runtime::Filterable for campaign_name {}
-    /// ID of the advertising campaign.
-    ///
-    /// _ID рекламной кампании._
-    ///
-    /// Wire name `campaign_id`, integer. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct campaign_id;
-    impl ::dataapi::runtime::Field for campaign_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "campaign_id";
-    }
-    impl ::dataapi::runtime::Filterable for campaign_id {}
-    impl ::dataapi::runtime::Sortable for campaign_id {}
-    /// Whether the visitor (within the same person) also came through other advertising campaigns.
-    ///
-    /// _Приходил ли посетитель (в рамках той же персоны) и через другие рекламные кампании._
-    ///
-    /// Wire name `visit_other_campaign`, boolean. Filter: - · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visit_other_campaign;
-    impl ::dataapi::runtime::Field for visit_other_campaign {
-        type Method = super::CallsReport;
-        type Value = bool;
-        type Kind = ::dataapi::runtime::kind::Boolean;
-        const NAME: &'static str = "visit_other_campaign";
-    }
-    /// Name of the outbound dialing campaign.
-    ///
-    /// _Имя кампании автоматического обзвона._
-    ///
-    /// Note: only in the Russian docs.
-    ///
-    /// Wire name `auto_call_campaign_name`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct auto_call_campaign_name;
-    impl ::dataapi::runtime::Field for auto_call_campaign_name {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "auto_call_campaign_name";
-    }
-    impl ::dataapi::runtime::Filterable for auto_call_campaign_name {}
-    impl ::dataapi::runtime::Sortable for auto_call_campaign_name {}
-    /// ID of the visitor.
-    ///
-    /// _Идентификатор посетителя._
-    ///
-    /// Wire name `visitor_id`, integer. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_id;
-    impl ::dataapi::runtime::Field for visitor_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "visitor_id";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_id {}
-    impl ::dataapi::runtime::Sortable for visitor_id {}
-    /// ID of the person the visitor belongs to.
-    ///
-    /// _Идентификатор персоны, к которой относится посетитель._
-    ///
-    /// Wire name `person_id`, integer. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct person_id;
-    impl ::dataapi::runtime::Field for person_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "person_id";
-    }
-    impl ::dataapi::runtime::Filterable for person_id {}
-    /// Whether the visitor is new or returning.
-    ///
-    /// _Новый посетитель или вернувшийся._
-    ///
-    /// Wire name `visitor_type`, enum visitor_type. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_type;
-    impl ::dataapi::runtime::Field for visitor_type {
-        type Method = super::CallsReport;
-        type Value = super::VisitorType;
-        type Kind = ::dataapi::runtime::kind::Enum;
-        const NAME: &'static str = "visitor_type";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_type {}
-    impl ::dataapi::runtime::Sortable for visitor_type {}
-    /// ID of the visitor's session.
-    ///
-    /// _ID сессии посетителя._
-    ///
-    /// Wire name `visitor_session_id`, integer. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_session_id;
-    impl ::dataapi::runtime::Field for visitor_session_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "visitor_session_id";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_session_id {}
-    /// How many visits the visitor has made in total.
-    ///
-    /// _Сколько всего визитов совершил посетитель._
-    ///
-    /// Wire name `visits_count`, integer. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visits_count;
-    impl ::dataapi::runtime::Field for visits_count {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "visits_count";
-    }
-    impl ::dataapi::runtime::Filterable for visits_count {}
-    /// ID of the advertising campaign that first brought the visitor.
-    ///
-    /// _Идентификатор рекламной кампании, которая впервые привела посетителя._
-    ///
-    /// Wire name `visitor_first_campaign_id`, integer. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_first_campaign_id;
-    impl ::dataapi::runtime::Field for visitor_first_campaign_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "visitor_first_campaign_id";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_first_campaign_id {}
-    /// Name of the advertising campaign that first brought the visitor.
-    ///
-    /// _Название рекламной кампании, которая впервые привела посетителя._
-    ///
-    /// Wire name `visitor_first_campaign_name`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_first_campaign_name;
-    impl ::dataapi::runtime::Field for visitor_first_campaign_name {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_first_campaign_name";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_first_campaign_name {}
-    /// City of the visitor.
-    ///
-    /// _Город, в котором находится посетитель._
-    ///
-    /// Wire name `visitor_city`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_city;
-    impl ::dataapi::runtime::Field for visitor_city {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_city";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_city {}
-    /// Region of the visitor.
-    ///
-    /// _Регион, в котором находится посетитель._
-    ///
-    /// Wire name `visitor_region`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_region;
-    impl ::dataapi::runtime::Field for visitor_region {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_region";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_region {}
-    /// Country of the visitor.
-    ///
-    /// _Страна, в которой находится посетитель._
-    ///
-    /// Wire name `visitor_country`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_country;
-    impl ::dataapi::runtime::Field for visitor_country {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_country";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_country {}
-    /// Kind of device the visitor used.
-    ///
-    /// _Тип устройства, которым пользовался посетитель._
-    ///
-    /// Wire name `visitor_device`, enum visitor_device. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_device;
-    impl ::dataapi::runtime::Field for visitor_device {
-        type Method = super::CallsReport;
-        type Value = super::VisitorDevice;
-        type Kind = ::dataapi::runtime::kind::Enum;
-        const NAME: &'static str = "visitor_device";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_device {}
-    impl ::dataapi::runtime::Sortable for visitor_device {}
-    /// Visitor properties set through the JavaScript API (the setProperty method)
-    ///
-    /// _Свойства посетителя, заданные через JavaScript API (метод setProperty)_
-    ///
-    /// Wire name `visitor_custom_properties`, array of object. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_custom_properties;
-    impl ::dataapi::runtime::Field for visitor_custom_properties {
-        type Method = super::CallsReport;
-        type Value = ::dataapi::serde_json::Value;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "visitor_custom_properties";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_custom_properties {}
-    /// Segments the visitor falls into.
-    ///
-    /// _Сегменты, в которые попадает посетитель._
-    ///
-    /// Wire name `segments`, array of object. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct segments;
-    impl ::dataapi::runtime::Field for segments {
-        type Method = super::CallsReport;
-        type Value = ::dataapi::serde_json::Value;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "segments";
-    }
-    impl ::dataapi::runtime::Filterable for segments {}
-    /// ID of the Call API request behind the call.
-    ///
-    /// _Идентификатор запроса к Call API, связанного со звонком._
-    ///
-    /// Wire name `call_api_request_id`, integer. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct call_api_request_id;
-    impl ::dataapi::runtime::Field for call_api_request_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "call_api_request_id";
-    }
-    impl ::dataapi::runtime::Filterable for call_api_request_id {}
-    /// ID that links the call to an event in an external system.
-    ///
-    /// _Идентификатор, связывающий звонок с событием во внешней системе._
-    ///
-    /// Wire name `call_api_external_id`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct call_api_external_id;
-    impl ::dataapi::runtime::Field for call_api_external_id {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "call_api_external_id";
-    }
-    impl ::dataapi::runtime::Filterable for call_api_external_id {}
-    /// ID of the contact.
-    ///
-    /// _Идентификатор контакта._
-    ///
-    /// Wire name `contact_id`, integer. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct contact_id;
-    impl ::dataapi::runtime::Field for contact_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "contact_id";
-    }
-    impl ::dataapi::runtime::Filterable for contact_id {}
-    /// Full name of the contact.
-    ///
-    /// _Полное имя контакта._
-    ///
-    /// Wire name `contact_full_name`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct contact_full_name;
-    impl ::dataapi::runtime::Field for contact_full_name {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "contact_full_name";
-    }
-    impl ::dataapi::runtime::Filterable for contact_full_name {}
-    /// Campaign source (utm_source)
-    ///
-    /// _Источник кампании (utm\_source)_
-    ///
-    /// Wire name `utm_source`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_source;
-    impl ::dataapi::runtime::Field for utm_source {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_source";
-    }
-    impl ::dataapi::runtime::Filterable for utm_source {}
-    /// Campaign medium (utm_medium)
-    ///
-    /// _Канал кампании (utm\_medium)_
-    ///
-    /// Wire name `utm_medium`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_medium;
-    impl ::dataapi::runtime::Field for utm_medium {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_medium";
-    }
-    impl ::dataapi::runtime::Filterable for utm_medium {}
-    /// Campaign keyword (utm_term)
-    ///
-    /// _Ключевое слово кампании (utm\_term)_
-    ///
-    /// Wire name `utm_term`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_term;
-    impl ::dataapi::runtime::Field for utm_term {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_term";
-    }
-    impl ::dataapi::runtime::Filterable for utm_term {}
-    /// Campaign content (utm_content)
-    ///
-    /// _Содержимое кампании (utm\_content)_
-    ///
-    /// Wire name `utm_content`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_content;
-    impl ::dataapi::runtime::Field for utm_content {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_content";
-    }
-    impl ::dataapi::runtime::Filterable for utm_content {}
-    /// Campaign name (utm_campaign)
-    ///
-    /// _Название кампании (utm\_campaign)_
-    ///
-    /// Wire name `utm_campaign`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_campaign;
-    impl ::dataapi::runtime::Field for utm_campaign {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_campaign";
-    }
-    impl ::dataapi::runtime::Filterable for utm_campaign {}
-    /// Openstat ad ID.
-    ///
-    /// _Идентификатор объявления Openstat._
-    ///
-    /// Wire name `openstat_ad`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct openstat_ad;
-    impl ::dataapi::runtime::Field for openstat_ad {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "openstat_ad";
-    }
-    impl ::dataapi::runtime::Filterable for openstat_ad {}
-    /// Openstat campaign ID.
-    ///
-    /// _Идентификатор кампании Openstat._
-    ///
-    /// Wire name `openstat_campaign`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct openstat_campaign;
-    impl ::dataapi::runtime::Field for openstat_campaign {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "openstat_campaign";
-    }
-    impl ::dataapi::runtime::Filterable for openstat_campaign {}
-    /// Openstat ID of the advertising service.
-    ///
-    /// _Идентификатор рекламного сервиса Openstat._
-    ///
-    /// Wire name `openstat_service`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct openstat_service;
-    impl ::dataapi::runtime::Field for openstat_service {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "openstat_service";
-    }
-    impl ::dataapi::runtime::Filterable for openstat_service {}
-    /// Openstat ID of the site, section or page where the ad appeared.
-    ///
-    /// _Идентификатор площадки, раздела или страницы Openstat, где показывалось объявление._
-    ///
-    /// Wire name `openstat_source`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct openstat_source;
-    impl ::dataapi::runtime::Field for openstat_source {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "openstat_source";
-    }
-    impl ::dataapi::runtime::Filterable for openstat_source {}
-    /// Attributes of the communication.
-    ///
-    /// _Атрибуты обращения._
-    ///
-    /// Wire name `attributes`, array of enum attribute. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct attributes;
-    impl ::dataapi::runtime::Field for attributes {
-        type Method = super::CallsReport;
-        type Value = super::Attribute;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "attributes";
-    }
-    impl ::dataapi::runtime::Filterable for attributes {}
-    /// Extended utm_source.
-    ///
-    /// _Расширенный utm\_source._
-    ///
-    /// Wire name `eq_utm_source`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_source;
-    impl ::dataapi::runtime::Field for eq_utm_source {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_source";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_source {}
-    /// Extended utm_medium.
-    ///
-    /// _Расширенный utm\_medium._
-    ///
-    /// Wire name `eq_utm_medium`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_medium;
-    impl ::dataapi::runtime::Field for eq_utm_medium {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_medium";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_medium {}
-    /// Extended utm_term.
-    ///
-    /// _Расширенный utm\_term._
-    ///
-    /// Wire name `eq_utm_term`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_term;
-    impl ::dataapi::runtime::Field for eq_utm_term {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_term";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_term {}
-    /// Extended utm_content.
-    ///
-    /// _Расширенный utm\_content._
-    ///
-    /// Wire name `eq_utm_content`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_content;
-    impl ::dataapi::runtime::Field for eq_utm_content {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_content";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_content {}
-    /// Extended utm_campaign.
-    ///
-    /// _Расширенный utm\_campaign._
-    ///
-    /// Wire name `eq_utm_campaign`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_campaign;
-    impl ::dataapi::runtime::Field for eq_utm_campaign {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_campaign";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_campaign {}
-    /// Extended utm_referrer.
-    ///
-    /// _Расширенный utm\_referrer._
-    ///
-    /// Wire name `eq_utm_referrer`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_referrer;
-    impl ::dataapi::runtime::Field for eq_utm_referrer {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_referrer";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_referrer {}
-    /// Extended utm_expid.
-    ///
-    /// _Расширенный utm\_expid._
-    ///
-    /// Wire name `eq_utm_expid`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_expid;
-    impl ::dataapi::runtime::Field for eq_utm_expid {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_expid";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_expid {}
-    /// ID of the detailed traffic source.
-    ///
-    /// _Идентификатор детального источника трафика._
-    ///
-    /// Note: only in the Russian docs.
-    ///
-    /// Wire name `source_id`, integer. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct source_id;
-    impl ::dataapi::runtime::Field for source_id {
-        type Method = super::CallsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "source_id";
-    }
-    impl ::dataapi::runtime::Filterable for source_id {}
-    impl ::dataapi::runtime::Sortable for source_id {}
-    /// Name of the detailed traffic source.
-    ///
-    /// _Название детального источника трафика._
-    ///
-    /// Note: only in the Russian docs.
-    ///
-    /// Wire name `source_name`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct source_name;
-    impl ::dataapi::runtime::Field for source_name {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "source_name";
-    }
-    impl ::dataapi::runtime::Filterable for source_name {}
-    impl ::dataapi::runtime::Sortable for source_name {}
-    /// Group of the traffic source (new source model)
-    ///
-    /// _Группа источника трафика (новая модель источников)_
-    ///
-    /// Note: only in the Russian docs.
-    ///
-    /// Wire name `source_new`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct source_new;
-    impl ::dataapi::runtime::Field for source_new {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "source_new";
-    }
-    impl ::dataapi::runtime::Filterable for source_new {}
-    impl ::dataapi::runtime::Sortable for source_new {}
-    /// Channel name of the traffic source (new source model)
-    ///
-    /// _Название канала источника трафика (новая модель источников)_
-    ///
-    /// Note: only in the Russian docs.
-    ///
-    /// Wire name `channel_new`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct channel_new;
-    impl ::dataapi::runtime::Field for channel_new {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "channel_new";
-    }
-    impl ::dataapi::runtime::Filterable for channel_new {}
-    impl ::dataapi::runtime::Sortable for channel_new {}
-    /// Mnemonic code of the channel.
-    ///
-    /// _Мнемонический код канала._
-    ///
-    /// Note: only in the Russian docs.
-    ///
-    /// Wire name `channel_code`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct channel_code;
-    impl ::dataapi::runtime::Field for channel_code {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "channel_code";
-    }
-    impl ::dataapi::runtime::Filterable for channel_code {}
-    impl ::dataapi::runtime::Sortable for channel_code {}
-    /// ID of the call in the customer's own system.
-    ///
-    /// _Идентификатор звонка во внешней системе клиента._
-    ///
-    /// Note: only in the Russian docs; documented as a string, but replies may carry a number, which decodes as its text.
-    ///
-    /// Wire name `ext_id`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct ext_id;
-    impl ::dataapi::runtime::Field for ext_id {
-        type Method = super::CallsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "ext_id";
-    }
-    impl ::dataapi::runtime::Filterable for ext_id {}
-    impl ::dataapi::runtime::Sortable for ext_id {}
+    use super::CallsReport as Method;
+    use ::dataapi::runtime::DateTime;
+    use ::dataapi::runtime::Decimal;
+    use ::dataapi::serde_json::Value;
+    ::dataapi::field!(id : i64, Number, Yes, No);
+    ::dataapi::field!(start_time : DateTime, Iso8601, No, Yes);
+    ::dataapi::field!(finish_time : DateTime, Iso8601, No, No);
+    ::dataapi::field!(finish_reason : super::FinishReason, Enum, Yes, Yes);
+    ::dataapi::field!(direction : super::Direction, Enum, Yes, Yes);
+    ::dataapi::field!(cpn_region_id : i64, Number, Yes, Yes);
+    ::dataapi::field!(cpn_region_name : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(cpn_country_name : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(cpn_country_id : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(properties : ::std::string::String, String, No, No);
+    ::dataapi::field!(scenario_operations : Value, Array, Yes, No);
+    ::dataapi::field!(source : super::Source, Enum, Yes, Yes);
+    ::dataapi::field!(is_lost : bool, Boolean, Yes, Yes);
+    ::dataapi::field!(communication_number : i64, Number, Yes, Yes);
+    ::dataapi::field!(communication_page_url : ::std::string::String, String, No, No);
+    ::dataapi::field!(contact_phone_number : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(communication_id : i64, Number, Yes, No);
+    ::dataapi::field!(communication_type : super::CommunicationType, Enum, No, No);
+    ::dataapi::field!(wait_duration : i64, Number, Yes, No);
+    ::dataapi::field!(total_wait_duration : i64, Number, Yes, No);
+    ::dataapi::field!(lost_call_processing_duration : i64, Number, Yes, Yes);
+    ::dataapi::field!(talk_duration : i64, Number, Yes, No);
+    ::dataapi::field!(clean_talk_duration : i64, Number, Yes, No);
+    ::dataapi::field!(total_duration : i64, Number, Yes, No);
+    ::dataapi::field!(postprocess_duration : i64, Number, Yes, No);
+    ::dataapi::field!(call_records : ::std::string::String, Array, No, No);
+    ::dataapi::field!(wav_call_records : ::std::string::String, Array, No, No);
+    ::dataapi::field!(full_record_file_link : ::std::string::String, String, No, No);
+    ::dataapi::field!(voice_mail_records : ::std::string::String, Array, No, No);
+    ::dataapi::field!(virtual_phone_number : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(ua_client_id : ::std::string::String, String, No, No);
+    ::dataapi::field!(ym_client_id : ::std::string::String, String, No, No);
+    ::dataapi::field!(sale_date : DateTime, Iso8601, Yes, Yes);
+    ::dataapi::field!(sale_cost : Decimal, Number, Yes, Yes);
+    ::dataapi::field!(is_transfer : bool, Boolean, Yes, Yes);
+    ::dataapi::field!(search_query : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(search_engine : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(referrer_domain : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(referrer : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(entrance_page : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(gclid : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(yclid : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(ymclid : ::std::string::String, String, No, No);
+    ::dataapi::field!(ef_id : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(channel : super::Channel, Enum, Yes, No);
+    ::dataapi::field!(recognized_text : Value, Array, No, No);
+    ::dataapi::field!(tags : Value, Array, Yes, No);
+    ::dataapi::field!(employees : Value, Array, Yes, No);
+    ::dataapi::field!(last_answered_employee_id : i64, Number, Yes, No);
+    ::dataapi::field!(
+        last_answered_employee_full_name : ::std::string::String, String, Yes, No
+    );
+    ::dataapi::field!(last_answered_employee_rating : i64, Number, Yes, No);
+    ::dataapi::field!(first_answered_employee_id : i64, Number, Yes, No);
+    ::dataapi::field!(
+        first_answered_employee_full_name : ::std::string::String, String, Yes, No
+    );
+    ::dataapi::field!(last_talked_employee_id : i64, Number, Yes, No);
+    ::dataapi::field!(
+        last_talked_employee_full_name : ::std::string::String, String, Yes, No
+    );
+    ::dataapi::field!(first_talked_employee_id : i64, Number, Yes, No);
+    ::dataapi::field!(
+        first_talked_employee_full_name : ::std::string::String, String, Yes, No
+    );
+    ::dataapi::field!(operator_phone_number : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(scenario_name : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(scenario_id : i64, Number, Yes, Yes);
+    ::dataapi::field!(site_domain_name : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(site_id : i64, Number, Yes, Yes);
+    ::dataapi::field!(campaign_name : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(campaign_id : i64, Number, Yes, Yes);
+    ::dataapi::field!(visit_other_campaign : bool, Boolean, No, No);
+    ::dataapi::field!(auto_call_campaign_name : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(visitor_id : i64, Number, Yes, Yes);
+    ::dataapi::field!(person_id : i64, Number, Yes, No);
+    ::dataapi::field!(visitor_type : super::VisitorType, Enum, Yes, Yes);
+    ::dataapi::field!(visitor_session_id : i64, Number, Yes, No);
+    ::dataapi::field!(visits_count : i64, Number, Yes, No);
+    ::dataapi::field!(visitor_first_campaign_id : i64, Number, Yes, No);
+    ::dataapi::field!(
+        visitor_first_campaign_name : ::std::string::String, String, Yes, No
+    );
+    ::dataapi::field!(visitor_city : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(visitor_region : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(visitor_country : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(visitor_device : super::VisitorDevice, Enum, Yes, Yes);
+    ::dataapi::field!(visitor_custom_properties : Value, Array, Yes, No);
+    ::dataapi::field!(segments : Value, Array, Yes, No);
+    ::dataapi::field!(call_api_request_id : i64, Number, Yes, No);
+    ::dataapi::field!(call_api_external_id : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(contact_id : i64, Number, Yes, No);
+    ::dataapi::field!(contact_full_name : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(utm_source : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(utm_medium : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(utm_term : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(utm_content : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(utm_campaign : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(openstat_ad : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(openstat_campaign : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(openstat_service : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(openstat_source : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(attributes : super::Attribute, Array, Yes, No);
+    ::dataapi::field!(eq_utm_source : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(eq_utm_medium : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(eq_utm_term : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(eq_utm_content : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(eq_utm_campaign : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(eq_utm_referrer : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(eq_utm_expid : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(source_id : i64, Number, Yes, Yes);
+    ::dataapi::field!(source_name : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(source_new : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(channel_new : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(channel_code : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(ext_id : ::std::string::String, String, Yes, Yes);
 }
-/// A `get.calls_report` request: the `params` of the call.
-///
-/// Build it with [`Request::new`] and the setters; [`Request::to_rpc`] wraps it in the
-/// JSON-RPC envelope. `Debug` never shows the access token.
+/// The parameters `get.calls_report` takes besides the common ones.
 #[derive(Debug, Clone, PartialEq, ::dataapi::serde::Serialize)]
+#[derive(Default)]
 #[serde(crate = "::dataapi::serde")]
 #[non_exhaustive]
-pub struct Request {
-    /// Access token of the session.
-    pub access_token: ::dataapi::runtime::AccessToken,
-    /// The client user an agent acts for.
-    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub user_id: ::core::option::Option<i64>,
-    /// Rows to skip: at most 100000.
-    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub offset: ::core::option::Option<u32>,
-    /// Rows per page: at most 10000, 1000 when not set.
-    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub limit: ::core::option::Option<u32>,
-    /// Start of the period.
-    pub date_from: ::dataapi::runtime::DateTime,
-    /// End of the period.
-    pub date_till: ::dataapi::runtime::DateTime,
-    /// Which rows to return.
-    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub filter: ::core::option::Option<::dataapi::runtime::RawFilter>,
-    /// Sort keys, most significant first.
-    #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub sort: ::std::vec::Vec<::dataapi::runtime::RawSort>,
-    /// Which fields to return; the default reply fields when not set.
-    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub fields: ::core::option::Option<
-        ::std::vec::Vec<::std::borrow::Cow<'static, str>>,
-    >,
+pub struct Params {
     /// Also return calls that are still in progress.
     ///
     /// _Включать в выдачу звонки, которые ещё идут._
     #[serde(skip_serializing_if = "::core::option::Option::is_none")]
     pub include_ongoing_calls: ::core::option::Option<bool>,
 }
-impl Request {
-    /// A request for the rows of `date_from`..`date_till`.
-    pub fn new(
-        access_token: impl ::core::convert::Into<::dataapi::runtime::AccessToken>,
-        date_from: ::dataapi::runtime::DateTime,
-        date_till: ::dataapi::runtime::DateTime,
-    ) -> Self {
-        Request {
-            access_token: access_token.into(),
-            user_id: ::core::option::Option::None,
-            offset: ::core::option::Option::None,
-            limit: ::core::option::Option::None,
-            date_from,
-            date_till,
-            filter: ::core::option::Option::None,
-            sort: ::std::vec::Vec::new(),
-            fields: ::core::option::Option::None,
-            include_ongoing_calls: ::core::option::Option::None,
-        }
-    }
-    /// Acts for this client user (agents only).
+/// A `get.calls_report` request: the common report parameters of [`::dataapi::runtime::Request`] and this method's [`Params`].
+pub type Request = ::dataapi::runtime::Request<CallsReport>;
+/// Setters of the optional parameters only `get.calls_report` takes; `use dataapi::prelude::*` brings them in.
+pub trait RequestExt {
+    /// Sets `include_ongoing_calls`.
     #[must_use]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.user_id = ::core::option::Option::Some(user_id);
-        self
-    }
-    /// Sets the page size.
-    #[must_use]
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = ::core::option::Option::Some(limit);
-        self
-    }
-    /// Sets how many rows to skip.
-    #[must_use]
-    pub fn offset(mut self, offset: u32) -> Self {
-        self.offset = ::core::option::Option::Some(offset);
-        self
-    }
-    /// Sets the filter, built from this method's `fields`.
-    #[must_use]
-    pub fn filter(mut self, filter: ::dataapi::runtime::Filter<CallsReport>) -> Self {
-        self.filter = ::core::option::Option::Some(filter.into_raw());
-        self
-    }
-    /// Sets a filter from its wire form (read from JSON, say); [`Request::validate`]
-    /// checks it.
-    #[must_use]
-    pub fn raw_filter(mut self, filter: ::dataapi::runtime::RawFilter) -> Self {
-        self.filter = ::core::option::Option::Some(filter);
-        self
-    }
-    /// Adds a sort key, built from this method's `fields`, after those already set.
-    #[must_use]
-    pub fn sort(mut self, sort: ::dataapi::runtime::Sort<CallsReport>) -> Self {
-        self.sort.push(sort.into_raw());
-        self
-    }
-    /// Adds a sort key in its wire form; [`Request::validate`] checks it.
-    #[must_use]
-    pub fn raw_sort(mut self, sort: ::dataapi::runtime::RawSort) -> Self {
-        self.sort.push(sort);
-        self
-    }
-    /// Asks for exactly these fields, in this order (names as `&'static str` cost no
-    /// allocation; `String`s are kept as they are).
-    #[must_use]
-    pub fn fields<I, S>(mut self, fields: I) -> Self
-    where
-        I: ::core::iter::IntoIterator<Item = S>,
-        S: ::core::convert::Into<::std::borrow::Cow<'static, str>>,
-    {
-        self.fields = ::core::option::Option::Some(
-            fields.into_iter().map(::core::convert::Into::into).collect(),
+    fn include_ongoing_calls(self, include_ongoing_calls: bool) -> Self;
+}
+impl RequestExt for Request {
+    fn include_ongoing_calls(mut self, include_ongoing_calls: bool) -> Self {
+        self.params.include_ongoing_calls = ::core::option::Option::Some(
+            include_ongoing_calls,
         );
         self
     }
-    /// Sets `include_ongoing_calls`.
-    #[must_use]
-    pub fn include_ongoing_calls(mut self, include_ongoing_calls: bool) -> Self {
-        self.include_ongoing_calls = ::core::option::Option::Some(include_ongoing_calls);
-        self
-    }
-    /// Checks the request against everything the schema knows the API would reject,
-    /// and returns every problem at once.
-    pub fn validate(
-        &self,
-    ) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
-        ::dataapi::runtime::validate::typed(
-            &DESCRIPTOR,
-            &::dataapi::runtime::validate::Typed {
-                access_token: &self.access_token,
-                date_from: self.date_from,
-                date_till: self.date_till,
-                limit: self.limit,
-                offset: self.offset,
-                fields: self.fields.as_deref(),
-                sort: &self.sort,
-                filter: self.filter.as_ref(),
-                required_text: &[],
-            },
-        )
-    }
-    /// The JSON-RPC call carrying this request.
-    pub fn to_rpc(
-        &self,
-        id: impl ::core::convert::Into<::dataapi::runtime::Id>,
-    ) -> ::dataapi::runtime::RpcRequest<'_, Self> {
-        ::dataapi::runtime::RpcRequest::new(
-            id,
-            <CallsReport as ::dataapi::runtime::Method>::NAME,
-            self,
-        )
-    }
 }
 /// The description of `get.calls_report`: its fields, flags and limits.
-pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime::MethodDescriptor {
-    name: "get.calls_report",
-    kind: ::dataapi::runtime::RequestKind::Report,
-    limits: ::dataapi::runtime::LimitsDescriptor {
-        date_range_days: 90u32,
-        filter_depth: ::core::option::Option::None,
-        limit_default: 1000u32,
-        limit_max: 10000u32,
-        offset_default: 0u32,
-        offset_max: 100000u32,
-    },
-    operators: &[
-        &super::operators::EQ,
-        &super::operators::NE,
-        &super::operators::LT,
-        &super::operators::GT,
-        &super::operators::LE,
-        &super::operators::GE,
-        &super::operators::LIKE,
-        &super::operators::ILIKE,
-        &super::operators::NOT_LIKE,
-        &super::operators::NOT_ILIKE,
-        &super::operators::REGEXP,
-        &super::operators::JSQUERY,
-        &super::operators::IS_IN,
-        &super::operators::NOT_IN,
-        &super::operators::OVERLAP,
-        &super::operators::NOT_OVERLAP,
-        &super::operators::IS_NULL,
-        &super::operators::IS_NOT_NULL,
-    ],
-    params: &[
-        ::dataapi::runtime::FieldDescriptor {
-            name: "include_ongoing_calls",
-            ty: ::dataapi::runtime::TypeDescriptor::Boolean,
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
+pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
+    use ::dataapi::runtime::{FieldDescriptor as F, Stated::*, TypeDescriptor as T};
+    ::dataapi::runtime::MethodDescriptor {
+        name: "get.calls_report",
+        kind: ::dataapi::runtime::RequestKind::Report,
+        limits: ::dataapi::runtime::LimitsDescriptor {
+            date_range_days: 90u32,
+            filter_depth: ::core::option::Option::None,
+            limit_default: 1000u32,
+            limit_max: 10000u32,
+            offset_default: 0u32,
+            offset_max: 100000u32,
         },
-    ],
-    fields: &[
-        ::dataapi::runtime::FieldDescriptor {
-            name: "id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "start_time",
-            ty: ::dataapi::runtime::TypeDescriptor::DateTime,
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "finish_time",
-            ty: ::dataapi::runtime::TypeDescriptor::DateTime,
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "finish_reason",
-            ty: ::dataapi::runtime::TypeDescriptor::Enum {
-                name: "finish_reason",
-                codes: &[
-                    "numb_not_exists",
-                    "incorrect_input",
-                    "numb_is_inactive",
-                    "sitephone_is_not_configured",
-                    "app_is_inactive",
-                    "numa_in_black_list",
-                    "no_active_scenario",
-                    "simple_forwarding_is_not_configured",
-                    "site_not_exists",
-                    "call_generator_is_not_configured",
-                    "add_cdr_timeout",
-                    "success_finish",
-                    "api_permission_denied",
-                    "api_ip_now_allowed",
-                    "component_is_inactive",
-                    "employee_not_exists",
-                    "not_enough_money",
-                    "platform_not_found",
-                    "internal_error",
-                    "incorrect_config",
-                    "communication_unavailable",
-                    "subscriber_disconnects",
-                    "no_operation",
-                    "scenario_not_found",
-                    "no_money",
-                    "transfer_disconnects",
-                    "scenario_disconnects",
-                    "fax_session_done",
-                    "no_resources",
-                    "another_operator_answer",
-                    "subscriber_busy",
-                    "subscriber_not_responsible",
-                    "subscriber_number_problems",
-                    "operator_answer",
-                    "locked_numb",
-                    "call_not_allowed_on_tp",
-                    "account_not_found",
-                    "contract_not_found",
-                    "operator_busy",
-                    "operator_not_responsible",
-                    "operator_disconnects",
-                    "operator_number_problems",
-                    "timeout",
-                    "operator_channels_busy",
-                    "locked_phone",
-                    "max_in_call_reached",
-                    "max_out_call_reached",
-                    "employee_busy",
-                    "phone_group_inactive_by_schedule",
-                    "sip_offline",
-                    "employee_inactive",
-                    "employee_inactive_by_schedule",
-                    "employee_phone_inactive",
-                    "action_interval_exceeded",
-                    "group_phone_inactive",
-                    "no_operator_confirmation",
-                    "max_transition_count_exceeded",
-                    "no_success_subscriber_call",
-                    "no_success_operator_call",
-                    "disconnect_before_call_processing",
-                    "processing_method_not_found",
-                    "employee_without_phones",
-                    "group_without_phones",
-                    "no_operator_cdr_found",
-                ],
-            },
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "direction",
-            ty: ::dataapi::runtime::TypeDescriptor::Enum {
-                name: "direction",
-                codes: &["in", "out"],
-            },
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "cpn_region_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "cpn_region_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "cpn_country_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "cpn_country_id",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "properties",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "scenario_operations",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::Object(
-                    &[
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "id",
-                            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
+        operators: &[
+            &super::operators::EQ,
+            &super::operators::NE,
+            &super::operators::LT,
+            &super::operators::GT,
+            &super::operators::LE,
+            &super::operators::GE,
+            &super::operators::LIKE,
+            &super::operators::ILIKE,
+            &super::operators::NOT_LIKE,
+            &super::operators::NOT_ILIKE,
+            &super::operators::REGEXP,
+            &super::operators::JSQUERY,
+            &super::operators::IS_IN,
+            &super::operators::NOT_IN,
+            &super::operators::OVERLAP,
+            &super::operators::NOT_OVERLAP,
+            &super::operators::IS_NULL,
+            &super::operators::IS_NOT_NULL,
+        ],
+        params: &[F::new("include_ongoing_calls", T::Boolean)],
+        fields: &[
+            F::new("id", T::Integer).filter(Yes).default(Yes),
+            F::new("start_time", T::DateTime).sort(Yes).default(Yes),
+            F::new("finish_time", T::DateTime).default(Yes),
+            F::new(
+                    "finish_reason",
+                    T::Enum {
+                        name: "finish_reason",
+                        codes: FinishReason::CODES,
+                    },
+                )
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes),
+            F::new(
+                    "direction",
+                    T::Enum {
+                        name: "direction",
+                        codes: Direction::CODES,
+                    },
+                )
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes),
+            F::new("cpn_region_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
+            F::new("cpn_region_name", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("cpn_country_name", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("cpn_country_id", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("properties", T::String),
+            F::new(
+                    "scenario_operations",
+                    T::Array(
+                        &T::Object(
+                            &[F::new("id", T::Integer), F::new("name", T::String)],
+                        ),
+                    ),
+                )
+                .filter(Yes)
+                .sort(No)
+                .default(No),
+            F::new(
+                    "source",
+                    T::Enum {
+                        name: "source",
+                        codes: Source::CODES,
+                    },
+                )
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes),
+            F::new("is_lost", T::Boolean).filter(Yes).sort(Yes).default(Yes),
+            F::new("communication_number", T::Integer).filter(Yes).sort(Yes),
+            F::new("communication_page_url", T::String).filter(No).sort(No).default(No),
+            F::new("contact_phone_number", T::String).filter(Yes).default(Yes),
+            F::new("communication_id", T::Integer).filter(Yes).default(Yes),
+            F::new(
+                    "communication_type",
+                    T::Enum {
+                        name: "communication_type",
+                        codes: CommunicationType::CODES,
+                    },
+                )
+                .default(Yes),
+            F::new("wait_duration", T::Integer).filter(Yes).default(Yes),
+            F::new("total_wait_duration", T::Integer).filter(Yes).default(Yes),
+            F::new("lost_call_processing_duration", T::Integer).filter(Yes).sort(Yes),
+            F::new("talk_duration", T::Integer).filter(Yes).default(Yes),
+            F::new("clean_talk_duration", T::Integer).filter(Yes).default(Yes),
+            F::new("total_duration", T::Integer).filter(Yes).default(Yes),
+            F::new("postprocess_duration", T::Integer).filter(Yes),
+            F::new("call_records", T::Array(&T::String)).default(Yes),
+            F::new("wav_call_records", T::Array(&T::String)).default(Yes),
+            F::new("full_record_file_link", T::String).default(Yes),
+            F::new("voice_mail_records", T::Array(&T::String)),
+            F::new("virtual_phone_number", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("ua_client_id", T::String),
+            F::new("ym_client_id", T::String),
+            F::new("sale_date", T::DateTime).filter(Yes).sort(Yes),
+            F::new("sale_cost", T::Decimal).filter(Yes).sort(Yes),
+            F::new("is_transfer", T::Boolean).filter(Yes).sort(Yes),
+            F::new("search_query", T::String).filter(Yes),
+            F::new("search_engine", T::String).filter(Yes),
+            F::new("referrer_domain", T::String).filter(Yes),
+            F::new("referrer", T::String).filter(Yes),
+            F::new("entrance_page", T::String).filter(Yes),
+            F::new("gclid", T::String).filter(Yes),
+            F::new("yclid", T::String).filter(Yes),
+            F::new("ymclid", T::String),
+            F::new("ef_id", T::String).filter(Yes),
+            F::new(
+                    "channel",
+                    T::Enum {
+                        name: "channel",
+                        codes: Channel::CODES,
+                    },
+                )
+                .filter(Yes),
+            F::new(
+                    "recognized_text",
+                    T::Array(
+                        &T::Object(
+                            &[
+                                F::new("id", T::Integer),
+                                F::new("phrase", T::String),
+                                F::new("start_time", T::DateTime),
+                                F::new("is_operator", T::Boolean),
+                                F::new("edited_phrase", T::String),
+                            ],
+                        ),
+                    ),
+                )
+                .filter(No)
+                .sort(No)
+                .default(No),
+            F::new(
+                    "tags",
+                    T::Array(
+                        &T::Object(
+                            &[
+                                F::new("tag_name", T::String),
+                                F::new("tag_id", T::Integer),
+                                F::new("tag_change_time", T::DateTime),
+                                F::new(
+                                    "tag_type",
+                                    T::Enum {
+                                        name: "tag_type",
+                                        codes: TagType::CODES,
+                                    },
+                                ),
+                                F::new("tag_user_id", T::Integer),
+                                F::new("tag_user_login", T::String),
+                                F::new("tag_employee_id", T::Integer),
+                                F::new("tag_employee_full_name", T::String),
+                            ],
+                        ),
+                    ),
+                )
+                .filter(Yes),
+            F::new(
+                    "employees",
+                    T::Array(
+                        &T::Object(
+                            &[
+                                F::new("employee_id", T::Integer),
+                                F::new("employee_full_name", T::String),
+                                F::new("is_answered", T::Boolean),
+                                F::new("is_talked", T::Boolean),
+                            ],
+                        ),
+                    ),
+                )
+                .filter(Yes),
+            F::new("last_answered_employee_id", T::Integer).filter(Yes),
+            F::new("last_answered_employee_full_name", T::String).filter(Yes),
+            F::new("last_answered_employee_rating", T::Integer).filter(Yes),
+            F::new("first_answered_employee_id", T::Integer).filter(Yes),
+            F::new("first_answered_employee_full_name", T::String).filter(Yes),
+            F::new("last_talked_employee_id", T::Integer).filter(Yes),
+            F::new("last_talked_employee_full_name", T::String).filter(Yes),
+            F::new("first_talked_employee_id", T::Integer).filter(Yes),
+            F::new("first_talked_employee_full_name", T::String).filter(Yes),
+            F::new("operator_phone_number", T::String).filter(Yes),
+            F::new("scenario_name", T::String).filter(Yes),
+            F::new("scenario_id", T::Integer).filter(Yes).sort(Yes),
+            F::new("site_domain_name", T::String).filter(Yes),
+            F::new("site_id", T::Integer).filter(Yes).sort(Yes),
+            F::new("campaign_name", T::String).filter(Yes),
+            F::new("campaign_id", T::Integer).filter(Yes).sort(Yes),
+            F::new("visit_other_campaign", T::Boolean),
+            F::new("auto_call_campaign_name", T::String).filter(Yes).sort(Yes),
+            F::new("visitor_id", T::Integer).filter(Yes).sort(Yes),
+            F::new("person_id", T::Integer).filter(Yes),
+            F::new(
+                    "visitor_type",
+                    T::Enum {
+                        name: "visitor_type",
+                        codes: VisitorType::CODES,
+                    },
+                )
+                .filter(Yes)
+                .sort(Yes),
+            F::new("visitor_session_id", T::Integer).filter(Yes),
+            F::new("visits_count", T::Integer).filter(Yes),
+            F::new("visitor_first_campaign_id", T::Integer).filter(Yes),
+            F::new("visitor_first_campaign_name", T::String).filter(Yes),
+            F::new("visitor_city", T::String).filter(Yes),
+            F::new("visitor_region", T::String).filter(Yes),
+            F::new("visitor_country", T::String).filter(Yes),
+            F::new(
+                    "visitor_device",
+                    T::Enum {
+                        name: "visitor_device",
+                        codes: VisitorDevice::CODES,
+                    },
+                )
+                .filter(Yes)
+                .sort(Yes),
+            F::new(
+                    "visitor_custom_properties",
+                    T::Array(
+                        &T::Object(
+                            &[
+                                F::new("property_name", T::String),
+                                F::new("property_value", T::String),
+                            ],
+                        ),
+                    ),
+                )
+                .filter(Yes),
+            F::new(
+                    "segments",
+                    T::Array(
+                        &T::Object(
+                            &[
+                                F::new("segment_id", T::Integer),
+                                F::new("segment_name", T::String),
+                            ],
+                        ),
+                    ),
+                )
+                .filter(Yes),
+            F::new("call_api_request_id", T::Integer).filter(Yes),
+            F::new("call_api_external_id", T::String).filter(Yes),
+            F::new("contact_id", T::Integer).filter(Yes),
+            F::new("contact_full_name", T::String).filter(Yes),
+            F::new("utm_source", T::String).filter(Yes),
+            F::new("utm_medium", T::String).filter(Yes),
+            F::new("utm_term", T::String).filter(Yes),
+            F::new("utm_content", T::String).filter(Yes),
+            F::new("utm_campaign", T::String).filter(Yes),
+            F::new("openstat_ad", T::String).filter(Yes),
+            F::new("openstat_campaign", T::String).filter(Yes),
+            F::new("openstat_service", T::String).filter(Yes),
+            F::new("openstat_source", T::String).filter(Yes),
+            F::new(
+                    "attributes",
+                    T::Array(
+                        &T::Enum {
+                            name: "attribute",
+                            codes: Attribute::CODES,
                         },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "name",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                    ],
-                ),
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::No,
-            default: ::dataapi::runtime::Stated::No,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "source",
-            ty: ::dataapi::runtime::TypeDescriptor::Enum {
-                name: "source",
-                codes: &[
-                    "callapi",
-                    "callapi_management_call",
-                    "callapi_informer_call",
-                    "callapi_scenario_call",
-                    "va",
-                    "call_tracking",
-                    "dynamic_call_tracking",
-                    "callout",
-                    "callback",
-                    "faxout",
-                    "sip",
-                    "sitephone",
-                    "lead",
-                    "retailcrm",
-                    "amocrm",
-                    "bitrix",
-                    "auto_back_call_by_lost_call",
-                    "sip_trunk",
-                    "facebook_ads",
-                    "auto_back_call_by_offline_message",
-                    "private_number",
-                    "auto_out_calls",
-                    "ivr_informer",
-                    "upload_calls",
-                    "progressive_call",
-                    "simple_dt",
-                    "preserved_calls",
-                    "amocrm_extended_integration",
-                    "zoho",
-                    "mytarget_ads",
-                    "pipedrive",
-                    "hubspot",
-                    "smartis",
-                    "partner_integration",
-                    "vk_ads",
-                    "omni_widget",
-                    "consultant",
-                    "auto_back_call",
-                ],
-            },
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "is_lost",
-            ty: ::dataapi::runtime::TypeDescriptor::Boolean,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "communication_number",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "communication_page_url",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::No,
-            sort: ::dataapi::runtime::Stated::No,
-            default: ::dataapi::runtime::Stated::No,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "contact_phone_number",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "communication_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "communication_type",
-            ty: ::dataapi::runtime::TypeDescriptor::Enum {
-                name: "communication_type",
-                codes: &["call"],
-            },
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "wait_duration",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "total_wait_duration",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "lost_call_processing_duration",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "talk_duration",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "clean_talk_duration",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "total_duration",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "postprocess_duration",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "call_records",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::String,
-            ),
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "wav_call_records",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::String,
-            ),
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "full_record_file_link",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "voice_mail_records",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::String,
-            ),
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "virtual_phone_number",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "ua_client_id",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "ym_client_id",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "sale_date",
-            ty: ::dataapi::runtime::TypeDescriptor::DateTime,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "sale_cost",
-            ty: ::dataapi::runtime::TypeDescriptor::Decimal,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "is_transfer",
-            ty: ::dataapi::runtime::TypeDescriptor::Boolean,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "search_query",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "search_engine",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "referrer_domain",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "referrer",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "entrance_page",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "gclid",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "yclid",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "ymclid",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "ef_id",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "channel",
-            ty: ::dataapi::runtime::TypeDescriptor::Enum {
-                name: "channel",
-                codes: &[
-                    "display",
-                    "paid",
-                    "affiliate",
-                    "messenger",
-                    "social",
-                    "email",
-                    "organic",
-                    "internal",
-                    "recommendation",
-                    "cashed",
-                    "referral",
-                    "direct",
-                ],
-            },
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "recognized_text",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::Object(
-                    &[
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "id",
-                            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "phrase",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "start_time",
-                            ty: ::dataapi::runtime::TypeDescriptor::DateTime,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "is_operator",
-                            ty: ::dataapi::runtime::TypeDescriptor::Boolean,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "edited_phrase",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                    ],
-                ),
-            ),
-            filter: ::dataapi::runtime::Stated::No,
-            sort: ::dataapi::runtime::Stated::No,
-            default: ::dataapi::runtime::Stated::No,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "tags",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::Object(
-                    &[
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_name",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_id",
-                            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_change_time",
-                            ty: ::dataapi::runtime::TypeDescriptor::DateTime,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_type",
-                            ty: ::dataapi::runtime::TypeDescriptor::Enum {
-                                name: "tag_type",
-                                codes: &["auto", "manual"],
-                            },
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_user_id",
-                            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_user_login",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_employee_id",
-                            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_employee_full_name",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                    ],
-                ),
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "employees",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::Object(
-                    &[
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "employee_id",
-                            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "employee_full_name",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "is_answered",
-                            ty: ::dataapi::runtime::TypeDescriptor::Boolean,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "is_talked",
-                            ty: ::dataapi::runtime::TypeDescriptor::Boolean,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                    ],
-                ),
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "last_answered_employee_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "last_answered_employee_full_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "last_answered_employee_rating",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "first_answered_employee_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "first_answered_employee_full_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "last_talked_employee_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "last_talked_employee_full_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "first_talked_employee_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "first_talked_employee_full_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "operator_phone_number",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "scenario_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "scenario_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "site_domain_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "site_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "campaign_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "campaign_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visit_other_campaign",
-            ty: ::dataapi::runtime::TypeDescriptor::Boolean,
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "auto_call_campaign_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "person_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_type",
-            ty: ::dataapi::runtime::TypeDescriptor::Enum {
-                name: "visitor_type",
-                codes: &["new", "returning", "unknown"],
-            },
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_session_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visits_count",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_first_campaign_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_first_campaign_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_city",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_region",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_country",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_device",
-            ty: ::dataapi::runtime::TypeDescriptor::Enum {
-                name: "visitor_device",
-                codes: &["desktop", "mobile", "tablet", "other"],
-            },
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_custom_properties",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::Object(
-                    &[
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "property_name",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "property_value",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                    ],
-                ),
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "segments",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::Object(
-                    &[
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "segment_id",
-                            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "segment_name",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                    ],
-                ),
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "call_api_request_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "call_api_external_id",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "contact_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "contact_full_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_source",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_medium",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_term",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_content",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_campaign",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "openstat_ad",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "openstat_campaign",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "openstat_service",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "openstat_source",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "attributes",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::Enum {
-                    name: "attribute",
-                    codes: &[
-                        "first",
-                        "through",
-                        "primary",
-                        "secondary",
-                        "lost",
-                        "target",
-                        "off-target",
-                        "quality",
-                        "rest",
-                    ],
-                },
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_source",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_medium",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_term",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_content",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_campaign",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_referrer",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_expid",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "source_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "source_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "source_new",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "channel_new",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "channel_code",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "ext_id",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-    ],
+                    ),
+                )
+                .filter(Yes),
+            F::new("eq_utm_source", T::String).filter(Yes),
+            F::new("eq_utm_medium", T::String).filter(Yes),
+            F::new("eq_utm_term", T::String).filter(Yes),
+            F::new("eq_utm_content", T::String).filter(Yes),
+            F::new("eq_utm_campaign", T::String).filter(Yes),
+            F::new("eq_utm_referrer", T::String).filter(Yes),
+            F::new("eq_utm_expid", T::String).filter(Yes),
+            F::new("source_id", T::Integer).filter(Yes).sort(Yes),
+            F::new("source_name", T::String).filter(Yes).sort(Yes),
+            F::new("source_new", T::String).filter(Yes).sort(Yes),
+            F::new("channel_new", T::String).filter(Yes).sort(Yes),
+            F::new("channel_code", T::String).filter(Yes).sort(Yes),
+            F::new("ext_id", T::String).filter(Yes).sort(Yes),
+        ],
+    }
 };

@@ -7,6 +7,7 @@ pub struct Communications;
 impl ::dataapi::runtime::Method for Communications {
     const NAME: &'static str = "get.communications";
     type Row = Row;
+    type Params = Params;
     const DESCRIPTOR: &'static ::dataapi::runtime::MethodDescriptor = &DESCRIPTOR;
 }
 /// Communications (user report)
@@ -1008,1698 +1009,120 @@ pub struct Deal {
     pub current_stage: ::core::option::Option<::std::string::String>,
 }
 /// The reply fields of `get.communications` as types: `fields::id.eq(5)`, `fields::id.desc()`.
-#[allow(non_camel_case_types)]
 pub mod fields {
-    /// Site address without the protocol (<http://> or <https://)>
-    ///
-    /// _Адрес сайта без протокола (<http://> или <https://)_>
-    ///
-    /// Wire name `site_domain_name`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct site_domain_name;
-    impl ::dataapi::runtime::Field for site_domain_name {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "site_domain_name";
-    }
-    impl ::dataapi::runtime::Filterable for site_domain_name {}
-    impl ::dataapi::runtime::Sortable for site_domain_name {}
-    /// Main domain of the site.
-    ///
-    /// _Основной домен сайта._
-    ///
-    /// Wire name `site_domain_naked`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct site_domain_naked;
-    impl ::dataapi::runtime::Field for site_domain_naked {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "site_domain_naked";
-    }
-    impl ::dataapi::runtime::Filterable for site_domain_naked {}
-    impl ::dataapi::runtime::Sortable for site_domain_naked {}
-    /// Site name.
-    ///
-    /// _Название сайта._
-    ///
-    /// Note: missing from the reply example of the docs.
-    ///
-    /// Wire name `site_name`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct site_name;
-    impl ::dataapi::runtime::Field for site_name {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "site_name";
-    }
-    impl ::dataapi::runtime::Filterable for site_name {}
-    impl ::dataapi::runtime::Sortable for site_name {}
-    /// Type of the communication.
-    ///
-    /// _Тип обращения._
-    ///
-    /// Wire name `communication_type`, value_object. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct communication_type;
-    impl ::dataapi::runtime::Field for communication_type {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "communication_type";
-    }
-    impl ::dataapi::runtime::Filterable for communication_type {}
-    impl ::dataapi::runtime::Sortable for communication_type {}
-    /// Communication ID.
-    ///
-    /// _ID обращения._
-    ///
-    /// Note: documented as string here but as number inside `tags`, and replies are known to disagree with the docs on this id; kept a string as documented, and a number decodes too.
-    ///
-    /// Wire name `communication_id`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct communication_id;
-    impl ::dataapi::runtime::Field for communication_id {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "communication_id";
-    }
-    impl ::dataapi::runtime::Filterable for communication_id {}
-    impl ::dataapi::runtime::Sortable for communication_id {}
-    /// When the communication took place.
-    ///
-    /// _Дата и время обращения._
-    ///
-    /// Wire name `communication_date_time`, datetime. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct communication_date_time;
-    impl ::dataapi::runtime::Field for communication_date_time {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::DateTime;
-        type Kind = ::dataapi::runtime::kind::Iso8601;
-        const NAME: &'static str = "communication_date_time";
-    }
-    impl ::dataapi::runtime::Filterable for communication_date_time {}
-    impl ::dataapi::runtime::Sortable for communication_date_time {}
-    /// Kinds of the communication.
-    ///
-    /// _Виды обращения._
-    ///
-    /// Note: flags inferred: one «да» in a packed row, read as filter; the item type is not documented (the example shows an empty array), read as string.
-    ///
-    /// Wire name `communication_kinds`, array of string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct communication_kinds;
-    impl ::dataapi::runtime::Field for communication_kinds {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "communication_kinds";
-    }
-    impl ::dataapi::runtime::Filterable for communication_kinds {}
-    /// Where the visitor was when reaching out: the URL of the current page, or of the last page they interacted with beforehand.
-    ///
-    /// _Где был посетитель, когда обратился: URL текущей страницы или последней страницы, с которой он взаимодействовал._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `communication_page_url`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct communication_page_url;
-    impl ::dataapi::runtime::Field for communication_page_url {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "communication_page_url";
-    }
-    impl ::dataapi::runtime::Filterable for communication_page_url {}
-    impl ::dataapi::runtime::Sortable for communication_page_url {}
-    /// Whether the communication is tied to a site session.
-    ///
-    /// _Связано ли обращение с сессией на сайте._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `is_communication_with_visit`, value_object. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct is_communication_with_visit;
-    impl ::dataapi::runtime::Field for is_communication_with_visit {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "is_communication_with_visit";
-    }
-    impl ::dataapi::runtime::Filterable for is_communication_with_visit {}
-    impl ::dataapi::runtime::Sortable for is_communication_with_visit {}
-    /// Sequence number of the communication, counted within the person.
-    ///
-    /// _Порядковый номер обращения в рамках персоны._
-    ///
-    /// Wire name `communication_number`, integer. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct communication_number;
-    impl ::dataapi::runtime::Field for communication_number {
-        type Method = super::Communications;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "communication_number";
-    }
-    impl ::dataapi::runtime::Filterable for communication_number {}
-    impl ::dataapi::runtime::Sortable for communication_number {}
-    /// Contact's number: the caller for an incoming call, the called party for an outgoing one.
-    ///
-    /// _Номер контакта: звонившего при входящем звонке, вызываемого при исходящем._
-    ///
-    /// Wire name `contact_phone_number`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct contact_phone_number;
-    impl ::dataapi::runtime::Field for contact_phone_number {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "contact_phone_number";
-    }
-    impl ::dataapi::runtime::Filterable for contact_phone_number {}
-    impl ::dataapi::runtime::Sortable for contact_phone_number {}
-    /// Virtual number.
-    ///
-    /// _Виртуальный номер._
-    ///
-    /// Wire name `virtual_phone_number`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct virtual_phone_number;
-    impl ::dataapi::runtime::Field for virtual_phone_number {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "virtual_phone_number";
-    }
-    impl ::dataapi::runtime::Filterable for virtual_phone_number {}
-    impl ::dataapi::runtime::Sortable for virtual_phone_number {}
-    /// Contact's full name, or the name left in an offline message.
-    ///
-    /// _ФИО контакта либо имя, указанное в заявке._
-    ///
-    /// Wire name `contact_full_name`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct contact_full_name;
-    impl ::dataapi::runtime::Field for contact_full_name {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "contact_full_name";
-    }
-    impl ::dataapi::runtime::Filterable for contact_full_name {}
-    impl ::dataapi::runtime::Sortable for contact_full_name {}
-    /// Length of the call or chat, in seconds.
-    ///
-    /// _Длительность звонка или чата, в секундах._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `total_duration`, integer. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct total_duration;
-    impl ::dataapi::runtime::Field for total_duration {
-        type Method = super::Communications;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "total_duration";
-    }
-    impl ::dataapi::runtime::Filterable for total_duration {}
-    impl ::dataapi::runtime::Sortable for total_duration {}
-    /// Tags set on the communication.
-    ///
-    /// _Теги, поставленные на обращение._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `tags`, object. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct tags;
-    impl ::dataapi::runtime::Field for tags {
-        type Method = super::Communications;
-        type Value = ::dataapi::serde_json::Value;
-        type Kind = ::dataapi::runtime::kind::Object;
-        const NAME: &'static str = "tags";
-    }
-    impl ::dataapi::runtime::Filterable for tags {}
-    impl ::dataapi::runtime::Sortable for tags {}
-    /// Employees who took part in the communication.
-    ///
-    /// _Сотрудники, участвовавшие в обращении._
-    ///
-    /// Note: flags inferred: one «да» in a packed row, read as filter.
-    ///
-    /// Wire name `employees`, array of object. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct employees;
-    impl ::dataapi::runtime::Field for employees {
-        type Method = super::Communications;
-        type Value = ::dataapi::serde_json::Value;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "employees";
-    }
-    impl ::dataapi::runtime::Filterable for employees {}
-    /// Ad campaign name.
-    ///
-    /// _Название рекламной кампании._
-    ///
-    /// Wire name `campaign_name`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct campaign_name;
-    impl ::dataapi::runtime::Field for campaign_name {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "campaign_name";
-    }
-    impl ::dataapi::runtime::Filterable for campaign_name {}
-    impl ::dataapi::runtime::Sortable for campaign_name {}
-    /// Channel of the source (new scheme)
-    ///
-    /// _Канал источника (новая схема)_
-    ///
-    /// Wire name `channel_new`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct channel_new;
-    impl ::dataapi::runtime::Field for channel_new {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "channel_new";
-    }
-    impl ::dataapi::runtime::Filterable for channel_new {}
-    impl ::dataapi::runtime::Sortable for channel_new {}
-    /// Channel code.
-    ///
-    /// _Код (мнемоника) канала._
-    ///
-    /// Wire name `channel_code`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct channel_code;
-    impl ::dataapi::runtime::Field for channel_code {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "channel_code";
-    }
-    impl ::dataapi::runtime::Filterable for channel_code {}
-    impl ::dataapi::runtime::Sortable for channel_code {}
-    /// Source group (new scheme)
-    ///
-    /// _Группа источника (новая схема)_
-    ///
-    /// Wire name `source_new`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct source_new;
-    impl ::dataapi::runtime::Field for source_new {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "source_new";
-    }
-    impl ::dataapi::runtime::Filterable for source_new {}
-    impl ::dataapi::runtime::Sortable for source_new {}
-    /// Name of the detailed source.
-    ///
-    /// _Название источника (детально)_
-    ///
-    /// Wire name `source_name`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct source_name;
-    impl ::dataapi::runtime::Field for source_name {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "source_name";
-    }
-    impl ::dataapi::runtime::Filterable for source_name {}
-    impl ::dataapi::runtime::Sortable for source_name {}
-    /// Channel.
-    ///
-    /// _Канал._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `channel`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct channel;
-    impl ::dataapi::runtime::Field for channel {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "channel";
-    }
-    impl ::dataapi::runtime::Filterable for channel {}
-    impl ::dataapi::runtime::Sortable for channel {}
-    /// Source.
-    ///
-    /// _Источник._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `source`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct source;
-    impl ::dataapi::runtime::Field for source {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "source";
-    }
-    impl ::dataapi::runtime::Filterable for source {}
-    impl ::dataapi::runtime::Sortable for source {}
-    /// Referring page the visitor came from.
-    ///
-    /// _Страница, с которой перешёл посетитель._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `referrer`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct referrer;
-    impl ::dataapi::runtime::Field for referrer {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "referrer";
-    }
-    impl ::dataapi::runtime::Filterable for referrer {}
-    impl ::dataapi::runtime::Sortable for referrer {}
-    /// Domain of the referring page.
-    ///
-    /// _Домен страницы, с которой был переход._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `referrer_domain`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct referrer_domain;
-    impl ::dataapi::runtime::Field for referrer_domain {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "referrer_domain";
-    }
-    impl ::dataapi::runtime::Filterable for referrer_domain {}
-    impl ::dataapi::runtime::Sortable for referrer_domain {}
-    /// Search phrase that brought the visitor.
-    ///
-    /// _Поисковая фраза, по которой пришёл посетитель._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `search_query`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct search_query;
-    impl ::dataapi::runtime::Field for search_query {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "search_query";
-    }
-    impl ::dataapi::runtime::Filterable for search_query {}
-    impl ::dataapi::runtime::Sortable for search_query {}
-    /// Expanded UTM source.
-    ///
-    /// _Расширенное значение UTM source._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `eq_utm_source`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_source;
-    impl ::dataapi::runtime::Field for eq_utm_source {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_source";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_source {}
-    impl ::dataapi::runtime::Sortable for eq_utm_source {}
-    /// Expanded UTM medium.
-    ///
-    /// _Расширенное значение UTM medium._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `eq_utm_medium`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_medium;
-    impl ::dataapi::runtime::Field for eq_utm_medium {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_medium";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_medium {}
-    impl ::dataapi::runtime::Sortable for eq_utm_medium {}
-    /// Expanded UTM term.
-    ///
-    /// _Расширенное значение UTM term._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `eq_utm_term`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_term;
-    impl ::dataapi::runtime::Field for eq_utm_term {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_term";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_term {}
-    impl ::dataapi::runtime::Sortable for eq_utm_term {}
-    /// Expanded UTM content.
-    ///
-    /// _Расширенное значение UTM content._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `eq_utm_content`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_content;
-    impl ::dataapi::runtime::Field for eq_utm_content {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_content";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_content {}
-    impl ::dataapi::runtime::Sortable for eq_utm_content {}
-    /// Expanded UTM campaign.
-    ///
-    /// _Расширенное значение UTM campaign._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `eq_utm_campaign`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_campaign;
-    impl ::dataapi::runtime::Field for eq_utm_campaign {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_campaign";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_campaign {}
-    impl ::dataapi::runtime::Sortable for eq_utm_campaign {}
-    /// Expanded UTM referrer.
-    ///
-    /// _Расширенное значение UTM referrer._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `eq_utm_referrer`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_referrer;
-    impl ::dataapi::runtime::Field for eq_utm_referrer {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_referrer";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_referrer {}
-    impl ::dataapi::runtime::Sortable for eq_utm_referrer {}
-    /// Expanded UTM expid.
-    ///
-    /// _Расширенное значение UTM expid._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `eq_utm_expid`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_expid;
-    impl ::dataapi::runtime::Field for eq_utm_expid {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_expid";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_expid {}
-    impl ::dataapi::runtime::Sortable for eq_utm_expid {}
-    /// utm_source value.
-    ///
-    /// _Значение utm\_source._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `utm_source`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_source;
-    impl ::dataapi::runtime::Field for utm_source {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_source";
-    }
-    impl ::dataapi::runtime::Filterable for utm_source {}
-    impl ::dataapi::runtime::Sortable for utm_source {}
-    /// utm_medium value.
-    ///
-    /// _Значение utm\_medium._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `utm_medium`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_medium;
-    impl ::dataapi::runtime::Field for utm_medium {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_medium";
-    }
-    impl ::dataapi::runtime::Filterable for utm_medium {}
-    impl ::dataapi::runtime::Sortable for utm_medium {}
-    /// utm_term value.
-    ///
-    /// _Значение utm\_term._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `utm_term`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_term;
-    impl ::dataapi::runtime::Field for utm_term {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_term";
-    }
-    impl ::dataapi::runtime::Filterable for utm_term {}
-    impl ::dataapi::runtime::Sortable for utm_term {}
-    /// utm_content value.
-    ///
-    /// _Значение utm\_content._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `utm_content`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_content;
-    impl ::dataapi::runtime::Field for utm_content {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_content";
-    }
-    impl ::dataapi::runtime::Filterable for utm_content {}
-    impl ::dataapi::runtime::Sortable for utm_content {}
-    /// utm_campaign value.
-    ///
-    /// _Значение utm\_campaign._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `utm_campaign`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_campaign;
-    impl ::dataapi::runtime::Field for utm_campaign {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_campaign";
-    }
-    impl ::dataapi::runtime::Filterable for utm_campaign {}
-    impl ::dataapi::runtime::Sortable for utm_campaign {}
-    /// utm_referrer value.
-    ///
-    /// _Значение utm\_referrer._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `utm_referrer`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_referrer;
-    impl ::dataapi::runtime::Field for utm_referrer {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_referrer";
-    }
-    impl ::dataapi::runtime::Filterable for utm_referrer {}
-    impl ::dataapi::runtime::Sortable for utm_referrer {}
-    /// utm_expid value.
-    ///
-    /// _Значение utm\_expid._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `utm_expid`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_expid;
-    impl ::dataapi::runtime::Field for utm_expid {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_expid";
-    }
-    impl ::dataapi::runtime::Filterable for utm_expid {}
-    impl ::dataapi::runtime::Sortable for utm_expid {}
-    /// Openstat ad ID.
-    ///
-    /// _ID объявления (Openstat)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `openstat_ad`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct openstat_ad;
-    impl ::dataapi::runtime::Field for openstat_ad {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "openstat_ad";
-    }
-    impl ::dataapi::runtime::Filterable for openstat_ad {}
-    impl ::dataapi::runtime::Sortable for openstat_ad {}
-    /// Openstat ad campaign ID.
-    ///
-    /// _ID рекламной кампании (Openstat)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `openstat_campaign`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct openstat_campaign;
-    impl ::dataapi::runtime::Field for openstat_campaign {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "openstat_campaign";
-    }
-    impl ::dataapi::runtime::Filterable for openstat_campaign {}
-    impl ::dataapi::runtime::Sortable for openstat_campaign {}
-    /// Openstat ID of the service provider.
-    ///
-    /// _ID сервиса-поставщика услуг (Openstat)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `openstat_service`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct openstat_service;
-    impl ::dataapi::runtime::Field for openstat_service {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "openstat_service";
-    }
-    impl ::dataapi::runtime::Filterable for openstat_service {}
-    impl ::dataapi::runtime::Sortable for openstat_service {}
-    /// Openstat placement: the site, section, page or spot where the ad was shown.
-    ///
-    /// _Площадка показа объявления (Openstat): сайт, раздел, страница или место на ней._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `openstat_source`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct openstat_source;
-    impl ::dataapi::runtime::Field for openstat_source {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "openstat_source";
-    }
-    impl ::dataapi::runtime::Filterable for openstat_source {}
-    impl ::dataapi::runtime::Sortable for openstat_source {}
-    /// Link-marking ID of the AdLense ad management system.
-    ///
-    /// _Метка ссылок системы управления контекстной рекламой AdLense._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `ef_id`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct ef_id;
-    impl ::dataapi::runtime::Field for ef_id {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "ef_id";
-    }
-    impl ::dataapi::runtime::Filterable for ef_id {}
-    impl ::dataapi::runtime::Sortable for ef_id {}
-    /// Yandex click ID (yclid)
-    ///
-    /// _Идентификатор клика Яндекса (yclid)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `yclid`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct yclid;
-    impl ::dataapi::runtime::Field for yclid {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "yclid";
-    }
-    impl ::dataapi::runtime::Filterable for yclid {}
-    impl ::dataapi::runtime::Sortable for yclid {}
-    /// Google click ID (gclid)
-    ///
-    /// _Идентификатор клика Google (gclid)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `gclid`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct gclid;
-    impl ::dataapi::runtime::Field for gclid {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "gclid";
-    }
-    impl ::dataapi::runtime::Filterable for gclid {}
-    impl ::dataapi::runtime::Sortable for gclid {}
-    /// cm_id: a set of ValueTrack URL parameters that landing page links carry to report where a click came from.
-    ///
-    /// _cm\_id: набор параметров ValueTrack в URL посадочной страницы, по которым видно, откуда пришёл клик._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `cm_id`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct cm_id;
-    impl ::dataapi::runtime::Field for cm_id {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "cm_id";
-    }
-    impl ::dataapi::runtime::Filterable for cm_id {}
-    impl ::dataapi::runtime::Sortable for cm_id {}
-    /// Yandex Market click ID (ymclid)
-    ///
-    /// _Идентификатор клика Яндекс.Маркета (ymclid)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `ymclid`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct ymclid;
-    impl ::dataapi::runtime::Field for ymclid {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "ymclid";
-    }
-    impl ::dataapi::runtime::Filterable for ymclid {}
-    impl ::dataapi::runtime::Sortable for ymclid {}
-    /// Value of the `from` URL tag.
-    ///
-    /// _Значение URL-метки from._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `tag_from`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct tag_from;
-    impl ::dataapi::runtime::Field for tag_from {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "tag_from";
-    }
-    impl ::dataapi::runtime::Filterable for tag_from {}
-    impl ::dataapi::runtime::Sortable for tag_from {}
-    /// Visitor's country.
-    ///
-    /// _Страна посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visitor_country`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_country;
-    impl ::dataapi::runtime::Field for visitor_country {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_country";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_country {}
-    impl ::dataapi::runtime::Sortable for visitor_country {}
-    /// Visitor's region.
-    ///
-    /// _Регион посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visitor_region`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_region;
-    impl ::dataapi::runtime::Field for visitor_region {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_region";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_region {}
-    impl ::dataapi::runtime::Sortable for visitor_region {}
-    /// Visitor's city.
-    ///
-    /// _Город посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visitor_city`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_city;
-    impl ::dataapi::runtime::Field for visitor_city {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_city";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_city {}
-    impl ::dataapi::runtime::Sortable for visitor_city {}
-    /// Visitor's internet provider.
-    ///
-    /// _Интернет-провайдер посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visitor_provider`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_provider;
-    impl ::dataapi::runtime::Field for visitor_provider {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_provider";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_provider {}
-    impl ::dataapi::runtime::Sortable for visitor_provider {}
-    /// Visitor's IP address.
-    ///
-    /// _IP-адрес посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visitor_ip_address`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_ip_address;
-    impl ::dataapi::runtime::Field for visitor_ip_address {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_ip_address";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_ip_address {}
-    impl ::dataapi::runtime::Sortable for visitor_ip_address {}
-    /// Visitor's browser.
-    ///
-    /// _Браузер посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visitor_browser_name`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_browser_name;
-    impl ::dataapi::runtime::Field for visitor_browser_name {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_browser_name";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_browser_name {}
-    impl ::dataapi::runtime::Sortable for visitor_browser_name {}
-    /// Version of the visitor's browser.
-    ///
-    /// _Версия браузера посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visitor_browser_version`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_browser_version;
-    impl ::dataapi::runtime::Field for visitor_browser_version {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_browser_version";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_browser_version {}
-    impl ::dataapi::runtime::Sortable for visitor_browser_version {}
-    /// Visitor's operating system.
-    ///
-    /// _Операционная система посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visitor_os_name`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_os_name;
-    impl ::dataapi::runtime::Field for visitor_os_name {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_os_name";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_os_name {}
-    impl ::dataapi::runtime::Sortable for visitor_os_name {}
-    /// Version of the visitor's operating system.
-    ///
-    /// _Версия операционной системы посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visitor_os_version`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_os_version;
-    impl ::dataapi::runtime::Field for visitor_os_version {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_os_version";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_os_version {}
-    impl ::dataapi::runtime::Sortable for visitor_os_version {}
-    /// Locale of the visitor's device.
-    ///
-    /// _Язык (локаль) устройства посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visitor_language`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_language;
-    impl ::dataapi::runtime::Field for visitor_language {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_language";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_language {}
-    impl ::dataapi::runtime::Sortable for visitor_language {}
-    /// Visitor's screen resolution.
-    ///
-    /// _Разрешение экрана посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visitor_screen`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_screen;
-    impl ::dataapi::runtime::Field for visitor_screen {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_screen";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_screen {}
-    impl ::dataapi::runtime::Sortable for visitor_screen {}
-    /// Visitor's device.
-    ///
-    /// _Устройство посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visitor_device`, value_object. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_device;
-    impl ::dataapi::runtime::Field for visitor_device {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "visitor_device";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_device {}
-    impl ::dataapi::runtime::Sortable for visitor_device {}
-    /// ID of the visitor's session.
-    ///
-    /// _ID сессии посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visitor_session_id`, integer. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_session_id;
-    impl ::dataapi::runtime::Field for visitor_session_id {
-        type Method = super::Communications;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "visitor_session_id";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_session_id {}
-    impl ::dataapi::runtime::Sortable for visitor_session_id {}
-    /// First page of the visit.
-    ///
-    /// _Первая страница визита._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `entrance_page`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct entrance_page;
-    impl ::dataapi::runtime::Field for entrance_page {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "entrance_page";
-    }
-    impl ::dataapi::runtime::Filterable for entrance_page {}
-    impl ::dataapi::runtime::Sortable for entrance_page {}
-    /// Whether the visitor is new or returning.
-    ///
-    /// _Новый или вернувшийся посетитель._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visitor_type`, value_object. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_type;
-    impl ::dataapi::runtime::Field for visitor_type {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "visitor_type";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_type {}
-    impl ::dataapi::runtime::Sortable for visitor_type {}
-    /// Visitor ID.
-    ///
-    /// _ID посетителя._
-    ///
-    /// Wire name `visitor_id`, integer. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_id;
-    impl ::dataapi::runtime::Field for visitor_id {
-        type Method = super::Communications;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "visitor_id";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_id {}
-    impl ::dataapi::runtime::Sortable for visitor_id {}
-    /// Person ID.
-    ///
-    /// _ID персоны._
-    ///
-    /// Wire name `person_id`, integer. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct person_id;
-    impl ::dataapi::runtime::Field for person_id {
-        type Method = super::Communications;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "person_id";
-    }
-    impl ::dataapi::runtime::Filterable for person_id {}
-    impl ::dataapi::runtime::Sortable for person_id {}
-    /// Client ID of the visitor in Universal Analytics.
-    ///
-    /// _Client ID посетителя в Universal Analytics._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `ua_client_id`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct ua_client_id;
-    impl ::dataapi::runtime::Field for ua_client_id {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "ua_client_id";
-    }
-    impl ::dataapi::runtime::Filterable for ua_client_id {}
-    impl ::dataapi::runtime::Sortable for ua_client_id {}
-    /// Visitor ID in Yandex.Metrica.
-    ///
-    /// _ID посетителя в Яндекс.Метрике._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `ym_client_id`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct ym_client_id;
-    impl ::dataapi::runtime::Field for ym_client_id {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "ym_client_id";
-    }
-    impl ::dataapi::runtime::Filterable for ym_client_id {}
-    impl ::dataapi::runtime::Sortable for ym_client_id {}
-    /// Segments the visitor falls into.
-    ///
-    /// _Сегменты, в которые попадает посетитель._
-    ///
-    /// Note: flags inferred: one «да» in a packed row, read as filter.
-    ///
-    /// Wire name `segments`, array of object. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct segments;
-    impl ::dataapi::runtime::Field for segments {
-        type Method = super::Communications;
-        type Value = ::dataapi::serde_json::Value;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "segments";
-    }
-    impl ::dataapi::runtime::Filterable for segments {}
-    /// Date of the visit.
-    ///
-    /// _Дата посещения._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort; the table gives the format YYYY-MM-DD while the reply example says iso8601.
-    ///
-    /// Wire name `visit_date`, date. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visit_date;
-    impl ::dataapi::runtime::Field for visit_date {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::Date;
-        type Kind = ::dataapi::runtime::kind::Iso8601;
-        const NAME: &'static str = "visit_date";
-    }
-    impl ::dataapi::runtime::Filterable for visit_date {}
-    impl ::dataapi::runtime::Sortable for visit_date {}
-    /// Hour of the visit.
-    ///
-    /// _Час посещения._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visit_hour`, value_object. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visit_hour;
-    impl ::dataapi::runtime::Field for visit_hour {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "visit_hour";
-    }
-    impl ::dataapi::runtime::Filterable for visit_hour {}
-    impl ::dataapi::runtime::Sortable for visit_hour {}
-    /// Day of the week of the visit.
-    ///
-    /// _День недели посещения._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visit_weekday`, value_object. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visit_weekday;
-    impl ::dataapi::runtime::Field for visit_weekday {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "visit_weekday";
-    }
-    impl ::dataapi::runtime::Filterable for visit_weekday {}
-    impl ::dataapi::runtime::Sortable for visit_weekday {}
-    /// Month of the visit.
-    ///
-    /// _Месяц посещения._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visit_month`, value_object. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visit_month;
-    impl ::dataapi::runtime::Field for visit_month {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "visit_month";
-    }
-    impl ::dataapi::runtime::Filterable for visit_month {}
-    impl ::dataapi::runtime::Sortable for visit_month {}
-    /// Year of the visit.
-    ///
-    /// _Год посещения._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `visit_year`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visit_year;
-    impl ::dataapi::runtime::Field for visit_year {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visit_year";
-    }
-    impl ::dataapi::runtime::Filterable for visit_year {}
-    impl ::dataapi::runtime::Sortable for visit_year {}
-    /// Type of the call.
-    ///
-    /// _Тип звонка._
-    ///
-    /// Wire name `call_type`, value_object. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct call_type;
-    impl ::dataapi::runtime::Field for call_type {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "call_type";
-    }
-    impl ::dataapi::runtime::Filterable for call_type {}
-    impl ::dataapi::runtime::Sortable for call_type {}
-    /// Whether the call was lost or successful.
-    ///
-    /// _Потерян звонок или успешен._
-    ///
-    /// Wire name `call_status`, value_object. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct call_status;
-    impl ::dataapi::runtime::Field for call_status {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "call_status";
-    }
-    impl ::dataapi::runtime::Filterable for call_status {}
-    impl ::dataapi::runtime::Sortable for call_status {}
-    /// Direction of the call.
-    ///
-    /// _Направление звонка._
-    ///
-    /// Wire name `call_direction`, value_object. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct call_direction;
-    impl ::dataapi::runtime::Field for call_direction {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "call_direction";
-    }
-    impl ::dataapi::runtime::Filterable for call_direction {}
-    impl ::dataapi::runtime::Sortable for call_direction {}
-    /// Type of the call-tracking number.
-    ///
-    /// _Тип номера коллтрекинга._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `phone_tracking_type`, value_object. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct phone_tracking_type;
-    impl ::dataapi::runtime::Field for phone_tracking_type {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "phone_tracking_type";
-    }
-    impl ::dataapi::runtime::Filterable for phone_tracking_type {}
-    impl ::dataapi::runtime::Sortable for phone_tracking_type {}
-    /// Region of the caller's number.
-    ///
-    /// _Регион номера абонента._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `call_region_name`, string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct call_region_name;
-    impl ::dataapi::runtime::Field for call_region_name {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "call_region_name";
-    }
-    impl ::dataapi::runtime::Filterable for call_region_name {}
-    impl ::dataapi::runtime::Sortable for call_region_name {}
-    /// IDs of the links to the call recordings.
-    ///
-    /// _Идентификаторы ссылок на записи разговора._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `call_records`, array of string. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct call_records;
-    impl ::dataapi::runtime::Field for call_records {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "call_records";
-    }
-    impl ::dataapi::runtime::Filterable for call_records {}
-    impl ::dataapi::runtime::Sortable for call_records {}
-    /// Type of the offline message.
-    ///
-    /// _Тип заявки._
-    ///
-    /// Wire name `offline_message_type`, value_object. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct offline_message_type;
-    impl ::dataapi::runtime::Field for offline_message_type {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "offline_message_type";
-    }
-    impl ::dataapi::runtime::Filterable for offline_message_type {}
-    impl ::dataapi::runtime::Sortable for offline_message_type {}
-    /// E-mail address the visitor left in the offline message.
-    ///
-    /// _E-mail, который посетитель указал в заявке._
-    ///
-    /// Wire name `offline_message_email`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct offline_message_email;
-    impl ::dataapi::runtime::Field for offline_message_email {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "offline_message_email";
-    }
-    impl ::dataapi::runtime::Filterable for offline_message_email {}
-    impl ::dataapi::runtime::Sortable for offline_message_email {}
-    /// Text the visitor left in the offline message.
-    ///
-    /// _Текст, который посетитель оставил в заявке._
-    ///
-    /// Wire name `offline_message_text`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct offline_message_text;
-    impl ::dataapi::runtime::Field for offline_message_text {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "offline_message_text";
-    }
-    impl ::dataapi::runtime::Filterable for offline_message_text {}
-    impl ::dataapi::runtime::Sortable for offline_message_text {}
-    /// Who started the chat.
-    ///
-    /// _Кто начал чат._
-    ///
-    /// Wire name `chat_initiator`, value_object. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct chat_initiator;
-    impl ::dataapi::runtime::Field for chat_initiator {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "chat_initiator";
-    }
-    impl ::dataapi::runtime::Filterable for chat_initiator {}
-    impl ::dataapi::runtime::Sortable for chat_initiator {}
-    /// Status of the chat.
-    ///
-    /// _Статус чата._
-    ///
-    /// Wire name `chat_status`, value_object. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct chat_status;
-    impl ::dataapi::runtime::Field for chat_status {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "chat_status";
-    }
-    impl ::dataapi::runtime::Filterable for chat_status {}
-    impl ::dataapi::runtime::Sortable for chat_status {}
-    /// Number of messages in the chat.
-    ///
-    /// _Число сообщений в чате._
-    ///
-    /// Wire name `chat_messages_count`, integer. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct chat_messages_count;
-    impl ::dataapi::runtime::Field for chat_messages_count {
-        type Method = super::Communications;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "chat_messages_count";
-    }
-    impl ::dataapi::runtime::Filterable for chat_messages_count {}
-    impl ::dataapi::runtime::Sortable for chat_messages_count {}
-    /// Type of the goal.
-    ///
-    /// _Тип цели._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `goal_type`, value_object. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct goal_type;
-    impl ::dataapi::runtime::Field for goal_type {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "goal_type";
-    }
-    impl ::dataapi::runtime::Filterable for goal_type {}
-    impl ::dataapi::runtime::Sortable for goal_type {}
-    /// Name of the goal.
-    ///
-    /// _Название цели._
-    ///
-    /// Wire name `goal_name`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct goal_name;
-    impl ::dataapi::runtime::Field for goal_name {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "goal_name";
-    }
-    impl ::dataapi::runtime::Filterable for goal_name {}
-    impl ::dataapi::runtime::Sortable for goal_name {}
-    /// Deals linked to the communication.
-    ///
-    /// _Сделки, связанные с обращением._
-    ///
-    /// Wire name `deals`, array of object. Filter: no · sort: no · default reply: no.
-    #[derive(Debug, Clone, Copy)]
-    pub struct deals;
-    impl ::dataapi::runtime::Field for deals {
-        type Method = super::Communications;
-        type Value = ::dataapi::serde_json::Value;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "deals";
-    }
-    /// Body of the e-mail.
-    ///
-    /// _Текст письма._
-    ///
-    /// Note: the e-mail columns are missing from the reply example of the docs.
-    ///
-    /// Wire name `email_message`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct email_message;
-    impl ::dataapi::runtime::Field for email_message {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "email_message";
-    }
-    impl ::dataapi::runtime::Filterable for email_message {}
-    impl ::dataapi::runtime::Sortable for email_message {}
-    /// Sender.
-    ///
-    /// _Отправитель._
-    ///
-    /// Wire name `email_from`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct email_from;
-    impl ::dataapi::runtime::Field for email_from {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "email_from";
-    }
-    impl ::dataapi::runtime::Filterable for email_from {}
-    impl ::dataapi::runtime::Sortable for email_from {}
-    /// Cc addresses.
-    ///
-    /// _Адреса в копии._
-    ///
-    /// Wire name `email_cc`, array of string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct email_cc;
-    impl ::dataapi::runtime::Field for email_cc {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "email_cc";
-    }
-    impl ::dataapi::runtime::Filterable for email_cc {}
-    impl ::dataapi::runtime::Sortable for email_cc {}
-    /// Bcc addresses.
-    ///
-    /// _Адреса в скрытой копии._
-    ///
-    /// Wire name `email_bcc`, array of string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct email_bcc;
-    impl ::dataapi::runtime::Field for email_bcc {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "email_bcc";
-    }
-    impl ::dataapi::runtime::Filterable for email_bcc {}
-    impl ::dataapi::runtime::Sortable for email_bcc {}
-    /// HTML body of the e-mail.
-    ///
-    /// _Текст письма в HTML._
-    ///
-    /// Wire name `email_message_html`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct email_message_html;
-    impl ::dataapi::runtime::Field for email_message_html {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "email_message_html";
-    }
-    impl ::dataapi::runtime::Filterable for email_message_html {}
-    impl ::dataapi::runtime::Sortable for email_message_html {}
-    /// Recipient.
-    ///
-    /// _Получатель._
-    ///
-    /// Wire name `email_to`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct email_to;
-    impl ::dataapi::runtime::Field for email_to {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "email_to";
-    }
-    impl ::dataapi::runtime::Filterable for email_to {}
-    impl ::dataapi::runtime::Sortable for email_to {}
-    /// Subject of the e-mail.
-    ///
-    /// _Тема письма._
-    ///
-    /// Wire name `email_subject`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct email_subject;
-    impl ::dataapi::runtime::Field for email_subject {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "email_subject";
-    }
-    impl ::dataapi::runtime::Filterable for email_subject {}
-    impl ::dataapi::runtime::Sortable for email_subject {}
-    /// Integration block (the ad system)
-    ///
-    /// _Блок интеграции (рекламная система)_
-    ///
-    /// Wire name `site_analytics`, value_object. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct site_analytics;
-    impl ::dataapi::runtime::Field for site_analytics {
-        type Method = super::Communications;
-        type Value = ::dataapi::runtime::ValueId;
-        type Kind = ::dataapi::runtime::kind::ValueObject;
-        const NAME: &'static str = "site_analytics";
-    }
-    impl ::dataapi::runtime::Filterable for site_analytics {}
-    impl ::dataapi::runtime::Sortable for site_analytics {}
-    /// Integrated ad campaign.
-    ///
-    /// _Интегрированная рекламная кампания._
-    ///
-    /// Wire name `pc`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct pc;
-    impl ::dataapi::runtime::Field for pc {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "pc";
-    }
-    impl ::dataapi::runtime::Filterable for pc {}
-    impl ::dataapi::runtime::Sortable for pc {}
-    /// Ad group.
-    ///
-    /// _Группа объявлений._
-    ///
-    /// Wire name `gr`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct gr;
-    impl ::dataapi::runtime::Field for gr {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "gr";
-    }
-    impl ::dataapi::runtime::Filterable for gr {}
-    impl ::dataapi::runtime::Sortable for gr {}
-    /// Ad.
-    ///
-    /// _Объявление._
-    ///
-    /// Wire name `ad`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct ad;
-    impl ::dataapi::runtime::Field for ad {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "ad";
-    }
-    impl ::dataapi::runtime::Filterable for ad {}
-    impl ::dataapi::runtime::Sortable for ad {}
-    /// Keyword.
-    ///
-    /// _Ключевое слово._
-    ///
-    /// Wire name `kw`, string. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct kw;
-    impl ::dataapi::runtime::Field for kw {
-        type Method = super::Communications;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "kw";
-    }
-    impl ::dataapi::runtime::Filterable for kw {}
-    impl ::dataapi::runtime::Sortable for kw {}
+    use super::Communications as Method;
+    use ::dataapi::runtime::Date;
+    use ::dataapi::runtime::DateTime;
+    use ::dataapi::runtime::ValueId;
+    use ::dataapi::serde_json::Value;
+    ::dataapi::field!(site_domain_name : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(site_domain_naked : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(site_name : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(communication_type : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(communication_id : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(communication_date_time : DateTime, Iso8601, Yes, Yes);
+    ::dataapi::field!(communication_kinds : ::std::string::String, Array, Yes, No);
+    ::dataapi::field!(communication_page_url : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(is_communication_with_visit : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(communication_number : i64, Number, Yes, Yes);
+    ::dataapi::field!(contact_phone_number : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(virtual_phone_number : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(contact_full_name : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(total_duration : i64, Number, Yes, Yes);
+    ::dataapi::field!(tags : Value, Object, Yes, Yes);
+    ::dataapi::field!(employees : Value, Array, Yes, No);
+    ::dataapi::field!(campaign_name : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(channel_new : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(channel_code : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(source_new : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(source_name : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(channel : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(source : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(referrer : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(referrer_domain : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(search_query : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(eq_utm_source : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(eq_utm_medium : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(eq_utm_term : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(eq_utm_content : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(eq_utm_campaign : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(eq_utm_referrer : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(eq_utm_expid : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(utm_source : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(utm_medium : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(utm_term : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(utm_content : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(utm_campaign : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(utm_referrer : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(utm_expid : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(openstat_ad : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(openstat_campaign : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(openstat_service : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(openstat_source : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(ef_id : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(yclid : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(gclid : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(cm_id : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(ymclid : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(tag_from : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(visitor_country : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(visitor_region : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(visitor_city : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(visitor_provider : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(visitor_ip_address : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(visitor_browser_name : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(visitor_browser_version : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(visitor_os_name : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(visitor_os_version : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(visitor_language : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(visitor_screen : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(visitor_device : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(visitor_session_id : i64, Number, Yes, Yes);
+    ::dataapi::field!(entrance_page : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(visitor_type : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(visitor_id : i64, Number, Yes, Yes);
+    ::dataapi::field!(person_id : i64, Number, Yes, Yes);
+    ::dataapi::field!(ua_client_id : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(ym_client_id : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(segments : Value, Array, Yes, No);
+    ::dataapi::field!(visit_date : Date, Iso8601, Yes, Yes);
+    ::dataapi::field!(visit_hour : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(visit_weekday : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(visit_month : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(visit_year : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(call_type : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(call_status : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(call_direction : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(phone_tracking_type : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(call_region_name : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(call_records : ::std::string::String, Array, Yes, Yes);
+    ::dataapi::field!(offline_message_type : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(offline_message_email : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(offline_message_text : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(chat_initiator : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(chat_status : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(chat_messages_count : i64, Number, Yes, Yes);
+    ::dataapi::field!(goal_type : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(goal_name : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(deals : Value, Array, No, No);
+    ::dataapi::field!(email_message : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(email_from : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(email_cc : ::std::string::String, Array, Yes, Yes);
+    ::dataapi::field!(email_bcc : ::std::string::String, Array, Yes, Yes);
+    ::dataapi::field!(email_message_html : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(email_to : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(email_subject : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(site_analytics : ValueId, ValueObject, Yes, Yes);
+    ::dataapi::field!(pc : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(gr : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(ad : ::std::string::String, String, Yes, Yes);
+    ::dataapi::field!(kw : ::std::string::String, String, Yes, Yes);
 }
-/// A `get.communications` request: the `params` of the call.
-///
-/// Build it with [`Request::new`] and the setters; [`Request::to_rpc`] wraps it in the
-/// JSON-RPC envelope. `Debug` never shows the access token.
+/// The parameters `get.communications` takes besides the common ones.
 #[derive(Debug, Clone, PartialEq, ::dataapi::serde::Serialize)]
 #[serde(crate = "::dataapi::serde")]
 #[non_exhaustive]
-pub struct Request {
-    /// Access token of the session.
-    pub access_token: ::dataapi::runtime::AccessToken,
-    /// The client user an agent acts for.
-    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub user_id: ::core::option::Option<i64>,
-    /// Rows to skip: at most 100000.
-    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub offset: ::core::option::Option<u32>,
-    /// Rows per page: at most 10000, 1000 when not set.
-    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub limit: ::core::option::Option<u32>,
-    /// Start of the period.
-    pub date_from: ::dataapi::runtime::DateTime,
-    /// End of the period.
-    pub date_till: ::dataapi::runtime::DateTime,
-    /// Which rows to return.
-    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub filter: ::core::option::Option<::dataapi::runtime::RawFilter>,
-    /// Sort keys, most significant first.
-    #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub sort: ::std::vec::Vec<::dataapi::runtime::RawSort>,
-    /// Which fields to return; the default reply fields when not set.
-    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub fields: ::core::option::Option<
-        ::std::vec::Vec<::std::borrow::Cow<'static, str>>,
-    >,
+pub struct Params {
     /// ID of the user report (see get.reports_list)
     ///
     /// _ID пользовательского отчёта (см. get.reports\_list)_
@@ -2718,1109 +1141,230 @@ pub struct Request {
     #[serde(skip_serializing_if = "::core::option::Option::is_none")]
     pub filters: ::core::option::Option<::dataapi::runtime::RawFilter>,
 }
-impl Request {
-    /// A request for the rows of `date_from`..`date_till`.
+impl Params {
+    /// The required parameters; the optional ones are not set.
     pub fn new(
-        access_token: impl ::core::convert::Into<::dataapi::runtime::AccessToken>,
-        date_from: ::dataapi::runtime::DateTime,
-        date_till: ::dataapi::runtime::DateTime,
         report_id: i64,
         report_type: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
-        Request {
-            access_token: access_token.into(),
-            user_id: ::core::option::Option::None,
-            offset: ::core::option::Option::None,
-            limit: ::core::option::Option::None,
-            date_from,
-            date_till,
-            filter: ::core::option::Option::None,
-            sort: ::std::vec::Vec::new(),
-            fields: ::core::option::Option::None,
+        Params {
             report_id,
             report_type: report_type.into(),
             filters: ::core::option::Option::None,
         }
     }
-    /// Acts for this client user (agents only).
-    #[must_use]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.user_id = ::core::option::Option::Some(user_id);
-        self
-    }
-    /// Sets the page size.
-    #[must_use]
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = ::core::option::Option::Some(limit);
-        self
-    }
-    /// Sets how many rows to skip.
-    #[must_use]
-    pub fn offset(mut self, offset: u32) -> Self {
-        self.offset = ::core::option::Option::Some(offset);
-        self
-    }
-    /// Sets the filter, built from this method's `fields`.
-    #[must_use]
-    pub fn filter(mut self, filter: ::dataapi::runtime::Filter<Communications>) -> Self {
-        self.filter = ::core::option::Option::Some(filter.into_raw());
-        self
-    }
-    /// Sets a filter from its wire form (read from JSON, say); [`Request::validate`]
-    /// checks it.
-    #[must_use]
-    pub fn raw_filter(mut self, filter: ::dataapi::runtime::RawFilter) -> Self {
-        self.filter = ::core::option::Option::Some(filter);
-        self
-    }
-    /// Adds a sort key, built from this method's `fields`, after those already set.
-    #[must_use]
-    pub fn sort(mut self, sort: ::dataapi::runtime::Sort<Communications>) -> Self {
-        self.sort.push(sort.into_raw());
-        self
-    }
-    /// Adds a sort key in its wire form; [`Request::validate`] checks it.
-    #[must_use]
-    pub fn raw_sort(mut self, sort: ::dataapi::runtime::RawSort) -> Self {
-        self.sort.push(sort);
-        self
-    }
-    /// Asks for exactly these fields, in this order (names as `&'static str` cost no
-    /// allocation; `String`s are kept as they are).
-    #[must_use]
-    pub fn fields<I, S>(mut self, fields: I) -> Self
-    where
-        I: ::core::iter::IntoIterator<Item = S>,
-        S: ::core::convert::Into<::std::borrow::Cow<'static, str>>,
-    {
-        self.fields = ::core::option::Option::Some(
-            fields.into_iter().map(::core::convert::Into::into).collect(),
-        );
-        self
-    }
+}
+/// A `get.communications` request: the common report parameters of [`::dataapi::runtime::Request`] and this method's [`Params`].
+pub type Request = ::dataapi::runtime::Request<Communications>;
+/// Setters of the optional parameters only `get.communications` takes; `use dataapi::prelude::*` brings them in.
+pub trait RequestExt {
     /// Sets `filters`.
     #[must_use]
-    pub fn filters(mut self, filters: ::dataapi::runtime::RawFilter) -> Self {
-        self.filters = ::core::option::Option::Some(filters);
+    fn filters(self, filters: ::dataapi::runtime::RawFilter) -> Self;
+}
+impl RequestExt for Request {
+    fn filters(mut self, filters: ::dataapi::runtime::RawFilter) -> Self {
+        self.params.filters = ::core::option::Option::Some(filters);
         self
-    }
-    /// Checks the request against everything the schema knows the API would reject,
-    /// and returns every problem at once.
-    pub fn validate(
-        &self,
-    ) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
-        ::dataapi::runtime::validate::typed(
-            &DESCRIPTOR,
-            &::dataapi::runtime::validate::Typed {
-                access_token: &self.access_token,
-                date_from: self.date_from,
-                date_till: self.date_till,
-                limit: self.limit,
-                offset: self.offset,
-                fields: self.fields.as_deref(),
-                sort: &self.sort,
-                filter: self.filter.as_ref(),
-                required_text: &[("report_type", &self.report_type)],
-            },
-        )
-    }
-    /// The JSON-RPC call carrying this request.
-    pub fn to_rpc(
-        &self,
-        id: impl ::core::convert::Into<::dataapi::runtime::Id>,
-    ) -> ::dataapi::runtime::RpcRequest<'_, Self> {
-        ::dataapi::runtime::RpcRequest::new(
-            id,
-            <Communications as ::dataapi::runtime::Method>::NAME,
-            self,
-        )
     }
 }
 /// The description of `get.communications`: its fields, flags and limits.
-pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime::MethodDescriptor {
-    name: "get.communications",
-    kind: ::dataapi::runtime::RequestKind::FlatReport,
-    limits: ::dataapi::runtime::LimitsDescriptor {
-        date_range_days: 366u32,
-        filter_depth: ::core::option::Option::Some(2u32),
-        limit_default: 1000u32,
-        limit_max: 10000u32,
-        offset_default: 0u32,
-        offset_max: 100000u32,
-    },
-    operators: &[
-        &super::operators::EQ,
-        &super::operators::NE,
-        &super::operators::LT,
-        &super::operators::GT,
-        &super::operators::LE,
-        &super::operators::GE,
-        &super::operators::LIKE,
-        &super::operators::ILIKE,
-        &super::operators::NOT_LIKE,
-        &super::operators::NOT_ILIKE,
-        &super::operators::REGEXP,
-        &super::operators::JSQUERY,
-        &super::operators::IS_IN,
-        &super::operators::NOT_IN,
-        &super::operators::OVERLAP,
-        &super::operators::NOT_OVERLAP,
-        &super::operators::IS_NULL,
-        &super::operators::IS_NOT_NULL,
-    ],
-    params: &[
-        ::dataapi::runtime::FieldDescriptor {
-            name: "report_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: true,
+pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
+    use ::dataapi::runtime::{FieldDescriptor as F, Stated::*, TypeDescriptor as T};
+    ::dataapi::runtime::MethodDescriptor {
+        name: "get.communications",
+        kind: ::dataapi::runtime::RequestKind::FlatReport,
+        limits: ::dataapi::runtime::LimitsDescriptor {
+            date_range_days: 366u32,
+            filter_depth: ::core::option::Option::Some(2u32),
+            limit_default: 1000u32,
+            limit_max: 10000u32,
+            offset_default: 0u32,
+            offset_max: 100000u32,
         },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "report_type",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: true,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "filters",
-            ty: ::dataapi::runtime::TypeDescriptor::Filter,
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-    ],
-    fields: &[
-        ::dataapi::runtime::FieldDescriptor {
-            name: "site_domain_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "site_domain_naked",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "site_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "communication_type",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "communication_id",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "communication_date_time",
-            ty: ::dataapi::runtime::TypeDescriptor::DateTime,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "communication_kinds",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::String,
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "communication_page_url",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "is_communication_with_visit",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "communication_number",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "contact_phone_number",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "virtual_phone_number",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "contact_full_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "total_duration",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "tags",
-            ty: ::dataapi::runtime::TypeDescriptor::Object(
-                &[
-                    ::dataapi::runtime::FieldDescriptor {
-                        name: "communication_id",
-                        ty: ::dataapi::runtime::TypeDescriptor::Integer,
-                        filter: ::dataapi::runtime::Stated::NotStated,
-                        sort: ::dataapi::runtime::Stated::NotStated,
-                        default: ::dataapi::runtime::Stated::NotStated,
-                        required: false,
-                    },
-                    ::dataapi::runtime::FieldDescriptor {
-                        name: "communication_type",
-                        ty: ::dataapi::runtime::TypeDescriptor::String,
-                        filter: ::dataapi::runtime::Stated::NotStated,
-                        sort: ::dataapi::runtime::Stated::NotStated,
-                        default: ::dataapi::runtime::Stated::NotStated,
-                        required: false,
-                    },
-                    ::dataapi::runtime::FieldDescriptor {
-                        name: "items",
-                        ty: ::dataapi::runtime::TypeDescriptor::Array(
-                            &::dataapi::runtime::TypeDescriptor::Object(
-                                &[
-                                    ::dataapi::runtime::FieldDescriptor {
-                                        name: "id",
-                                        ty: ::dataapi::runtime::TypeDescriptor::Integer,
-                                        filter: ::dataapi::runtime::Stated::NotStated,
-                                        sort: ::dataapi::runtime::Stated::NotStated,
-                                        default: ::dataapi::runtime::Stated::NotStated,
-                                        required: false,
-                                    },
-                                    ::dataapi::runtime::FieldDescriptor {
-                                        name: "name",
-                                        ty: ::dataapi::runtime::TypeDescriptor::String,
-                                        filter: ::dataapi::runtime::Stated::NotStated,
-                                        sort: ::dataapi::runtime::Stated::NotStated,
-                                        default: ::dataapi::runtime::Stated::NotStated,
-                                        required: false,
-                                    },
-                                ],
+        operators: &[
+            &super::operators::EQ,
+            &super::operators::NE,
+            &super::operators::LT,
+            &super::operators::GT,
+            &super::operators::LE,
+            &super::operators::GE,
+            &super::operators::LIKE,
+            &super::operators::ILIKE,
+            &super::operators::NOT_LIKE,
+            &super::operators::NOT_ILIKE,
+            &super::operators::REGEXP,
+            &super::operators::JSQUERY,
+            &super::operators::IS_IN,
+            &super::operators::NOT_IN,
+            &super::operators::OVERLAP,
+            &super::operators::NOT_OVERLAP,
+            &super::operators::IS_NULL,
+            &super::operators::IS_NOT_NULL,
+        ],
+        params: &[
+            F::new("report_id", T::Integer).required(),
+            F::new("report_type", T::String).required(),
+            F::new("filters", T::Filter),
+        ],
+        fields: &[
+            F::new("site_domain_name", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("site_domain_naked", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("site_name", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("communication_type", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes),
+            F::new("communication_id", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("communication_date_time", T::DateTime)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes),
+            F::new("communication_kinds", T::Array(&T::String)).filter(Yes),
+            F::new("communication_page_url", T::String).filter(Yes).sort(Yes),
+            F::new("is_communication_with_visit", T::ValueObject).filter(Yes).sort(Yes),
+            F::new("communication_number", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes),
+            F::new("contact_phone_number", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("virtual_phone_number", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("contact_full_name", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("total_duration", T::Integer).filter(Yes).sort(Yes),
+            F::new(
+                    "tags",
+                    T::Object(
+                        &[
+                            F::new("communication_id", T::Integer),
+                            F::new("communication_type", T::String),
+                            F::new(
+                                "items",
+                                T::Array(
+                                    &T::Object(
+                                        &[F::new("id", T::Integer), F::new("name", T::String)],
+                                    ),
+                                ),
                             ),
+                        ],
+                    ),
+                )
+                .filter(Yes)
+                .sort(Yes),
+            F::new(
+                    "employees",
+                    T::Array(&T::Object(&[F::new("employee_full_name", T::String)])),
+                )
+                .filter(Yes),
+            F::new("campaign_name", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("channel_new", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("channel_code", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("source_new", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("source_name", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("channel", T::String).filter(Yes).sort(Yes),
+            F::new("source", T::String).filter(Yes).sort(Yes),
+            F::new("referrer", T::String).filter(Yes).sort(Yes),
+            F::new("referrer_domain", T::String).filter(Yes).sort(Yes),
+            F::new("search_query", T::String).filter(Yes).sort(Yes),
+            F::new("eq_utm_source", T::String).filter(Yes).sort(Yes),
+            F::new("eq_utm_medium", T::String).filter(Yes).sort(Yes),
+            F::new("eq_utm_term", T::String).filter(Yes).sort(Yes),
+            F::new("eq_utm_content", T::String).filter(Yes).sort(Yes),
+            F::new("eq_utm_campaign", T::String).filter(Yes).sort(Yes),
+            F::new("eq_utm_referrer", T::String).filter(Yes).sort(Yes),
+            F::new("eq_utm_expid", T::String).filter(Yes).sort(Yes),
+            F::new("utm_source", T::String).filter(Yes).sort(Yes),
+            F::new("utm_medium", T::String).filter(Yes).sort(Yes),
+            F::new("utm_term", T::String).filter(Yes).sort(Yes),
+            F::new("utm_content", T::String).filter(Yes).sort(Yes),
+            F::new("utm_campaign", T::String).filter(Yes).sort(Yes),
+            F::new("utm_referrer", T::String).filter(Yes).sort(Yes),
+            F::new("utm_expid", T::String).filter(Yes).sort(Yes),
+            F::new("openstat_ad", T::String).filter(Yes).sort(Yes),
+            F::new("openstat_campaign", T::String).filter(Yes).sort(Yes),
+            F::new("openstat_service", T::String).filter(Yes).sort(Yes),
+            F::new("openstat_source", T::String).filter(Yes).sort(Yes),
+            F::new("ef_id", T::String).filter(Yes).sort(Yes),
+            F::new("yclid", T::String).filter(Yes).sort(Yes),
+            F::new("gclid", T::String).filter(Yes).sort(Yes),
+            F::new("cm_id", T::String).filter(Yes).sort(Yes),
+            F::new("ymclid", T::String).filter(Yes).sort(Yes),
+            F::new("tag_from", T::String).filter(Yes).sort(Yes),
+            F::new("visitor_country", T::String).filter(Yes).sort(Yes),
+            F::new("visitor_region", T::String).filter(Yes).sort(Yes),
+            F::new("visitor_city", T::String).filter(Yes).sort(Yes),
+            F::new("visitor_provider", T::String).filter(Yes).sort(Yes),
+            F::new("visitor_ip_address", T::String).filter(Yes).sort(Yes),
+            F::new("visitor_browser_name", T::String).filter(Yes).sort(Yes),
+            F::new("visitor_browser_version", T::String).filter(Yes).sort(Yes),
+            F::new("visitor_os_name", T::String).filter(Yes).sort(Yes),
+            F::new("visitor_os_version", T::String).filter(Yes).sort(Yes),
+            F::new("visitor_language", T::String).filter(Yes).sort(Yes),
+            F::new("visitor_screen", T::String).filter(Yes).sort(Yes),
+            F::new("visitor_device", T::ValueObject).filter(Yes).sort(Yes),
+            F::new("visitor_session_id", T::Integer).filter(Yes).sort(Yes),
+            F::new("entrance_page", T::String).filter(Yes).sort(Yes),
+            F::new("visitor_type", T::ValueObject).filter(Yes).sort(Yes),
+            F::new("visitor_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
+            F::new("person_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
+            F::new("ua_client_id", T::String).filter(Yes).sort(Yes),
+            F::new("ym_client_id", T::String).filter(Yes).sort(Yes),
+            F::new(
+                    "segments",
+                    T::Array(&T::Object(&[F::new("segment_name", T::String)])),
+                )
+                .filter(Yes),
+            F::new("visit_date", T::Date).filter(Yes).sort(Yes),
+            F::new("visit_hour", T::ValueObject).filter(Yes).sort(Yes),
+            F::new("visit_weekday", T::ValueObject).filter(Yes).sort(Yes),
+            F::new("visit_month", T::ValueObject).filter(Yes).sort(Yes),
+            F::new("visit_year", T::String).filter(Yes).sort(Yes),
+            F::new("call_type", T::ValueObject).filter(Yes).sort(Yes).default(Yes),
+            F::new("call_status", T::ValueObject).filter(Yes).sort(Yes).default(Yes),
+            F::new("call_direction", T::ValueObject).filter(Yes).sort(Yes).default(Yes),
+            F::new("phone_tracking_type", T::ValueObject).filter(Yes).sort(Yes),
+            F::new("call_region_name", T::String).filter(Yes).sort(Yes),
+            F::new("call_records", T::Array(&T::String)).filter(Yes).sort(Yes),
+            F::new("offline_message_type", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes),
+            F::new("offline_message_email", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes),
+            F::new("offline_message_text", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("chat_initiator", T::ValueObject).filter(Yes).sort(Yes).default(Yes),
+            F::new("chat_status", T::ValueObject).filter(Yes).sort(Yes).default(Yes),
+            F::new("chat_messages_count", T::Integer).filter(Yes).sort(Yes).default(Yes),
+            F::new("goal_type", T::ValueObject).filter(Yes).sort(Yes),
+            F::new("goal_name", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new(
+                    "deals",
+                    T::Array(
+                        &T::Object(
+                            &[
+                                F::new("ext_id", T::String),
+                                F::new("date_time", T::DateTime),
+                                F::new("current_stage", T::String),
+                            ],
                         ),
-                        filter: ::dataapi::runtime::Stated::NotStated,
-                        sort: ::dataapi::runtime::Stated::NotStated,
-                        default: ::dataapi::runtime::Stated::NotStated,
-                        required: false,
-                    },
-                ],
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "employees",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::Object(
-                    &[
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "employee_full_name",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                    ],
-                ),
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "campaign_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "channel_new",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "channel_code",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "source_new",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "source_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "channel",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "source",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "referrer",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "referrer_domain",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "search_query",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_source",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_medium",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_term",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_content",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_campaign",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_referrer",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_expid",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_source",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_medium",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_term",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_content",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_campaign",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_referrer",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_expid",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "openstat_ad",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "openstat_campaign",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "openstat_service",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "openstat_source",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "ef_id",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "yclid",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "gclid",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "cm_id",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "ymclid",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "tag_from",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_country",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_region",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_city",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_provider",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_ip_address",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_browser_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_browser_version",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_os_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_os_version",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_language",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_screen",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_device",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_session_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "entrance_page",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_type",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "person_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "ua_client_id",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "ym_client_id",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "segments",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::Object(
-                    &[
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "segment_name",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                    ],
-                ),
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visit_date",
-            ty: ::dataapi::runtime::TypeDescriptor::Date,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visit_hour",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visit_weekday",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visit_month",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visit_year",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "call_type",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "call_status",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "call_direction",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "phone_tracking_type",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "call_region_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "call_records",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::String,
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "offline_message_type",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "offline_message_email",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "offline_message_text",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "chat_initiator",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "chat_status",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "chat_messages_count",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "goal_type",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "goal_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "deals",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::Object(
-                    &[
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "ext_id",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "date_time",
-                            ty: ::dataapi::runtime::TypeDescriptor::DateTime,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "current_stage",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                    ],
-                ),
-            ),
-            filter: ::dataapi::runtime::Stated::No,
-            sort: ::dataapi::runtime::Stated::No,
-            default: ::dataapi::runtime::Stated::No,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "email_message",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "email_from",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "email_cc",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::String,
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "email_bcc",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::String,
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "email_message_html",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "email_to",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "email_subject",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "site_analytics",
-            ty: ::dataapi::runtime::TypeDescriptor::ValueObject,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "pc",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "gr",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "ad",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "kw",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-    ],
+                    ),
+                )
+                .filter(No)
+                .sort(No)
+                .default(No),
+            F::new("email_message", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("email_from", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("email_cc", T::Array(&T::String)).filter(Yes).sort(Yes).default(Yes),
+            F::new("email_bcc", T::Array(&T::String)).filter(Yes).sort(Yes).default(Yes),
+            F::new("email_message_html", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("email_to", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("email_subject", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("site_analytics", T::ValueObject).filter(Yes).sort(Yes).default(Yes),
+            F::new("pc", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("gr", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("ad", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("kw", T::String).filter(Yes).sort(Yes).default(Yes),
+        ],
+    }
 };

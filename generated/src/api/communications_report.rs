@@ -13,6 +13,7 @@ pub struct CommunicationsReport;
 impl ::dataapi::runtime::Method for CommunicationsReport {
     const NAME: &'static str = "get.communications_report";
     type Row = Row;
+    type Params = Params;
     const DESCRIPTOR: &'static ::dataapi::runtime::MethodDescriptor = &DESCRIPTOR;
 }
 /// Communications report.
@@ -539,1605 +540,254 @@ pub struct Segment {
     pub segment_id: ::core::option::Option<i64>,
 }
 /// The reply fields of `get.communications_report` as types: `fields::id.eq(5)`, `fields::id.desc()`.
-#[allow(non_camel_case_types)]
 pub mod fields {
-    /// Unique ID of the communication; per-type details come from get.calls_report, get.chats_report, get.goals_report and get.offline_messages_report.
-    ///
-    /// _Уникальный ID обращения; подробности по каждому типу дают get.calls\_report, get.chats\_report, get.goals\_report и get.offline\_messages\_report._
-    ///
-    /// Wire name `id`, integer. Filter: yes · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct id;
-    impl ::dataapi::runtime::Field for id {
-        type Method = super::CommunicationsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "id";
-    }
-    impl ::dataapi::runtime::Filterable for id {}
-    /// Kind of communication: call, chat, goal or offline message.
-    ///
-    /// _Вид обращения: звонок, чат, цель или заявка._
-    ///
-    /// Wire name `communication_type`, enum communication_type. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct communication_type;
-    impl ::dataapi::runtime::Field for communication_type {
-        type Method = super::CommunicationsReport;
-        type Value = super::CommunicationType;
-        type Kind = ::dataapi::runtime::kind::Enum;
-        const NAME: &'static str = "communication_type";
-    }
-    impl ::dataapi::runtime::Filterable for communication_type {}
-    impl ::dataapi::runtime::Sortable for communication_type {}
-    /// Sequence number of the communication, counted within the person.
-    ///
-    /// _Порядковый номер обращения в рамках персоны._
-    ///
-    /// Wire name `communication_number`, integer. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct communication_number;
-    impl ::dataapi::runtime::Field for communication_number {
-        type Method = super::CommunicationsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "communication_number";
-    }
-    impl ::dataapi::runtime::Filterable for communication_number {}
-    impl ::dataapi::runtime::Sortable for communication_number {}
-    /// Where the visitor was when reaching out: the URL of the current page, or of the last page they interacted with beforehand.
-    ///
-    /// _Где был посетитель, когда обратился: URL текущей страницы или последней страницы, с которой он взаимодействовал._
-    ///
-    /// Wire name `communication_page_url`, string. Filter: no · sort: no · default reply: no.
-    #[derive(Debug, Clone, Copy)]
-    pub struct communication_page_url;
-    impl ::dataapi::runtime::Field for communication_page_url {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "communication_page_url";
-    }
-    /// When the communication took place.
-    ///
-    /// _Дата и время, когда произошло обращение._
-    ///
-    /// Wire name `date_time`, datetime. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct date_time;
-    impl ::dataapi::runtime::Field for date_time {
-        type Method = super::CommunicationsReport;
-        type Value = ::dataapi::runtime::DateTime;
-        type Kind = ::dataapi::runtime::kind::Iso8601;
-        const NAME: &'static str = "date_time";
-    }
-    impl ::dataapi::runtime::Filterable for date_time {}
-    impl ::dataapi::runtime::Sortable for date_time {}
-    /// Client ID of the visitor in Universal Analytics.
-    ///
-    /// _Client ID посетителя в Universal Analytics._
-    ///
-    /// Wire name `ua_client_id`, string. Filter: - · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct ua_client_id;
-    impl ::dataapi::runtime::Field for ua_client_id {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "ua_client_id";
-    }
-    /// Visitor ID in Yandex.Metrica.
-    ///
-    /// _ID посетителя в Яндекс.Метрике._
-    ///
-    /// Wire name `ym_client_id`, string. Filter: - · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct ym_client_id;
-    impl ::dataapi::runtime::Field for ym_client_id {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "ym_client_id";
-    }
-    /// When the deal was made.
-    ///
-    /// _Когда заключена сделка._
-    ///
-    /// Wire name `sale_date`, datetime. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct sale_date;
-    impl ::dataapi::runtime::Field for sale_date {
-        type Method = super::CommunicationsReport;
-        type Value = ::dataapi::runtime::DateTime;
-        type Kind = ::dataapi::runtime::kind::Iso8601;
-        const NAME: &'static str = "sale_date";
-    }
-    impl ::dataapi::runtime::Filterable for sale_date {}
-    impl ::dataapi::runtime::Sortable for sale_date {}
-    /// Amount of the deal.
-    ///
-    /// _Сумма по сделке._
-    ///
-    /// Note: documented as number; kept as decimal because it is money.
-    ///
-    /// Wire name `sale_cost`, decimal. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct sale_cost;
-    impl ::dataapi::runtime::Field for sale_cost {
-        type Method = super::CommunicationsReport;
-        type Value = ::dataapi::runtime::Decimal;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "sale_cost";
-    }
-    impl ::dataapi::runtime::Filterable for sale_cost {}
-    impl ::dataapi::runtime::Sortable for sale_cost {}
-    /// Search phrase that brought the visitor.
-    ///
-    /// _Поисковая фраза, по которой пришёл посетитель._
-    ///
-    /// Wire name `search_query`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct search_query;
-    impl ::dataapi::runtime::Field for search_query {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "search_query";
-    }
-    impl ::dataapi::runtime::Filterable for search_query {}
-    /// Search engine the visitor came from.
-    ///
-    /// _Поисковая система, из которой пришёл посетитель._
-    ///
-    /// Wire name `search_engine`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct search_engine;
-    impl ::dataapi::runtime::Field for search_engine {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "search_engine";
-    }
-    impl ::dataapi::runtime::Filterable for search_engine {}
-    /// Domain of the referring page.
-    ///
-    /// _Домен страницы, с которой был переход._
-    ///
-    /// Wire name `referrer_domain`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct referrer_domain;
-    impl ::dataapi::runtime::Field for referrer_domain {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "referrer_domain";
-    }
-    impl ::dataapi::runtime::Filterable for referrer_domain {}
-    /// Referring page the visitor came from.
-    ///
-    /// _Страница, с которой перешёл посетитель._
-    ///
-    /// Wire name `referrer`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct referrer;
-    impl ::dataapi::runtime::Field for referrer {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "referrer";
-    }
-    impl ::dataapi::runtime::Filterable for referrer {}
-    /// First page of the visit.
-    ///
-    /// _Первая страница визита._
-    ///
-    /// Wire name `entrance_page`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct entrance_page;
-    impl ::dataapi::runtime::Field for entrance_page {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "entrance_page";
-    }
-    impl ::dataapi::runtime::Filterable for entrance_page {}
-    /// Google click ID (gclid)
-    ///
-    /// _Идентификатор клика Google (gclid)_
-    ///
-    /// Wire name `gclid`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct gclid;
-    impl ::dataapi::runtime::Field for gclid {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "gclid";
-    }
-    impl ::dataapi::runtime::Filterable for gclid {}
-    /// Yandex click ID (yclid)
-    ///
-    /// _Идентификатор клика Яндекса (yclid)_
-    ///
-    /// Wire name `yclid`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct yclid;
-    impl ::dataapi::runtime::Field for yclid {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "yclid";
-    }
-    impl ::dataapi::runtime::Filterable for yclid {}
-    /// Yandex Market click ID (ymclid)
-    ///
-    /// _Идентификатор клика Яндекс.Маркета (ymclid)_
-    ///
-    /// Wire name `ymclid`, string. Filter: - · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct ymclid;
-    impl ::dataapi::runtime::Field for ymclid {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "ymclid";
-    }
-    /// Link-marking ID of the AdLense ad management system.
-    ///
-    /// _Метка ссылок системы управления контекстной рекламой AdLense._
-    ///
-    /// Wire name `ef_id`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct ef_id;
-    impl ::dataapi::runtime::Field for ef_id {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "ef_id";
-    }
-    impl ::dataapi::runtime::Filterable for ef_id {}
-    /// Traffic channel.
-    ///
-    /// _Канал трафика._
-    ///
-    /// Wire name `channel`, enum channel. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct channel;
-    impl ::dataapi::runtime::Field for channel {
-        type Method = super::CommunicationsReport;
-        type Value = super::Channel;
-        type Kind = ::dataapi::runtime::kind::Enum;
-        const NAME: &'static str = "channel";
-    }
-    impl ::dataapi::runtime::Filterable for channel {}
-    /// Tags set on the communication (see get.tags)
-    ///
-    /// _Теги, поставленные на обращение (см. get.tags)_
-    ///
-    /// Wire name `tags`, array of object. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct tags;
-    impl ::dataapi::runtime::Field for tags {
-        type Method = super::CommunicationsReport;
-        type Value = ::dataapi::serde_json::Value;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "tags";
-    }
-    impl ::dataapi::runtime::Filterable for tags {}
-    /// Visitor ID.
-    ///
-    /// _ID посетителя._
-    ///
-    /// Wire name `visitor_id`, integer. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_id;
-    impl ::dataapi::runtime::Field for visitor_id {
-        type Method = super::CommunicationsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "visitor_id";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_id {}
-    impl ::dataapi::runtime::Sortable for visitor_id {}
-    /// Person ID.
-    ///
-    /// _ID персоны._
-    ///
-    /// Wire name `person_id`, integer. Filter: yes · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct person_id;
-    impl ::dataapi::runtime::Field for person_id {
-        type Method = super::CommunicationsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "person_id";
-    }
-    impl ::dataapi::runtime::Filterable for person_id {}
-    /// Whether the visitor is new or returning.
-    ///
-    /// _Новый или вернувшийся посетитель._
-    ///
-    /// Note: the docs list display labels (New, Returned, Not filled in; in Russian: Новый, Вернувшийся, Не заполнен) instead of wire codes.
-    ///
-    /// Wire name `visitor_type`, enum visitor_type. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_type;
-    impl ::dataapi::runtime::Field for visitor_type {
-        type Method = super::CommunicationsReport;
-        type Value = super::VisitorType;
-        type Kind = ::dataapi::runtime::kind::Enum;
-        const NAME: &'static str = "visitor_type";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_type {}
-    impl ::dataapi::runtime::Sortable for visitor_type {}
-    /// ID of the visitor's session (see get.visitor_sessions_report)
-    ///
-    /// _ID сессии посетителя (см. get.visitor\_sessions\_report)_
-    ///
-    /// Wire name `visitor_session_id`, integer. Filter: yes · sort: - · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_session_id;
-    impl ::dataapi::runtime::Field for visitor_session_id {
-        type Method = super::CommunicationsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "visitor_session_id";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_session_id {}
-    /// How many visits the visitor has made.
-    ///
-    /// _Сколько раз посетитель заходил на сайт._
-    ///
-    /// Wire name `visits_count`, integer. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visits_count;
-    impl ::dataapi::runtime::Field for visits_count {
-        type Method = super::CommunicationsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "visits_count";
-    }
-    impl ::dataapi::runtime::Filterable for visits_count {}
-    /// ID of the visitor's first ad campaign.
-    ///
-    /// _ID первой рекламной кампании посетителя._
-    ///
-    /// Wire name `visitor_first_campaign_id`, integer. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_first_campaign_id;
-    impl ::dataapi::runtime::Field for visitor_first_campaign_id {
-        type Method = super::CommunicationsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "visitor_first_campaign_id";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_first_campaign_id {}
-    /// Name of the visitor's first ad campaign.
-    ///
-    /// _Название первой рекламной кампании посетителя._
-    ///
-    /// Wire name `visitor_first_campaign_name`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_first_campaign_name;
-    impl ::dataapi::runtime::Field for visitor_first_campaign_name {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_first_campaign_name";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_first_campaign_name {}
-    /// Visitor's city.
-    ///
-    /// _Город посетителя._
-    ///
-    /// Wire name `visitor_city`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_city;
-    impl ::dataapi::runtime::Field for visitor_city {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_city";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_city {}
-    /// Visitor's region.
-    ///
-    /// _Регион посетителя._
-    ///
-    /// Wire name `visitor_region`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_region;
-    impl ::dataapi::runtime::Field for visitor_region {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_region";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_region {}
-    /// Visitor's country.
-    ///
-    /// _Страна посетителя._
-    ///
-    /// Wire name `visitor_country`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_country;
-    impl ::dataapi::runtime::Field for visitor_country {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "visitor_country";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_country {}
-    /// Type of the visitor's device.
-    ///
-    /// _Тип устройства посетителя._
-    ///
-    /// Wire name `visitor_device`, enum visitor_device. Filter: yes · sort: yes · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_device;
-    impl ::dataapi::runtime::Field for visitor_device {
-        type Method = super::CommunicationsReport;
-        type Value = super::VisitorDevice;
-        type Kind = ::dataapi::runtime::kind::Enum;
-        const NAME: &'static str = "visitor_device";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_device {}
-    impl ::dataapi::runtime::Sortable for visitor_device {}
-    /// Custom visitor properties, set in the account or with the JavaScript API (setProperty)
-    ///
-    /// _Произвольные свойства посетителя, заданные в личном кабинете или через JavaScript API (setProperty)_
-    ///
-    /// Wire name `visitor_custom_properties`, array of object. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visitor_custom_properties;
-    impl ::dataapi::runtime::Field for visitor_custom_properties {
-        type Method = super::CommunicationsReport;
-        type Value = ::dataapi::serde_json::Value;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "visitor_custom_properties";
-    }
-    impl ::dataapi::runtime::Filterable for visitor_custom_properties {}
-    /// Site ID.
-    ///
-    /// _ID сайта._
-    ///
-    /// Wire name `site_id`, integer. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct site_id;
-    impl ::dataapi::runtime::Field for site_id {
-        type Method = super::CommunicationsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "site_id";
-    }
-    impl ::dataapi::runtime::Filterable for site_id {}
-    impl ::dataapi::runtime::Sortable for site_id {}
-    /// Site domain, without <http://> or <https://.>
-    ///
-    /// _Домен сайта без <http://> и <https://._>
-    ///
-    /// Wire name `site_domain_name`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct site_domain_name;
-    impl ::dataapi::runtime::Field for site_domain_name {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "site_domain_name";
-    }
-    impl ::dataapi::runtime::Filterable for site_domain_name {}
-    /// Ad campaign ID.
-    ///
-    /// _ID рекламной кампании._
-    ///
-    /// Wire name `campaign_id`, integer. Filter: yes · sort: yes · default reply: yes.
-    #[derive(Debug, Clone, Copy)]
-    pub struct campaign_id;
-    impl ::dataapi::runtime::Field for campaign_id {
-        type Method = super::CommunicationsReport;
-        type Value = i64;
-        type Kind = ::dataapi::runtime::kind::Number;
-        const NAME: &'static str = "campaign_id";
-    }
-    impl ::dataapi::runtime::Filterable for campaign_id {}
-    impl ::dataapi::runtime::Sortable for campaign_id {}
-    /// Ad campaign name.
-    ///
-    /// _Название рекламной кампании._
-    ///
-    /// Wire name `campaign_name`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct campaign_name;
-    impl ::dataapi::runtime::Field for campaign_name {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "campaign_name";
-    }
-    impl ::dataapi::runtime::Filterable for campaign_name {}
-    /// Whether the person also came through other ad campaigns.
-    ///
-    /// _Заходил ли посетитель (в рамках персоны) и по другим рекламным кампаниям._
-    ///
-    /// Wire name `visit_other_campaign`, boolean. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct visit_other_campaign;
-    impl ::dataapi::runtime::Field for visit_other_campaign {
-        type Method = super::CommunicationsReport;
-        type Value = bool;
-        type Kind = ::dataapi::runtime::kind::Boolean;
-        const NAME: &'static str = "visit_other_campaign";
-    }
-    impl ::dataapi::runtime::Filterable for visit_other_campaign {}
-    /// Segments the visitor falls into.
-    ///
-    /// _Сегменты, в которые попадает посетитель._
-    ///
-    /// Wire name `segments`, array of object. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct segments;
-    impl ::dataapi::runtime::Field for segments {
-        type Method = super::CommunicationsReport;
-        type Value = ::dataapi::serde_json::Value;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "segments";
-    }
-    impl ::dataapi::runtime::Filterable for segments {}
-    /// utm_source: campaign source.
-    ///
-    /// _utm\_source: источник кампании._
-    ///
-    /// Wire name `utm_source`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_source;
-    impl ::dataapi::runtime::Field for utm_source {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_source";
-    }
-    impl ::dataapi::runtime::Filterable for utm_source {}
-    /// utm_medium: campaign medium.
-    ///
-    /// _utm\_medium: канал кампании._
-    ///
-    /// Wire name `utm_medium`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_medium;
-    impl ::dataapi::runtime::Field for utm_medium {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_medium";
-    }
-    impl ::dataapi::runtime::Filterable for utm_medium {}
-    /// utm_term: campaign keyword.
-    ///
-    /// _utm\_term: ключевое слово кампании._
-    ///
-    /// Wire name `utm_term`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_term;
-    impl ::dataapi::runtime::Field for utm_term {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_term";
-    }
-    impl ::dataapi::runtime::Filterable for utm_term {}
-    /// utm_content: campaign content.
-    ///
-    /// _utm\_content: содержание кампании._
-    ///
-    /// Wire name `utm_content`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_content;
-    impl ::dataapi::runtime::Field for utm_content {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_content";
-    }
-    impl ::dataapi::runtime::Filterable for utm_content {}
-    /// utm_campaign: campaign name.
-    ///
-    /// _utm\_campaign: название кампании._
-    ///
-    /// Wire name `utm_campaign`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_campaign;
-    impl ::dataapi::runtime::Field for utm_campaign {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_campaign";
-    }
-    impl ::dataapi::runtime::Filterable for utm_campaign {}
-    /// utm_referrer: referring site.
-    ///
-    /// _utm\_referrer: сайт-источник перехода._
-    ///
-    /// Wire name `utm_referrer`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_referrer;
-    impl ::dataapi::runtime::Field for utm_referrer {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_referrer";
-    }
-    impl ::dataapi::runtime::Filterable for utm_referrer {}
-    /// utm_expid: Google Analytics experiment ID.
-    ///
-    /// _utm\_expid: ID эксперимента Google Analytics._
-    ///
-    /// Wire name `utm_expid`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct utm_expid;
-    impl ::dataapi::runtime::Field for utm_expid {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "utm_expid";
-    }
-    impl ::dataapi::runtime::Filterable for utm_expid {}
-    /// Openstat ad ID.
-    ///
-    /// _ID объявления (Openstat)_
-    ///
-    /// Wire name `openstat_ad`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct openstat_ad;
-    impl ::dataapi::runtime::Field for openstat_ad {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "openstat_ad";
-    }
-    impl ::dataapi::runtime::Filterable for openstat_ad {}
-    /// Openstat ad campaign ID.
-    ///
-    /// _ID рекламной кампании (Openstat)_
-    ///
-    /// Wire name `openstat_campaign`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct openstat_campaign;
-    impl ::dataapi::runtime::Field for openstat_campaign {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "openstat_campaign";
-    }
-    impl ::dataapi::runtime::Filterable for openstat_campaign {}
-    /// Openstat ID of the service provider.
-    ///
-    /// _ID сервиса-поставщика услуг (Openstat)_
-    ///
-    /// Wire name `openstat_service`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct openstat_service;
-    impl ::dataapi::runtime::Field for openstat_service {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "openstat_service";
-    }
-    impl ::dataapi::runtime::Filterable for openstat_service {}
-    /// Openstat placement: the site, section, page or spot where the ad was shown.
-    ///
-    /// _Площадка показа объявления (Openstat): сайт, раздел, страница или место на ней._
-    ///
-    /// Wire name `openstat_source`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct openstat_source;
-    impl ::dataapi::runtime::Field for openstat_source {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "openstat_source";
-    }
-    impl ::dataapi::runtime::Filterable for openstat_source {}
-    /// Attributes of the communication.
-    ///
-    /// _Атрибуты обращения._
-    ///
-    /// Wire name `attributes`, array of enum attribute. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct attributes;
-    impl ::dataapi::runtime::Field for attributes {
-        type Method = super::CommunicationsReport;
-        type Value = super::Attribute;
-        type Kind = ::dataapi::runtime::kind::Array;
-        const NAME: &'static str = "attributes";
-    }
-    impl ::dataapi::runtime::Filterable for attributes {}
-    /// Expanded utm_source.
-    ///
-    /// _Расширенное значение utm\_source._
-    ///
-    /// Wire name `eq_utm_source`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_source;
-    impl ::dataapi::runtime::Field for eq_utm_source {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_source";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_source {}
-    /// Expanded utm_medium.
-    ///
-    /// _Расширенное значение utm\_medium._
-    ///
-    /// Wire name `eq_utm_medium`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_medium;
-    impl ::dataapi::runtime::Field for eq_utm_medium {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_medium";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_medium {}
-    /// Expanded utm_term.
-    ///
-    /// _Расширенное значение utm\_term._
-    ///
-    /// Wire name `eq_utm_term`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_term;
-    impl ::dataapi::runtime::Field for eq_utm_term {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_term";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_term {}
-    /// Expanded utm_content.
-    ///
-    /// _Расширенное значение utm\_content._
-    ///
-    /// Wire name `eq_utm_content`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_content;
-    impl ::dataapi::runtime::Field for eq_utm_content {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_content";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_content {}
-    /// Expanded utm_campaign.
-    ///
-    /// _Расширенное значение utm\_campaign._
-    ///
-    /// Wire name `eq_utm_campaign`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_campaign;
-    impl ::dataapi::runtime::Field for eq_utm_campaign {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_campaign";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_campaign {}
-    /// Expanded utm_referrer.
-    ///
-    /// _Расширенное значение utm\_referrer._
-    ///
-    /// Wire name `eq_utm_referrer`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_referrer;
-    impl ::dataapi::runtime::Field for eq_utm_referrer {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_referrer";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_referrer {}
-    /// Expanded utm_expid.
-    ///
-    /// _Расширенное значение utm\_expid._
-    ///
-    /// Wire name `eq_utm_expid`, string. Filter: yes · sort: - · default reply: -.
-    #[derive(Debug, Clone, Copy)]
-    pub struct eq_utm_expid;
-    impl ::dataapi::runtime::Field for eq_utm_expid {
-        type Method = super::CommunicationsReport;
-        type Value = ::std::string::String;
-        type Kind = ::dataapi::runtime::kind::String;
-        const NAME: &'static str = "eq_utm_expid";
-    }
-    impl ::dataapi::runtime::Filterable for eq_utm_expid {}
+    use super::CommunicationsReport as Method;
+    use ::dataapi::runtime::DateTime;
+    use ::dataapi::runtime::Decimal;
+    use ::dataapi::serde_json::Value;
+    ::dataapi::field!(id : i64, Number, Yes, No);
+    ::dataapi::field!(communication_type : super::CommunicationType, Enum, Yes, Yes);
+    ::dataapi::field!(communication_number : i64, Number, Yes, Yes);
+    ::dataapi::field!(communication_page_url : ::std::string::String, String, No, No);
+    ::dataapi::field!(date_time : DateTime, Iso8601, Yes, Yes);
+    ::dataapi::field!(ua_client_id : ::std::string::String, String, No, No);
+    ::dataapi::field!(ym_client_id : ::std::string::String, String, No, No);
+    ::dataapi::field!(sale_date : DateTime, Iso8601, Yes, Yes);
+    ::dataapi::field!(sale_cost : Decimal, Number, Yes, Yes);
+    ::dataapi::field!(search_query : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(search_engine : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(referrer_domain : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(referrer : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(entrance_page : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(gclid : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(yclid : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(ymclid : ::std::string::String, String, No, No);
+    ::dataapi::field!(ef_id : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(channel : super::Channel, Enum, Yes, No);
+    ::dataapi::field!(tags : Value, Array, Yes, No);
+    ::dataapi::field!(visitor_id : i64, Number, Yes, Yes);
+    ::dataapi::field!(person_id : i64, Number, Yes, No);
+    ::dataapi::field!(visitor_type : super::VisitorType, Enum, Yes, Yes);
+    ::dataapi::field!(visitor_session_id : i64, Number, Yes, No);
+    ::dataapi::field!(visits_count : i64, Number, Yes, No);
+    ::dataapi::field!(visitor_first_campaign_id : i64, Number, Yes, No);
+    ::dataapi::field!(
+        visitor_first_campaign_name : ::std::string::String, String, Yes, No
+    );
+    ::dataapi::field!(visitor_city : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(visitor_region : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(visitor_country : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(visitor_device : super::VisitorDevice, Enum, Yes, Yes);
+    ::dataapi::field!(visitor_custom_properties : Value, Array, Yes, No);
+    ::dataapi::field!(site_id : i64, Number, Yes, Yes);
+    ::dataapi::field!(site_domain_name : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(campaign_id : i64, Number, Yes, Yes);
+    ::dataapi::field!(campaign_name : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(visit_other_campaign : bool, Boolean, Yes, No);
+    ::dataapi::field!(segments : Value, Array, Yes, No);
+    ::dataapi::field!(utm_source : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(utm_medium : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(utm_term : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(utm_content : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(utm_campaign : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(utm_referrer : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(utm_expid : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(openstat_ad : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(openstat_campaign : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(openstat_service : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(openstat_source : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(attributes : super::Attribute, Array, Yes, No);
+    ::dataapi::field!(eq_utm_source : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(eq_utm_medium : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(eq_utm_term : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(eq_utm_content : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(eq_utm_campaign : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(eq_utm_referrer : ::std::string::String, String, Yes, No);
+    ::dataapi::field!(eq_utm_expid : ::std::string::String, String, Yes, No);
 }
-/// A `get.communications_report` request: the `params` of the call.
-///
-/// Build it with [`Request::new`] and the setters; [`Request::to_rpc`] wraps it in the
-/// JSON-RPC envelope. `Debug` never shows the access token.
-#[derive(Debug, Clone, PartialEq, ::dataapi::serde::Serialize)]
-#[serde(crate = "::dataapi::serde")]
-#[non_exhaustive]
-pub struct Request {
-    /// Access token of the session.
-    pub access_token: ::dataapi::runtime::AccessToken,
-    /// The client user an agent acts for.
-    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub user_id: ::core::option::Option<i64>,
-    /// Rows to skip: at most 100000.
-    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub offset: ::core::option::Option<u32>,
-    /// Rows per page: at most 10000, 1000 when not set.
-    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub limit: ::core::option::Option<u32>,
-    /// Start of the period.
-    pub date_from: ::dataapi::runtime::DateTime,
-    /// End of the period.
-    pub date_till: ::dataapi::runtime::DateTime,
-    /// Which rows to return.
-    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub filter: ::core::option::Option<::dataapi::runtime::RawFilter>,
-    /// Sort keys, most significant first.
-    #[serde(skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub sort: ::std::vec::Vec<::dataapi::runtime::RawSort>,
-    /// Which fields to return; the default reply fields when not set.
-    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-    pub fields: ::core::option::Option<
-        ::std::vec::Vec<::std::borrow::Cow<'static, str>>,
-    >,
-}
-impl Request {
-    /// A request for the rows of `date_from`..`date_till`.
-    pub fn new(
-        access_token: impl ::core::convert::Into<::dataapi::runtime::AccessToken>,
-        date_from: ::dataapi::runtime::DateTime,
-        date_till: ::dataapi::runtime::DateTime,
-    ) -> Self {
-        Request {
-            access_token: access_token.into(),
-            user_id: ::core::option::Option::None,
-            offset: ::core::option::Option::None,
-            limit: ::core::option::Option::None,
-            date_from,
-            date_till,
-            filter: ::core::option::Option::None,
-            sort: ::std::vec::Vec::new(),
-            fields: ::core::option::Option::None,
-        }
-    }
-    /// Acts for this client user (agents only).
-    #[must_use]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.user_id = ::core::option::Option::Some(user_id);
-        self
-    }
-    /// Sets the page size.
-    #[must_use]
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = ::core::option::Option::Some(limit);
-        self
-    }
-    /// Sets how many rows to skip.
-    #[must_use]
-    pub fn offset(mut self, offset: u32) -> Self {
-        self.offset = ::core::option::Option::Some(offset);
-        self
-    }
-    /// Sets the filter, built from this method's `fields`.
-    #[must_use]
-    pub fn filter(
-        mut self,
-        filter: ::dataapi::runtime::Filter<CommunicationsReport>,
-    ) -> Self {
-        self.filter = ::core::option::Option::Some(filter.into_raw());
-        self
-    }
-    /// Sets a filter from its wire form (read from JSON, say); [`Request::validate`]
-    /// checks it.
-    #[must_use]
-    pub fn raw_filter(mut self, filter: ::dataapi::runtime::RawFilter) -> Self {
-        self.filter = ::core::option::Option::Some(filter);
-        self
-    }
-    /// Adds a sort key, built from this method's `fields`, after those already set.
-    #[must_use]
-    pub fn sort(mut self, sort: ::dataapi::runtime::Sort<CommunicationsReport>) -> Self {
-        self.sort.push(sort.into_raw());
-        self
-    }
-    /// Adds a sort key in its wire form; [`Request::validate`] checks it.
-    #[must_use]
-    pub fn raw_sort(mut self, sort: ::dataapi::runtime::RawSort) -> Self {
-        self.sort.push(sort);
-        self
-    }
-    /// Asks for exactly these fields, in this order (names as `&'static str` cost no
-    /// allocation; `String`s are kept as they are).
-    #[must_use]
-    pub fn fields<I, S>(mut self, fields: I) -> Self
-    where
-        I: ::core::iter::IntoIterator<Item = S>,
-        S: ::core::convert::Into<::std::borrow::Cow<'static, str>>,
-    {
-        self.fields = ::core::option::Option::Some(
-            fields.into_iter().map(::core::convert::Into::into).collect(),
-        );
-        self
-    }
-    /// Checks the request against everything the schema knows the API would reject,
-    /// and returns every problem at once.
-    pub fn validate(
-        &self,
-    ) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
-        ::dataapi::runtime::validate::typed(
-            &DESCRIPTOR,
-            &::dataapi::runtime::validate::Typed {
-                access_token: &self.access_token,
-                date_from: self.date_from,
-                date_till: self.date_till,
-                limit: self.limit,
-                offset: self.offset,
-                fields: self.fields.as_deref(),
-                sort: &self.sort,
-                filter: self.filter.as_ref(),
-                required_text: &[],
-            },
-        )
-    }
-    /// The JSON-RPC call carrying this request.
-    pub fn to_rpc(
-        &self,
-        id: impl ::core::convert::Into<::dataapi::runtime::Id>,
-    ) -> ::dataapi::runtime::RpcRequest<'_, Self> {
-        ::dataapi::runtime::RpcRequest::new(
-            id,
-            <CommunicationsReport as ::dataapi::runtime::Method>::NAME,
-            self,
-        )
-    }
-}
+/// `get.communications_report` takes no parameters of its own.
+pub type Params = ::dataapi::runtime::NoParams;
+/// A `get.communications_report` request: the common report parameters of [`::dataapi::runtime::Request`] and this method's [`Params`].
+pub type Request = ::dataapi::runtime::Request<CommunicationsReport>;
 /// The description of `get.communications_report`: its fields, flags and limits.
-pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime::MethodDescriptor {
-    name: "get.communications_report",
-    kind: ::dataapi::runtime::RequestKind::Report,
-    limits: ::dataapi::runtime::LimitsDescriptor {
-        date_range_days: 90u32,
-        filter_depth: ::core::option::Option::None,
-        limit_default: 1000u32,
-        limit_max: 10000u32,
-        offset_default: 0u32,
-        offset_max: 100000u32,
-    },
-    operators: &[
-        &super::operators::EQ,
-        &super::operators::NE,
-        &super::operators::LT,
-        &super::operators::GT,
-        &super::operators::LE,
-        &super::operators::GE,
-        &super::operators::LIKE,
-        &super::operators::ILIKE,
-        &super::operators::NOT_LIKE,
-        &super::operators::NOT_ILIKE,
-        &super::operators::REGEXP,
-        &super::operators::JSQUERY,
-        &super::operators::IS_IN,
-        &super::operators::NOT_IN,
-        &super::operators::OVERLAP,
-        &super::operators::NOT_OVERLAP,
-        &super::operators::IS_NULL,
-        &super::operators::IS_NOT_NULL,
-    ],
-    params: &[],
-    fields: &[
-        ::dataapi::runtime::FieldDescriptor {
-            name: "id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
+pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
+    use ::dataapi::runtime::{FieldDescriptor as F, Stated::*, TypeDescriptor as T};
+    ::dataapi::runtime::MethodDescriptor {
+        name: "get.communications_report",
+        kind: ::dataapi::runtime::RequestKind::Report,
+        limits: ::dataapi::runtime::LimitsDescriptor {
+            date_range_days: 90u32,
+            filter_depth: ::core::option::Option::None,
+            limit_default: 1000u32,
+            limit_max: 10000u32,
+            offset_default: 0u32,
+            offset_max: 100000u32,
         },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "communication_type",
-            ty: ::dataapi::runtime::TypeDescriptor::Enum {
-                name: "communication_type",
-                codes: &["call", "chat", "goal", "offline_message"],
-            },
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "communication_number",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "communication_page_url",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::No,
-            sort: ::dataapi::runtime::Stated::No,
-            default: ::dataapi::runtime::Stated::No,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "date_time",
-            ty: ::dataapi::runtime::TypeDescriptor::DateTime,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "ua_client_id",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "ym_client_id",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "sale_date",
-            ty: ::dataapi::runtime::TypeDescriptor::DateTime,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "sale_cost",
-            ty: ::dataapi::runtime::TypeDescriptor::Decimal,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "search_query",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "search_engine",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "referrer_domain",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "referrer",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "entrance_page",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "gclid",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "yclid",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "ymclid",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::NotStated,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "ef_id",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "channel",
-            ty: ::dataapi::runtime::TypeDescriptor::Enum {
-                name: "channel",
-                codes: &[
-                    "display",
-                    "paid",
-                    "affiliate",
-                    "messenger",
-                    "social",
-                    "email",
-                    "organic",
-                    "internal",
-                    "recommendation",
-                    "cashed",
-                    "referral",
-                    "direct",
-                ],
-            },
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "tags",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::Object(
-                    &[
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_id",
-                            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
+        operators: &[
+            &super::operators::EQ,
+            &super::operators::NE,
+            &super::operators::LT,
+            &super::operators::GT,
+            &super::operators::LE,
+            &super::operators::GE,
+            &super::operators::LIKE,
+            &super::operators::ILIKE,
+            &super::operators::NOT_LIKE,
+            &super::operators::NOT_ILIKE,
+            &super::operators::REGEXP,
+            &super::operators::JSQUERY,
+            &super::operators::IS_IN,
+            &super::operators::NOT_IN,
+            &super::operators::OVERLAP,
+            &super::operators::NOT_OVERLAP,
+            &super::operators::IS_NULL,
+            &super::operators::IS_NOT_NULL,
+        ],
+        params: &[],
+        fields: &[
+            F::new("id", T::Integer).filter(Yes).default(Yes),
+            F::new(
+                    "communication_type",
+                    T::Enum {
+                        name: "communication_type",
+                        codes: CommunicationType::CODES,
+                    },
+                )
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes),
+            F::new("communication_number", T::Integer).filter(Yes).sort(Yes),
+            F::new("communication_page_url", T::String).filter(No).sort(No).default(No),
+            F::new("date_time", T::DateTime).filter(Yes).sort(Yes).default(Yes),
+            F::new("ua_client_id", T::String),
+            F::new("ym_client_id", T::String),
+            F::new("sale_date", T::DateTime).filter(Yes).sort(Yes),
+            F::new("sale_cost", T::Decimal).filter(Yes).sort(Yes),
+            F::new("search_query", T::String).filter(Yes),
+            F::new("search_engine", T::String).filter(Yes),
+            F::new("referrer_domain", T::String).filter(Yes),
+            F::new("referrer", T::String).filter(Yes),
+            F::new("entrance_page", T::String).filter(Yes),
+            F::new("gclid", T::String).filter(Yes),
+            F::new("yclid", T::String).filter(Yes),
+            F::new("ymclid", T::String),
+            F::new("ef_id", T::String).filter(Yes),
+            F::new(
+                    "channel",
+                    T::Enum {
+                        name: "channel",
+                        codes: Channel::CODES,
+                    },
+                )
+                .filter(Yes),
+            F::new(
+                    "tags",
+                    T::Array(
+                        &T::Object(
+                            &[
+                                F::new("tag_id", T::Integer),
+                                F::new("tag_name", T::String),
+                                F::new(
+                                    "tag_type",
+                                    T::Enum {
+                                        name: "tag_type",
+                                        codes: TagType::CODES,
+                                    },
+                                ),
+                                F::new("tag_change_time", T::DateTime),
+                                F::new("tag_user_id", T::Integer),
+                                F::new("tag_user_login", T::String),
+                                F::new("tag_employee_id", T::Integer),
+                                F::new("tag_employee_full_name", T::String),
+                            ],
+                        ),
+                    ),
+                )
+                .filter(Yes),
+            F::new("visitor_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
+            F::new("person_id", T::Integer).filter(Yes).default(Yes),
+            F::new(
+                    "visitor_type",
+                    T::Enum {
+                        name: "visitor_type",
+                        codes: VisitorType::CODES,
+                    },
+                )
+                .filter(Yes)
+                .sort(Yes),
+            F::new("visitor_session_id", T::Integer).filter(Yes).default(Yes),
+            F::new("visits_count", T::Integer).filter(Yes),
+            F::new("visitor_first_campaign_id", T::Integer).filter(Yes),
+            F::new("visitor_first_campaign_name", T::String).filter(Yes),
+            F::new("visitor_city", T::String).filter(Yes),
+            F::new("visitor_region", T::String).filter(Yes),
+            F::new("visitor_country", T::String).filter(Yes),
+            F::new(
+                    "visitor_device",
+                    T::Enum {
+                        name: "visitor_device",
+                        codes: VisitorDevice::CODES,
+                    },
+                )
+                .filter(Yes)
+                .sort(Yes),
+            F::new(
+                    "visitor_custom_properties",
+                    T::Array(
+                        &T::Object(
+                            &[
+                                F::new("property_name", T::String),
+                                F::new("property_value", T::String),
+                            ],
+                        ),
+                    ),
+                )
+                .filter(Yes),
+            F::new("site_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
+            F::new("site_domain_name", T::String).filter(Yes),
+            F::new("campaign_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
+            F::new("campaign_name", T::String).filter(Yes),
+            F::new("visit_other_campaign", T::Boolean).filter(Yes),
+            F::new(
+                    "segments",
+                    T::Array(
+                        &T::Object(
+                            &[
+                                F::new("segment_name", T::String),
+                                F::new("segment_id", T::Integer),
+                            ],
+                        ),
+                    ),
+                )
+                .filter(Yes),
+            F::new("utm_source", T::String).filter(Yes),
+            F::new("utm_medium", T::String).filter(Yes),
+            F::new("utm_term", T::String).filter(Yes),
+            F::new("utm_content", T::String).filter(Yes),
+            F::new("utm_campaign", T::String).filter(Yes),
+            F::new("utm_referrer", T::String).filter(Yes),
+            F::new("utm_expid", T::String).filter(Yes),
+            F::new("openstat_ad", T::String).filter(Yes),
+            F::new("openstat_campaign", T::String).filter(Yes),
+            F::new("openstat_service", T::String).filter(Yes),
+            F::new("openstat_source", T::String).filter(Yes),
+            F::new(
+                    "attributes",
+                    T::Array(
+                        &T::Enum {
+                            name: "attribute",
+                            codes: Attribute::CODES,
                         },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_name",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_type",
-                            ty: ::dataapi::runtime::TypeDescriptor::Enum {
-                                name: "tag_type",
-                                codes: &["auto", "manual"],
-                            },
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_change_time",
-                            ty: ::dataapi::runtime::TypeDescriptor::DateTime,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_user_id",
-                            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_user_login",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_employee_id",
-                            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "tag_employee_full_name",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                    ],
-                ),
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "person_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_type",
-            ty: ::dataapi::runtime::TypeDescriptor::Enum {
-                name: "visitor_type",
-                codes: &["new", "returning", "unknown"],
-            },
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_session_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visits_count",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_first_campaign_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_first_campaign_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_city",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_region",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_country",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_device",
-            ty: ::dataapi::runtime::TypeDescriptor::Enum {
-                name: "visitor_device",
-                codes: &["desktop", "mobile", "tablet", "other"],
-            },
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visitor_custom_properties",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::Object(
-                    &[
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "property_name",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "property_value",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                    ],
-                ),
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "site_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "site_domain_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "campaign_id",
-            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::Yes,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "campaign_name",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "visit_other_campaign",
-            ty: ::dataapi::runtime::TypeDescriptor::Boolean,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "segments",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::Object(
-                    &[
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "segment_name",
-                            ty: ::dataapi::runtime::TypeDescriptor::String,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                        ::dataapi::runtime::FieldDescriptor {
-                            name: "segment_id",
-                            ty: ::dataapi::runtime::TypeDescriptor::Integer,
-                            filter: ::dataapi::runtime::Stated::NotStated,
-                            sort: ::dataapi::runtime::Stated::NotStated,
-                            default: ::dataapi::runtime::Stated::NotStated,
-                            required: false,
-                        },
-                    ],
-                ),
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_source",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_medium",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_term",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_content",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_campaign",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_referrer",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "utm_expid",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "openstat_ad",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "openstat_campaign",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "openstat_service",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "openstat_source",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "attributes",
-            ty: ::dataapi::runtime::TypeDescriptor::Array(
-                &::dataapi::runtime::TypeDescriptor::Enum {
-                    name: "attribute",
-                    codes: &[
-                        "first",
-                        "through",
-                        "primary",
-                        "secondary",
-                        "lost",
-                        "target",
-                        "off-target",
-                        "quality",
-                        "rest",
-                    ],
-                },
-            ),
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_source",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_medium",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_term",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_content",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_campaign",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_referrer",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-        ::dataapi::runtime::FieldDescriptor {
-            name: "eq_utm_expid",
-            ty: ::dataapi::runtime::TypeDescriptor::String,
-            filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::NotStated,
-            default: ::dataapi::runtime::Stated::NotStated,
-            required: false,
-        },
-    ],
+                    ),
+                )
+                .filter(Yes),
+            F::new("eq_utm_source", T::String).filter(Yes),
+            F::new("eq_utm_medium", T::String).filter(Yes),
+            F::new("eq_utm_term", T::String).filter(Yes),
+            F::new("eq_utm_content", T::String).filter(Yes),
+            F::new("eq_utm_campaign", T::String).filter(Yes),
+            F::new("eq_utm_referrer", T::String).filter(Yes),
+            F::new("eq_utm_expid", T::String).filter(Yes),
+        ],
+    }
 };

@@ -77,6 +77,18 @@ impl Attribute {
         Attribute::Quality,
         Attribute::Rest,
     ];
+    /// The wire code of each of [`Self::KNOWN`], in the same order.
+    pub const CODES: &'static [&'static str] = &[
+        "first",
+        "through",
+        "primary",
+        "secondary",
+        "lost",
+        "target",
+        "off-target",
+        "quality",
+        "rest",
+    ];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -211,6 +223,21 @@ impl Channel {
         Channel::Referral,
         Channel::Direct,
     ];
+    /// The wire code of each of [`Self::KNOWN`], in the same order.
+    pub const CODES: &'static [&'static str] = &[
+        "display",
+        "paid",
+        "affiliate",
+        "messenger",
+        "social",
+        "email",
+        "organic",
+        "internal",
+        "recommendation",
+        "cashed",
+        "referral",
+        "direct",
+    ];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -293,6 +320,13 @@ impl CommunicationType {
         CommunicationType::Goal,
         CommunicationType::OfflineMessage,
     ];
+    /// The wire code of each of [`Self::KNOWN`], in the same order.
+    pub const CODES: &'static [&'static str] = &[
+        "call",
+        "chat",
+        "goal",
+        "offline_message",
+    ];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -344,6 +378,8 @@ pub enum Direction {
 impl Direction {
     /// Every code the schema knows, in doc order.
     pub const KNOWN: &'static [Direction] = &[Direction::In, Direction::Out];
+    /// The wire code of each of [`Self::KNOWN`], in the same order.
+    pub const CODES: &'static [&'static str] = &["in", "out"];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -832,6 +868,73 @@ impl FinishReason {
         FinishReason::GroupWithoutPhones,
         FinishReason::NoOperatorCdrFound,
     ];
+    /// The wire code of each of [`Self::KNOWN`], in the same order.
+    pub const CODES: &'static [&'static str] = &[
+        "numb_not_exists",
+        "incorrect_input",
+        "numb_is_inactive",
+        "sitephone_is_not_configured",
+        "app_is_inactive",
+        "numa_in_black_list",
+        "no_active_scenario",
+        "simple_forwarding_is_not_configured",
+        "site_not_exists",
+        "call_generator_is_not_configured",
+        "add_cdr_timeout",
+        "success_finish",
+        "api_permission_denied",
+        "api_ip_now_allowed",
+        "component_is_inactive",
+        "employee_not_exists",
+        "not_enough_money",
+        "platform_not_found",
+        "internal_error",
+        "incorrect_config",
+        "communication_unavailable",
+        "subscriber_disconnects",
+        "no_operation",
+        "scenario_not_found",
+        "no_money",
+        "transfer_disconnects",
+        "scenario_disconnects",
+        "fax_session_done",
+        "no_resources",
+        "another_operator_answer",
+        "subscriber_busy",
+        "subscriber_not_responsible",
+        "subscriber_number_problems",
+        "operator_answer",
+        "locked_numb",
+        "call_not_allowed_on_tp",
+        "account_not_found",
+        "contract_not_found",
+        "operator_busy",
+        "operator_not_responsible",
+        "operator_disconnects",
+        "operator_number_problems",
+        "timeout",
+        "operator_channels_busy",
+        "locked_phone",
+        "max_in_call_reached",
+        "max_out_call_reached",
+        "employee_busy",
+        "phone_group_inactive_by_schedule",
+        "sip_offline",
+        "employee_inactive",
+        "employee_inactive_by_schedule",
+        "employee_phone_inactive",
+        "action_interval_exceeded",
+        "group_phone_inactive",
+        "no_operator_confirmation",
+        "max_transition_count_exceeded",
+        "no_success_subscriber_call",
+        "no_success_operator_call",
+        "disconnect_before_call_processing",
+        "processing_method_not_found",
+        "employee_without_phones",
+        "group_without_phones",
+        "no_operator_cdr_found",
+    ];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1119,6 +1222,8 @@ pub enum TagType {
 impl TagType {
     /// Every code the schema knows, in doc order.
     pub const KNOWN: &'static [TagType] = &[TagType::Auto, TagType::Manual];
+    /// The wire code of each of [`Self::KNOWN`], in the same order.
+    pub const CODES: &'static [&'static str] = &["auto", "manual"];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1181,6 +1286,8 @@ impl VisitorDevice {
         VisitorDevice::Tablet,
         VisitorDevice::Other,
     ];
+    /// The wire code of each of [`Self::KNOWN`], in the same order.
+    pub const CODES: &'static [&'static str] = &["desktop", "mobile", "tablet", "other"];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1242,6 +1349,8 @@ impl VisitorType {
         VisitorType::Returning,
         VisitorType::Unknown,
     ];
+    /// The wire code of each of [`Self::KNOWN`], in the same order.
+    pub const CODES: &'static [&'static str] = &["new", "returning", "unknown"];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {

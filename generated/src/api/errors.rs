@@ -237,6 +237,34 @@ impl Mnemonic {
         Mnemonic::NotificationsNotSupported,
         Mnemonic::BatchOperationsNotSupported,
     ];
+    /// The wire code of each of [`Self::KNOWN`], in the same order.
+    pub const CODES: &'static [&'static str] = &[
+        "parse_error",
+        "invalid_request",
+        "method_not_found",
+        "required_parameter_missed",
+        "invalid_parameter_value",
+        "unexpected_parameters",
+        "invalid_parameters_combination",
+        "data_type_error",
+        "error",
+        "sort_prohibited",
+        "filter_prohibited",
+        "date_interval_limit_reached",
+        "internal_error",
+        "auth_error",
+        "access_token_expired",
+        "access_token_blocked",
+        "access_token_invalid",
+        "ip_not_whitelisted",
+        "forbidden",
+        "method_component_disabled",
+        "parameter_component_disabled",
+        "account_inactive",
+        "limit_exceeded",
+        "notifications_not_supported",
+        "batch_operations_not_supported",
+    ];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -373,3 +401,4 @@ impl Mnemonic {
         }
     }
 }
+::dataapi::error_table!(Mnemonic);

@@ -15,6 +15,13 @@ pub mod communications;
 pub mod communications_report;
 /// Events `queue`: Queue events
 pub mod queue;
+/// What typed requests need in scope: `use <this module>::prelude::*;`.
+pub mod prelude {
+    pub use super::operators::FilterOps;
+    pub use ::dataapi::runtime::{Filter, Sort, SortOps};
+    pub use super::calls_report::RequestExt as _;
+    pub use super::communications::RequestExt as _;
+}
 /// The description of every method of the schema, by wire name.
 pub static METHODS: &[&::dataapi::runtime::MethodDescriptor] = &[
     &calls_report::DESCRIPTOR,

@@ -359,6 +359,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Равно значению (строки сравниваются с учётом регистра); с null — поле пустое._
     ///
     /// The condition `{"field": …, "operator": "=", "value": …}`.
+    ///
+    /// Fits fields of kind: number, string, boolean, iso8601, enum, value_object.
     fn eq(self, value: Self::Value) -> ::dataapi::runtime::Filter<Self::Method>
     where
         Self: ::dataapi::runtime::Filterable,
@@ -386,6 +388,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Не равно значению; с null — поле заполнено._
     ///
     /// The condition `{"field": …, "operator": "!=", "value": …}`.
+    ///
+    /// Fits fields of kind: number, string, boolean, iso8601, enum, value_object.
     fn ne(self, value: Self::Value) -> ::dataapi::runtime::Filter<Self::Method>
     where
         Self: ::dataapi::runtime::Filterable,
@@ -413,6 +417,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Меньше значения._
     ///
     /// The condition `{"field": …, "operator": "<", "value": …}`.
+    ///
+    /// Fits fields of kind: number, iso8601.
     fn lt(self, value: Self::Value) -> ::dataapi::runtime::Filter<Self::Method>
     where
         Self: ::dataapi::runtime::Filterable,
@@ -429,6 +435,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Больше значения._
     ///
     /// The condition `{"field": …, "operator": ">", "value": …}`.
+    ///
+    /// Fits fields of kind: number, iso8601.
     fn gt(self, value: Self::Value) -> ::dataapi::runtime::Filter<Self::Method>
     where
         Self: ::dataapi::runtime::Filterable,
@@ -445,6 +453,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Меньше значения или равно ему._
     ///
     /// The condition `{"field": …, "operator": "<=", "value": …}`.
+    ///
+    /// Fits fields of kind: number, iso8601.
     fn le(self, value: Self::Value) -> ::dataapi::runtime::Filter<Self::Method>
     where
         Self: ::dataapi::runtime::Filterable,
@@ -461,6 +471,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Больше значения или равно ему._
     ///
     /// The condition `{"field": …, "operator": ">=", "value": …}`.
+    ///
+    /// Fits fields of kind: number, iso8601.
     fn ge(self, value: Self::Value) -> ::dataapi::runtime::Filter<Self::Method>
     where
         Self: ::dataapi::runtime::Filterable,
@@ -477,6 +489,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Подходит под шаблон с подстановкой `%`, регистр учитывается._
     ///
     /// The condition `{"field": …, "operator": "like", "value": …}`.
+    ///
+    /// Fits fields of kind: string.
     fn like(
         self,
         pattern: impl ::core::convert::Into<::std::string::String>,
@@ -496,6 +510,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Подходит под шаблон с подстановкой `%` без учёта регистра._
     ///
     /// The condition `{"field": …, "operator": "ilike", "value": …}`.
+    ///
+    /// Fits fields of kind: string.
     fn ilike(
         self,
         pattern: impl ::core::convert::Into<::std::string::String>,
@@ -515,6 +531,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Не подходит под шаблон с подстановкой `%`, регистр учитывается._
     ///
     /// The condition `{"field": …, "operator": "not_like", "value": …}`.
+    ///
+    /// Fits fields of kind: string.
     fn not_like(
         self,
         pattern: impl ::core::convert::Into<::std::string::String>,
@@ -534,6 +552,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Не подходит под шаблон с подстановкой `%` без учёта регистра._
     ///
     /// The condition `{"field": …, "operator": "not_ilike", "value": …}`.
+    ///
+    /// Fits fields of kind: string.
     fn not_ilike(
         self,
         pattern: impl ::core::convert::Into<::std::string::String>,
@@ -553,6 +573,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Подходит под регулярное выражение POSIX._
     ///
     /// The condition `{"field": …, "operator": "regexp", "value": …}`.
+    ///
+    /// Fits fields of kind: string.
     fn regexp(
         self,
         pattern: impl ::core::convert::Into<::std::string::String>,
@@ -572,6 +594,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Удовлетворяет выражению jsquery из PostgreSQL._
     ///
     /// The condition `{"field": …, "operator": "jsquery", "value": …}`.
+    ///
+    /// Fits fields of kind: array, object.
     fn jsquery(
         self,
         pattern: impl ::core::convert::Into<::std::string::String>,
@@ -591,6 +615,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Совпадает с любым из значений списка._
     ///
     /// The condition `{"field": …, "operator": "in", "value": …}`.
+    ///
+    /// Fits fields of kind: number, string, enum, value_object.
     fn is_in(
         self,
         values: impl ::core::iter::IntoIterator<Item = Self::Value>,
@@ -612,6 +638,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Не совпадает ни с одним из значений списка._
     ///
     /// The condition `{"field": …, "operator": "not_in", "value": …}`.
+    ///
+    /// Fits fields of kind: number, string, enum, value_object.
     fn not_in(
         self,
         values: impl ::core::iter::IntoIterator<Item = Self::Value>,
@@ -633,6 +661,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Поле-массив содержит хотя бы один из заданных элементов._
     ///
     /// The condition `{"field": …, "operator": "overlap", "value": …}`.
+    ///
+    /// Fits fields of kind: array.
     fn overlap(
         self,
         values: impl ::core::iter::IntoIterator<Item = Self::Value>,
@@ -654,6 +684,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Поле-массив не содержит ни одного из заданных элементов._
     ///
     /// The condition `{"field": …, "operator": "not_overlap", "value": …}`.
+    ///
+    /// Fits fields of kind: array.
     fn not_overlap(
         self,
         values: impl ::core::iter::IntoIterator<Item = Self::Value>,
@@ -675,6 +707,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Поле пустое; в качестве значения передаётся null._
     ///
     /// The condition `{"field": …, "operator": "is_null", "value": …}`.
+    ///
+    /// Fits fields of kind: any.
     fn is_null(self) -> ::dataapi::runtime::Filter<Self::Method>
     where
         Self: ::dataapi::runtime::Filterable,
@@ -691,6 +725,8 @@ pub trait FilterOps: ::dataapi::runtime::Field {
     /// _Поле заполнено; в качестве значения передаётся null._
     ///
     /// The condition `{"field": …, "operator": "is_not_null", "value": …}`.
+    ///
+    /// Fits fields of kind: any.
     fn is_not_null(self) -> ::dataapi::runtime::Filter<Self::Method>
     where
         Self: ::dataapi::runtime::Filterable,

@@ -70,6 +70,17 @@ impl QueueType {
         QueueType::ChatInboundQueue,
         QueueType::TaskQueue,
     ];
+    /// The wire code of each of [`Self::KNOWN`], in the same order.
+    pub const CODES: &'static [&'static str] = &[
+        "offline_queue",
+        "inbound_queue",
+        "outbound_ivr",
+        "preview_dialer",
+        "progressive_dialer",
+        "predictive_dialer",
+        "chat_inbound_queue",
+        "task_queue",
+    ];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -150,6 +161,8 @@ pub enum Channel {
 impl Channel {
     /// Every code the schema knows, in doc order.
     pub const KNOWN: &'static [Channel] = &[Channel::Chat, Channel::Call, Channel::Task];
+    /// The wire code of each of [`Self::KNOWN`], in the same order.
+    pub const CODES: &'static [&'static str] = &["chat", "call", "task"];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -209,6 +222,8 @@ impl CcResult {
         CcResult::Cancel,
         CcResult::Abandoned,
     ];
+    /// The wire code of each of [`Self::KNOWN`], in the same order.
+    pub const CODES: &'static [&'static str] = &["success", "cancel", "abandoned"];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -258,6 +273,8 @@ pub enum AmdResult {
 impl AmdResult {
     /// Every code the schema knows, in doc order.
     pub const KNOWN: &'static [AmdResult] = &[AmdResult::Human, AmdResult::Mashine];
+    /// The wire code of each of [`Self::KNOWN`], in the same order.
+    pub const CODES: &'static [&'static str] = &["HUMAN", "MASHINE"];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1602,113 +1619,34 @@ impl Event {
             Event::Unrecognized { .. } => &[],
         }
     }
+    /// The wire names of the fields each known event always carries, by variant.
+    const REQUIRED: &'static [&'static [&'static str]] = &[
+        &["channel", "member_channel_id"],
+        &["channel", "agent_channel_id", "member_channel_id", "agent_id"],
+        &["channel", "agent_channel_id", "member_channel_id", "agent_id"],
+        &["channel", "agent_channel_id", "member_channel_id", "agent_id"],
+        &["channel", "agent_channel_id", "member_channel_id", "agent_id"],
+        &["channel", "member_channel_id"],
+        &["channel", "agent_channel_id", "member_channel_id", "agent_id"],
+        &["channel", "agent_channel_id", "member_channel_id", "agent_id"],
+    ];
+    fn index(&self) -> ::core::option::Option<usize> {
+        match self {
+            Event::Joined(_) => ::core::option::Option::Some(0usize),
+            Event::Answered(_) => ::core::option::Option::Some(1usize),
+            Event::Offering(_) => ::core::option::Option::Some(2usize),
+            Event::Bridged(_) => ::core::option::Option::Some(3usize),
+            Event::Missed(_) => ::core::option::Option::Some(4usize),
+            Event::Leaving(_) => ::core::option::Option::Some(5usize),
+            Event::Processing(_) => ::core::option::Option::Some(6usize),
+            Event::Active(_) => ::core::option::Option::Some(7usize),
+            Event::Unrecognized { .. } => ::core::option::Option::None,
+        }
+    }
     /// The fields the event always carries but this one lacks.
     pub fn missing_fields(&self) -> ::std::vec::Vec<&'static str> {
-        let mut out = ::std::vec::Vec::new();
-        match self {
-            Event::Joined(p) => {
-                if p.channel.is_none() {
-                    out.push("channel");
-                }
-                if p.member_channel_id.is_none() {
-                    out.push("member_channel_id");
-                }
-            }
-            Event::Answered(p) => {
-                if p.channel.is_none() {
-                    out.push("channel");
-                }
-                if p.agent_channel_id.is_none() {
-                    out.push("agent_channel_id");
-                }
-                if p.member_channel_id.is_none() {
-                    out.push("member_channel_id");
-                }
-                if p.agent_id.is_none() {
-                    out.push("agent_id");
-                }
-            }
-            Event::Offering(p) => {
-                if p.channel.is_none() {
-                    out.push("channel");
-                }
-                if p.agent_channel_id.is_none() {
-                    out.push("agent_channel_id");
-                }
-                if p.member_channel_id.is_none() {
-                    out.push("member_channel_id");
-                }
-                if p.agent_id.is_none() {
-                    out.push("agent_id");
-                }
-            }
-            Event::Bridged(p) => {
-                if p.channel.is_none() {
-                    out.push("channel");
-                }
-                if p.agent_channel_id.is_none() {
-                    out.push("agent_channel_id");
-                }
-                if p.member_channel_id.is_none() {
-                    out.push("member_channel_id");
-                }
-                if p.agent_id.is_none() {
-                    out.push("agent_id");
-                }
-            }
-            Event::Missed(p) => {
-                if p.channel.is_none() {
-                    out.push("channel");
-                }
-                if p.agent_channel_id.is_none() {
-                    out.push("agent_channel_id");
-                }
-                if p.member_channel_id.is_none() {
-                    out.push("member_channel_id");
-                }
-                if p.agent_id.is_none() {
-                    out.push("agent_id");
-                }
-            }
-            Event::Leaving(p) => {
-                if p.channel.is_none() {
-                    out.push("channel");
-                }
-                if p.member_channel_id.is_none() {
-                    out.push("member_channel_id");
-                }
-            }
-            Event::Processing(p) => {
-                if p.channel.is_none() {
-                    out.push("channel");
-                }
-                if p.agent_channel_id.is_none() {
-                    out.push("agent_channel_id");
-                }
-                if p.member_channel_id.is_none() {
-                    out.push("member_channel_id");
-                }
-                if p.agent_id.is_none() {
-                    out.push("agent_id");
-                }
-            }
-            Event::Active(p) => {
-                if p.channel.is_none() {
-                    out.push("channel");
-                }
-                if p.agent_channel_id.is_none() {
-                    out.push("agent_channel_id");
-                }
-                if p.member_channel_id.is_none() {
-                    out.push("member_channel_id");
-                }
-                if p.agent_id.is_none() {
-                    out.push("agent_id");
-                }
-            }
-            Event::Unrecognized { .. } => {}
-        }
-        out
+        let required = self.index().map_or(&[][..], |i| Event::REQUIRED[i]);
+        ::dataapi::runtime::event::missing(required, &self.to_json())
     }
     /// Checks the event against the schema: that it can occur in a `queue` queue (when
     /// the queue type is known) and that it carries every field it always carries.
@@ -1717,34 +1655,17 @@ impl Event {
         &self,
         queue: ::core::option::Option<&QueueType>,
     ) -> ::core::result::Result<(), ::std::vec::Vec<::dataapi::runtime::EventProblem>> {
-        let mut problems = ::std::vec::Vec::new();
-        if let ::core::option::Option::Some(queue) = queue {
-            let allowed = self.queues();
-            if !allowed.is_empty() && !allowed.contains(queue) {
-                let expected: ::std::vec::Vec<&str> = allowed
-                    .iter()
-                    .map(QueueType::as_str)
-                    .collect();
-                problems
-                    .push(::dataapi::runtime::EventProblem::WrongQueue {
-                        event: self.name().to_owned(),
-                        queue: queue.as_str().to_owned(),
-                        expected: expected.join(", "),
-                    });
-            }
-        }
-        for field in self.missing_fields() {
-            problems
-                .push(::dataapi::runtime::EventProblem::Missing {
-                    event: self.name().to_owned(),
-                    field,
-                });
-        }
-        if problems.is_empty() {
-            ::core::result::Result::Ok(())
-        } else {
-            ::core::result::Result::Err(problems)
-        }
+        let allowed: ::std::vec::Vec<&str> = self
+            .queues()
+            .iter()
+            .map(QueueType::as_str)
+            .collect();
+        ::dataapi::runtime::event::check(
+            self.name(),
+            queue.map(QueueType::as_str),
+            &allowed,
+            self.missing_fields(),
+        )
     }
     /// Decodes an event from a JSON object that names it under [`Event::KEY`].
     pub fn from_json(

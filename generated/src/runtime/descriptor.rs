@@ -188,6 +188,49 @@ pub struct MethodDescriptor {
     pub fields: &'static [FieldDescriptor],
 }
 
+impl FieldDescriptor {
+    /// A field of this name and type, with no flag stated and not required; the generated
+    /// descriptors add the flags the docs state.
+    pub const fn new(name: &'static str, ty: TypeDescriptor) -> Self {
+        FieldDescriptor {
+            name,
+            ty,
+            filter: Stated::NotStated,
+            sort: Stated::NotStated,
+            default: Stated::NotStated,
+            required: false,
+        }
+    }
+
+    /// With filtering as the docs state it.
+    pub const fn filter(mut self, filter: Stated) -> Self {
+        self.filter = filter;
+        self
+    }
+
+    /// With sorting as the docs state it.
+    pub const fn sort(mut self, sort: Stated) -> Self {
+        self.sort = sort;
+        self
+    }
+
+    /// Returned by default, as the docs state it.
+    pub const fn default(mut self, default: Stated) -> Self {
+        self.default = default;
+        self
+    }
+
+    /// Required (a parameter or an event field).
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+}
+
+/// The parameters every report takes besides its own, in the order requests write them.
+pub const COMMON_PARAMS: [&str; 9] =
+    ["access_token", "user_id", "offset", "limit", "date_from", "date_till", "filter", "sort", "fields"];
+
 impl MethodDescriptor {
     /// The top-level reply field with this wire name.
     pub fn field(&self, name: &str) -> Option<&'static FieldDescriptor> {

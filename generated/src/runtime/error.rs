@@ -4,8 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::mnemonic::Mnemonic;
 use super::secret::{SECRET_KEYS, redacted};
-use crate::errors::Mnemonic;
 
 /// The `error` of a reply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
@@ -61,7 +61,8 @@ impl fmt::Debug for ErrorData {
 }
 
 impl ApiError {
-    /// The mnemonic, where the server sent one.
+    /// The mnemonic, where the server sent one; [`Mnemonic::named`] names it by a schema's
+    /// error table, and it compares equal to the variant of that table it names.
     pub fn mnemonic(&self) -> Option<&Mnemonic> {
         self.data.as_ref()?.mnemonic.as_ref()
     }

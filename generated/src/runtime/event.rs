@@ -92,3 +92,31 @@ pub fn encode<T: Serialize>(key: &str, name: &str, payload: &T) -> Value {
     map.insert(key.to_owned(), Value::String(name.to_owned()));
     Value::Object(map)
 }
+
+/// The names in `required` that the encoded event `json` lacks.
+pub fn missing(required: &'static [&'static str], json: &Value) -> Vec<&'static str> {
+    required.iter().copied().filter(|name| json.get(name).is_none_or(Value::is_null)).collect()
+}
+
+/// The checks of a decoded event: it occurs in `queue` (when the queue type is known and the
+/// event lists any), and it lacks none of the fields it always carries.
+pub fn check(
+    event: &str,
+    queue: Option<&str>,
+    allowed: &[&str],
+    missing: Vec<&'static str>,
+) -> Result<(), Vec<EventProblem>> {
+    let mut problems = Vec::new();
+    if let Some(queue) = queue
+        && !allowed.is_empty()
+        && !allowed.contains(&queue)
+    {
+        problems.push(EventProblem::WrongQueue {
+            event: event.to_owned(),
+            queue: queue.to_owned(),
+            expected: allowed.join(", "),
+        });
+    }
+    problems.extend(missing.into_iter().map(|field| EventProblem::Missing { event: event.to_owned(), field }));
+    if problems.is_empty() { Ok(()) } else { Err(problems) }
+}

@@ -8,8 +8,10 @@ pub mod event;
 pub mod filter;
 pub mod lenient;
 pub mod login;
+pub mod mnemonic;
 mod open_enum;
 pub mod report;
+pub mod request;
 pub mod secret;
 pub mod typed;
 pub mod validate;
@@ -24,22 +26,29 @@ pub use envelope::{ApiVersion, Id, Limits, Metadata, Page, Reply, RpcRequest};
 pub use error::{ApiError, ErrorData, ReplyError};
 pub use event::{EventError, EventProblem};
 pub use filter::{Condition, Order, RawFilter, RawSort};
+pub use mnemonic::{ErrorTable, Mnemonic};
 #[doc(hidden)]
-pub use open_enum::CodeVisitor;
+pub use open_enum::{CodeVisitor, OpenEnum};
 pub use report::{Holds, Report, ReportEnum};
+pub use request::{NoParams, Request};
 pub use rust_decimal::Decimal;
 pub use secret::{AccessToken, Password};
 pub use typed::Filter;
-pub use typed::{Field, FilterOps, Filterable, Fits, Sort, SortOps, Sortable, kind};
+pub use typed::{Field, Filterable, Fits, Sort, SortOps, Sortable, flag, kind};
 pub use validate::{Violation, Violations};
 pub use value::{ValueId, ValueObject};
 
-/// An API method: its wire name, reply row and description.
-pub trait Method {
+/// An API method: everything generic code needs to build its requests, check them and read
+/// its replies. Generated for every method (`dataapi::calls_report::CallsReport`), so one
+/// request type, one validator, client and fake server serve bundled methods, a build
+/// script's methods and derived structs alike.
+pub trait Method: Sized + 'static {
     /// Wire name (`get.calls_report`).
     const NAME: &'static str;
     /// One row of its reply.
     type Row;
+    /// The request parameters only this method takes ([`NoParams`] for none).
+    type Params: serde::Serialize + Clone + PartialEq + std::fmt::Debug;
     /// Its static description.
     const DESCRIPTOR: &'static MethodDescriptor;
 }

@@ -32,23 +32,21 @@
 #[macro_export]
 macro_rules! open_enum_traits {
     ($name:ident) => {
+        impl $crate::runtime::OpenEnum for $name {
+            fn from_code(code: &str) -> Self {
+                $name::known(code).unwrap_or_else(|| $name::Unrecognized(code.to_owned()))
+            }
+
+            fn from_owned(code: ::std::string::String) -> Self {
+                $name::known(&code).unwrap_or($name::Unrecognized(code))
+            }
+        }
+
         impl ::core::str::FromStr for $name {
             type Err = ::core::convert::Infallible;
 
             fn from_str(code: &str) -> ::core::result::Result<Self, ::core::convert::Infallible> {
-                ::core::result::Result::Ok(::core::convert::From::from(code))
-            }
-        }
-
-        impl ::core::convert::From<&str> for $name {
-            fn from(code: &str) -> Self {
-                $name::known(code).unwrap_or_else(|| $name::Unrecognized(code.to_owned()))
-            }
-        }
-
-        impl ::core::convert::From<::std::string::String> for $name {
-            fn from(code: ::std::string::String) -> Self {
-                $name::known(&code).unwrap_or($name::Unrecognized(code))
+                ::core::result::Result::Ok(<$name as $crate::runtime::OpenEnum>::from_code(code))
             }
         }
 
@@ -91,7 +89,20 @@ impl<T> Default for CodeVisitor<T> {
     }
 }
 
-impl<T: for<'a> From<&'a str> + From<String>> serde::de::Visitor<'_> for CodeVisitor<T> {
+/// An open enum read from its code: a known code becomes its variant, any other is kept.
+///
+/// There is deliberately no `From<&str>`: a typo must not become an unknown code by accident.
+/// Text is read with `str::parse` (`FromStr`), and an unknown code is written out as
+/// `Unrecognized(…)`.
+#[doc(hidden)]
+pub trait OpenEnum: Sized {
+    /// The value of a code.
+    fn from_code(code: &str) -> Self;
+    /// The value of a code, keeping the `String` where it is unknown.
+    fn from_owned(code: String) -> Self;
+}
+
+impl<T: OpenEnum> serde::de::Visitor<'_> for CodeVisitor<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -99,10 +110,10 @@ impl<T: for<'a> From<&'a str> + From<String>> serde::de::Visitor<'_> for CodeVis
     }
 
     fn visit_str<E: serde::de::Error>(self, code: &str) -> Result<T, E> {
-        Ok(T::from(code))
+        Ok(T::from_code(code))
     }
 
     fn visit_string<E: serde::de::Error>(self, code: String) -> Result<T, E> {
-        Ok(T::from(code))
+        Ok(T::from_owned(code))
     }
 }

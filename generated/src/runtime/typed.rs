@@ -5,6 +5,9 @@
 //! operators are the methods of the generated `FilterOps` trait; each requires that the field
 //! can be filtered and that the operator fits the field's kind ([`Fits`], implemented from the
 //! schema's operator table). Misuse does not compile, and the message says why.
+//!
+//! `FilterOps` itself is generated with the operator table (`dataapi::operators::FilterOps`),
+//! so that a schema with operators of its own gets its own; the runtime never names it.
 
 use std::marker::PhantomData;
 
@@ -20,31 +23,84 @@ pub trait Field: Copy {
     type Value: Serialize;
     /// The field's kind, a type of [`kind`].
     type Kind;
+    /// Whether the docs allow filtering on it: [`flag::Yes`] or [`flag::No`].
+    type Filter;
+    /// Whether the docs allow sorting on it: [`flag::Yes`] or [`flag::No`].
+    type Sort;
     /// The wire name.
     const NAME: &'static str;
+}
+
+/// Whether the docs allow something, as a type.
+pub mod flag {
+    /// The docs say yes.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Yes;
+    /// The docs say no, or leave the cell empty.
+    #[derive(Debug, Clone, Copy)]
+    pub struct No;
 }
 
 /// A field the docs allow filtering on.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be filtered: the docs do not mark it filterable",
     label = "not filterable in this method",
-    note = "`describe` shows which fields can be filtered: cargo run -p dataapi --example describe <method>"
+    note = "the rustdoc of each field of the method's `Row` says whether it can be filtered (`Filter: yes`)"
 )]
 pub trait Filterable: Field {}
+
+// One blanket impl, so that a misuse is reported as the field's, without a list of every
+// filterable field of every method.
+#[diagnostic::do_not_recommend]
+impl<F: Field<Filter = flag::Yes>> Filterable for F {}
 
 /// A field the docs allow sorting on.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be sorted: the docs do not mark it sortable",
     label = "not sortable in this method",
-    note = "`describe` shows which fields can be sorted: cargo run -p dataapi --example describe <method>"
+    note = "the rustdoc of each field of the method's `Row` says whether it can be sorted (`sort: yes`)"
 )]
 pub trait Sortable: Field {}
+
+#[diagnostic::do_not_recommend]
+impl<F: Field<Sort = flag::Yes>> Sortable for F {}
+
+/// Declares a reply field as a type; the generated `fields` modules call it once per field,
+/// with `Method` in scope naming the method: `field!(id: i64, Number, Yes, No)` for the field
+/// `id` of type `i64`, filterable and not sortable; `field!(r#type = "type": …)` where the
+/// identifier is not the wire name.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! field {
+    ($(#[$attr:meta])* $ident:ident: $($rest:tt)*) => {
+        $crate::field!(@ ::core::stringify!($ident), $(#[$attr])* $ident: $($rest)*);
+    };
+    ($(#[$attr:meta])* $ident:ident = $name:literal: $($rest:tt)*) => {
+        $crate::field!(@ $name, $(#[$attr])* $ident: $($rest)*);
+    };
+    (@ $name:expr, $(#[$attr:meta])* $ident:ident: $value:ty, $kind:ident, $filter:ident, $sort:ident) => {
+        #[doc = ::core::concat!("The reply field `", $name, "`, for typed filters and sort keys.")]
+        $(#[$attr])*
+        #[derive(Debug, Clone, Copy)]
+        #[allow(non_camel_case_types)]
+        pub struct $ident;
+
+        impl $crate::runtime::Field for $ident {
+            type Method = Method;
+            type Value = $value;
+            type Kind = $crate::runtime::kind::$kind;
+            type Filter = $crate::runtime::typed::flag::$filter;
+            type Sort = $crate::runtime::typed::flag::$sort;
+            const NAME: &'static str = $name;
+        }
+    };
+}
 
 /// The operator `Op` applies to fields of this kind.
 #[diagnostic::on_unimplemented(
     message = "the operator `{Op}` does not fit a field of kind `{Self}`",
     label = "this operator does not apply to this field",
-    note = "the schema's operator table (schema/operators.yaml) says which kinds each operator fits"
+    note = "the rustdoc of each operator of `FilterOps` says which kinds of field it fits"
 )]
 pub trait Fits<Op> {}
 
@@ -185,5 +241,3 @@ impl<F: Field> SortOps for F {}
 pub fn to_json<T: Serialize>(value: T) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }
-
-pub use crate::operators::FilterOps;

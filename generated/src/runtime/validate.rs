@@ -10,10 +10,12 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use super::descriptor::{FieldDescriptor, MethodDescriptor, OperatorDescriptor, TypeDescriptor, ValueShape};
+use super::descriptor::{
+    COMMON_PARAMS, FieldDescriptor, MethodDescriptor, OperatorDescriptor, TypeDescriptor, ValueShape,
+};
 use super::filter::{RawFilter, RawSort};
+use super::mnemonic::Mnemonic;
 use super::{AccessToken, Date, DateTime};
-use crate::errors::Mnemonic;
 
 /// One problem of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,8 +51,12 @@ impl Violations {
     }
 
     /// Whether some problem is at `path` with `mnemonic`.
-    pub fn has(&self, path: &str, mnemonic: &Mnemonic) -> bool {
-        self.0.iter().any(|v| v.path == path && &v.mnemonic == mnemonic)
+    /// `mnemonic` is a runtime [`Mnemonic`], its text, or a variant of a generated error table.
+    pub fn has<T: ?Sized>(&self, path: &str, mnemonic: &T) -> bool
+    where
+        Mnemonic: PartialEq<T>,
+    {
+        self.0.iter().any(|v| v.path == path && v.mnemonic == *mnemonic)
     }
 }
 
@@ -65,10 +71,6 @@ impl fmt::Display for Violations {
         Ok(())
     }
 }
-
-/// Parameters every report takes, besides the method's own.
-const COMMON: [&str; 9] =
-    ["access_token", "user_id", "date_from", "date_till", "limit", "offset", "fields", "sort", "filter"];
 
 /// Where in `params` a value is. A path is only written out when a problem is reported, so
 /// a valid request costs no formatting.
@@ -129,31 +131,18 @@ impl Walk<'_> {
 pub fn params(method: &MethodDescriptor, params: &Value) -> Result<(), Violations> {
     let mut w = Walk { method, found: Vec::new() };
     let Some(map) = params.as_object() else {
-        w.report(&ROOT, Mnemonic::DataTypeError, format!("`params` is an object, not {}", kind_of(params)), None);
+        w.report(&ROOT, Mnemonic::DATA_TYPE_ERROR, format!("`params` is an object, not {}", kind_of(params)), None);
         return w.finish();
     };
     w.common(map);
-    for p in method.params {
-        match map.get(p.name) {
-            None | Some(Value::Null) if p.required => w.report(
-                &top(p.name),
-                Mnemonic::RequiredParameterMissed,
-                format!("`{}` is required by {}", p.name, method.name),
-                None,
-            ),
-            Some(Value::String(s)) if p.required && s.trim().is_empty() => w.empty_required(p.name),
-            None | Some(Value::Null) => {}
-            Some(v) if matches!(p.ty, TypeDescriptor::Filter) => w.filter_shape(&top(p.name), v),
-            Some(v) => w.value_type(&top(p.name), &p.ty, v),
-        }
-    }
-    let known = COMMON.iter().copied().chain(method.params.iter().map(|p| p.name));
+    w.method_params(map);
+    let known = COMMON_PARAMS.iter().copied().chain(method.params.iter().map(|p| p.name));
     for key in map.keys() {
         if !known.clone().any(|k| k == key) {
             let help = did_you_mean(key, known.clone());
             w.report(
                 &top(key),
-                Mnemonic::UnexpectedParameters,
+                Mnemonic::UNEXPECTED_PARAMETERS,
                 format!("{} takes no parameter `{key}`", method.name),
                 help,
             );
@@ -169,7 +158,7 @@ pub fn request<R: serde::Serialize>(method: &MethodDescriptor, request: &R) -> R
         Ok(value) => params(method, &value),
         Err(e) => Err(Violations(vec![Violation {
             path: String::new(),
-            mnemonic: Mnemonic::DataTypeError,
+            mnemonic: Mnemonic::DATA_TYPE_ERROR,
             message: format!("the request cannot be serialized: {e}"),
             help: None,
         }])),
@@ -180,7 +169,7 @@ pub fn request<R: serde::Serialize>(method: &MethodDescriptor, request: &R) -> R
 /// that it checks the request where it is, without turning it into JSON first.
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct Typed<'r> {
+pub struct Typed<'r, P> {
     /// The token (its `Debug` prints `***`).
     pub access_token: &'r AccessToken,
     /// Start of the period.
@@ -197,14 +186,14 @@ pub struct Typed<'r> {
     pub sort: &'r [RawSort],
     /// The filter.
     pub filter: Option<&'r RawFilter>,
-    /// Required text parameters, which the types cannot keep from being empty.
-    pub required_text: &'r [(&'static str, &'r str)],
+    /// The method's own parameters, checked by their JSON form (they are few and small).
+    pub params: &'r P,
 }
 
 /// Checks a typed request by the same rules as [`params`], skipping what its types guarantee
 /// (a date is a date, a limit a number, a filter a well-formed tree).
 #[doc(hidden)]
-pub fn typed(method: &MethodDescriptor, request: &Typed<'_>) -> Result<(), Violations> {
+pub fn typed<P: serde::Serialize>(method: &MethodDescriptor, request: &Typed<'_, P>) -> Result<(), Violations> {
     let mut w = Walk { method, found: Vec::new() };
     w.access_token(request.access_token.expose());
     w.dates(request.date_from, request.date_till);
@@ -226,9 +215,10 @@ pub fn typed(method: &MethodDescriptor, request: &Typed<'_>) -> Result<(), Viola
     if let Some(filter) = request.filter {
         w.raw_filter(&top("filter"), filter, 1);
     }
-    for (name, text) in request.required_text {
-        if text.trim().is_empty() {
-            w.empty_required(name);
+    if !method.params.is_empty() {
+        match serde_json::to_value(request.params) {
+            Ok(Value::Object(map)) => w.method_params(&map),
+            _ => w.report(&ROOT, Mnemonic::DATA_TYPE_ERROR, "the method's parameters are not an object".into(), None),
         }
     }
     w.finish()
@@ -257,6 +247,24 @@ pub fn fields(method: &MethodDescriptor, fields: &Value) -> Result<(), Violation
 }
 
 impl Walk<'_> {
+    /// The parameters only this method takes.
+    fn method_params(&mut self, map: &Map<String, Value>) {
+        for p in self.method.params {
+            match map.get(p.name) {
+                None | Some(Value::Null) if p.required => self.report(
+                    &top(p.name),
+                    Mnemonic::REQUIRED_PARAMETER_MISSED,
+                    format!("`{}` is required by {}", p.name, self.method.name),
+                    None,
+                ),
+                Some(Value::String(s)) if p.required && s.trim().is_empty() => self.empty_required(p.name),
+                None | Some(Value::Null) => {}
+                Some(v) if matches!(p.ty, TypeDescriptor::Filter) => self.filter_shape(&top(p.name), v),
+                Some(v) => self.value_type(&top(p.name), &p.ty, v),
+            }
+        }
+    }
+
     fn common(&mut self, map: &Map<String, Value>) {
         self.access_token(map.get("access_token").and_then(Value::as_str).unwrap_or(""));
         let from = self.date("date_from", map.get("date_from"));
@@ -285,7 +293,7 @@ impl Walk<'_> {
 
     fn access_token(&mut self, token: &str) {
         if token.is_empty() {
-            self.report(&top("access_token"), Mnemonic::RequiredParameterMissed, "no access token".into(), None);
+            self.report(&top("access_token"), Mnemonic::REQUIRED_PARAMETER_MISSED, "no access token".into(), None);
         }
     }
 
@@ -294,14 +302,14 @@ impl Walk<'_> {
         if from > till {
             self.report(
                 &top("date_till"),
-                Mnemonic::InvalidParametersCombination,
+                Mnemonic::INVALID_PARAMETERS_COMBINATION,
                 format!("`date_till` ({till}) is before `date_from` ({from})"),
                 None,
             );
         } else if till.0 - from.0 > chrono::TimeDelta::days(days) {
             self.report(
                 &top("date_till"),
-                Mnemonic::DateIntervalLimitReached,
+                Mnemonic::DATE_INTERVAL_LIMIT_REACHED,
                 format!("{} allows at most {days} days from `date_from` to `date_till`", self.method.name),
                 Some("split the period into several requests".into()),
             );
@@ -315,7 +323,7 @@ impl Walk<'_> {
     }
 
     fn empty_required(&mut self, name: &str) {
-        self.report(&top(name), Mnemonic::RequiredParameterMissed, format!("`{name}` is empty"), None);
+        self.report(&top(name), Mnemonic::REQUIRED_PARAMETER_MISSED, format!("`{name}` is empty"), None);
     }
 
     /// `n` is within `min..=max`.
@@ -323,7 +331,7 @@ impl Walk<'_> {
         if !(min..=max).contains(&n) {
             self.report(
                 &top(key),
-                Mnemonic::InvalidParameterValue,
+                Mnemonic::INVALID_PARAMETER_VALUE,
                 format!("`{key}` is {n}; it must be from {min} to {max}"),
                 None,
             );
@@ -332,19 +340,19 @@ impl Walk<'_> {
 
     /// The `i`th name of `fields`, after the `earlier` ones.
     fn field_name<'n>(&mut self, at: &At<'_>, name: &str, mut earlier: impl Iterator<Item = &'n str>) {
-        self.known_field(at, name, Mnemonic::UnexpectedParameters);
+        self.known_field(at, name, Mnemonic::UNEXPECTED_PARAMETERS);
         if earlier.any(|e| e == name) {
-            self.report(at, Mnemonic::InvalidParameterValue, format!("`{name}` is listed twice"), None);
+            self.report(at, Mnemonic::INVALID_PARAMETER_VALUE, format!("`{name}` is listed twice"), None);
         }
     }
 
     /// The field of a sort key: known and sortable.
     fn sort_field(&mut self, at: &At<'_>, name: &str) {
-        if let Some(f) = self.known_field(at, name, Mnemonic::SortProhibited)
+        if let Some(f) = self.known_field(at, name, Mnemonic::SORT_PROHIBITED)
             && !f.sort.allows()
         {
             let why = stated_why(f.sort);
-            self.report(at, Mnemonic::SortProhibited, format!("`{name}` cannot be sorted ({why})"), None);
+            self.report(at, Mnemonic::SORT_PROHIBITED, format!("`{name}` cannot be sorted ({why})"), None);
         }
     }
 
@@ -354,7 +362,7 @@ impl Walk<'_> {
             Some(max) if depth > max => {
                 self.report(
                     at,
-                    Mnemonic::InvalidParameterValue,
+                    Mnemonic::INVALID_PARAMETER_VALUE,
                     format!("{} allows filters at most {max} levels deep; this is level {depth}", self.method.name),
                     None,
                 );
@@ -367,7 +375,7 @@ impl Walk<'_> {
     fn empty_tree(&mut self, at: &At<'_>) {
         self.report(
             &at.key("filters"),
-            Mnemonic::InvalidParameterValue,
+            Mnemonic::INVALID_PARAMETER_VALUE,
             "a filter tree needs at least one filter".into(),
             None,
         );
@@ -376,20 +384,20 @@ impl Walk<'_> {
     fn date(&mut self, key: &str, value: Option<&Value>) -> Option<DateTime> {
         match value {
             None | Some(Value::Null) => {
-                self.report(&top(key), Mnemonic::RequiredParameterMissed, format!("`{key}` is required"), None);
+                self.report(&top(key), Mnemonic::REQUIRED_PARAMETER_MISSED, format!("`{key}` is required"), None);
                 None
             }
             Some(Value::String(s)) => match s.parse() {
                 Ok(t) => Some(t),
                 Err(e) => {
-                    self.report(&top(key), Mnemonic::InvalidParameterValue, format!("{e}"), None);
+                    self.report(&top(key), Mnemonic::INVALID_PARAMETER_VALUE, format!("{e}"), None);
                     None
                 }
             },
             Some(v) => {
                 self.report(
                     &top(key),
-                    Mnemonic::DataTypeError,
+                    Mnemonic::DATA_TYPE_ERROR,
                     format!("`{key}` is a string, not {}", kind_of(v)),
                     None,
                 );
@@ -405,13 +413,13 @@ impl Walk<'_> {
                 Some(n) => self.within(key, n, min, max),
                 None if v.is_i64() => self.report(
                     &top(key),
-                    Mnemonic::InvalidParameterValue,
+                    Mnemonic::INVALID_PARAMETER_VALUE,
                     format!("`{key}` must be from {min} to {max}"),
                     None,
                 ),
                 None => self.report(
                     &top(key),
-                    Mnemonic::DataTypeError,
+                    Mnemonic::DATA_TYPE_ERROR,
                     format!("`{key}` is a whole number, not {}", kind_of(v)),
                     None,
                 ),
@@ -437,7 +445,7 @@ impl Walk<'_> {
         let Some(list) = value.as_array() else {
             return self.report(
                 &top("fields"),
-                Mnemonic::DataTypeError,
+                Mnemonic::DATA_TYPE_ERROR,
                 format!("`fields` is an array, not {}", kind_of(value)),
                 None,
             );
@@ -448,7 +456,7 @@ impl Walk<'_> {
             match item.as_str() {
                 Some(name) => self.field_name(&path, name, list[..i].iter().filter_map(Value::as_str)),
                 None => {
-                    self.report(&path, Mnemonic::DataTypeError, format!("a field name, not {}", kind_of(item)), None)
+                    self.report(&path, Mnemonic::DATA_TYPE_ERROR, format!("a field name, not {}", kind_of(item)), None)
                 }
             }
         }
@@ -458,7 +466,7 @@ impl Walk<'_> {
         let Some(list) = value.as_array() else {
             return self.report(
                 &top("sort"),
-                Mnemonic::DataTypeError,
+                Mnemonic::DATA_TYPE_ERROR,
                 format!("`sort` is an array, not {}", kind_of(value)),
                 None,
             );
@@ -467,25 +475,27 @@ impl Walk<'_> {
         for (i, key) in list.iter().enumerate() {
             let path = base.index(i);
             let Some(obj) = key.as_object() else {
-                self.report(&path, Mnemonic::DataTypeError, "a sort key is `{field, order}`".into(), None);
+                self.report(&path, Mnemonic::DATA_TYPE_ERROR, "a sort key is `{field, order}`".into(), None);
                 continue;
             };
             match obj.get("field").and_then(Value::as_str) {
                 Some(name) => self.sort_field(&path.key("field"), name),
-                None => self.report(&path, Mnemonic::RequiredParameterMissed, "a sort key needs `field`".into(), None),
+                None => {
+                    self.report(&path, Mnemonic::REQUIRED_PARAMETER_MISSED, "a sort key needs `field`".into(), None)
+                }
             }
             match obj.get("order") {
                 None | Some(Value::Null) => {}
                 Some(Value::String(o)) if o == "asc" || o == "desc" => {}
                 Some(other) => self.report(
                     &path.key("order"),
-                    Mnemonic::InvalidParameterValue,
+                    Mnemonic::INVALID_PARAMETER_VALUE,
                     format!("`order` is `asc` or `desc`, not {other}"),
                     None,
                 ),
             }
             for k in obj.keys().filter(|k| *k != "field" && *k != "order") {
-                self.report(&path.key(k), Mnemonic::UnexpectedParameters, format!("a sort key has no `{k}`"), None);
+                self.report(&path.key(k), Mnemonic::UNEXPECTED_PARAMETERS, format!("a sort key has no `{k}`"), None);
             }
         }
     }
@@ -494,7 +504,7 @@ impl Walk<'_> {
     /// only its shape is checked.
     fn filter_shape(&mut self, path: &At<'_>, value: &Value) {
         if !value.is_object() && !value.is_array() {
-            self.report(path, Mnemonic::DataTypeError, format!("a filter expression, not {}", kind_of(value)), None);
+            self.report(path, Mnemonic::DATA_TYPE_ERROR, format!("a filter expression, not {}", kind_of(value)), None);
         }
     }
 
@@ -505,7 +515,7 @@ impl Walk<'_> {
         let Some(obj) = node.as_object() else {
             return self.report(
                 path,
-                Mnemonic::DataTypeError,
+                Mnemonic::DATA_TYPE_ERROR,
                 format!("a filter is an object, not {}", kind_of(node)),
                 None,
             );
@@ -517,7 +527,7 @@ impl Walk<'_> {
         } else {
             self.report(
                 path,
-                Mnemonic::InvalidParameterValue,
+                Mnemonic::INVALID_PARAMETER_VALUE,
                 "a filter is `{field, operator, value}` or `{filters, condition}`".into(),
                 None,
             );
@@ -529,12 +539,12 @@ impl Walk<'_> {
             Some(Value::String(c)) if c == "and" || c == "or" => {}
             Some(other) => self.report(
                 &path.key("condition"),
-                Mnemonic::InvalidParameterValue,
+                Mnemonic::INVALID_PARAMETER_VALUE,
                 format!("`condition` is `and` or `or`, not {other}"),
                 None,
             ),
             None => {
-                self.report(path, Mnemonic::RequiredParameterMissed, "a filter tree needs `condition`".into(), None)
+                self.report(path, Mnemonic::REQUIRED_PARAMETER_MISSED, "a filter tree needs `condition`".into(), None)
             }
         }
         match children.as_array() {
@@ -547,31 +557,31 @@ impl Walk<'_> {
             }
             None => self.report(
                 &path.key("filters"),
-                Mnemonic::DataTypeError,
+                Mnemonic::DATA_TYPE_ERROR,
                 format!("`filters` is an array, not {}", kind_of(children)),
                 None,
             ),
         }
         for k in obj.keys().filter(|k| *k != "filters" && *k != "condition") {
-            self.report(&path.key(k), Mnemonic::UnexpectedParameters, format!("a filter tree has no `{k}`"), None);
+            self.report(&path.key(k), Mnemonic::UNEXPECTED_PARAMETERS, format!("a filter tree has no `{k}`"), None);
         }
     }
 
     fn condition(&mut self, path: &At<'_>, obj: &Map<String, Value>) {
         let name = obj.get("field").and_then(Value::as_str);
         if name.is_none() {
-            self.report(&path.key("field"), Mnemonic::DataTypeError, "`field` is a field name".into(), None);
+            self.report(&path.key("field"), Mnemonic::DATA_TYPE_ERROR, "`field` is a field name".into(), None);
         }
         let op = match obj.get("operator") {
             Some(Value::String(op)) => Some(op.as_str()),
             _ => {
                 let message = "a condition needs an `operator`".into();
-                self.report(&path.key("operator"), Mnemonic::RequiredParameterMissed, message, None);
+                self.report(&path.key("operator"), Mnemonic::REQUIRED_PARAMETER_MISSED, message, None);
                 None
             }
         };
         for k in obj.keys().filter(|k| !matches!(k.as_str(), "field" | "operator" | "value")) {
-            self.report(&path.key(k), Mnemonic::UnexpectedParameters, format!("a condition has no `{k}`"), None);
+            self.report(&path.key(k), Mnemonic::UNEXPECTED_PARAMETERS, format!("a condition has no `{k}`"), None);
         }
         self.condition_rules(path, name, op, obj.get("value").unwrap_or(&Value::Null));
     }
@@ -580,11 +590,11 @@ impl Walk<'_> {
     /// operator's shape.
     fn condition_rules(&mut self, path: &At<'_>, name: Option<&str>, op: Option<&str>, value: &Value) {
         let field_path = path.key("field");
-        let field = name.and_then(|name| match self.known_field(&field_path, name, Mnemonic::FilterProhibited) {
+        let field = name.and_then(|name| match self.known_field(&field_path, name, Mnemonic::FILTER_PROHIBITED) {
             Some(f) if !f.filter.allows() => {
                 let why = stated_why(f.filter);
                 let message = format!("`{name}` cannot be filtered ({why})");
-                self.report(&field_path, Mnemonic::FilterProhibited, message, None);
+                self.report(&field_path, Mnemonic::FILTER_PROHIBITED, message, None);
                 None
             }
             found => found,
@@ -595,7 +605,7 @@ impl Walk<'_> {
             if found.is_none() {
                 let help = did_you_mean(op, self.method.operators.iter().map(|o| o.wire));
                 let message = format!("{} has no operator `{op}`", self.method.name);
-                self.report(&op_path, Mnemonic::InvalidParameterValue, message, help);
+                self.report(&op_path, Mnemonic::INVALID_PARAMETER_VALUE, message, help);
             }
             found
         });
@@ -610,7 +620,7 @@ impl Walk<'_> {
                 self.method.operators.iter().filter(|o| o.fits(kind)).map(|o| format!("`{}`", o.wire)).collect();
             self.report(
                 &op_path,
-                Mnemonic::InvalidParameterValue,
+                Mnemonic::INVALID_PARAMETER_VALUE,
                 format!("operator `{}` does not fit `{}`, a field of type {}", op.wire, field.name, field.ty),
                 Some(format!("use one of {}", fitting.join(", "))),
             );
@@ -649,7 +659,7 @@ impl Walk<'_> {
         match op.value {
             ValueShape::Null => self.report(
                 path,
-                Mnemonic::InvalidParameterValue,
+                Mnemonic::INVALID_PARAMETER_VALUE,
                 format!("`{}` takes no value (send `null`)", op.wire),
                 None,
             ),
@@ -657,13 +667,13 @@ impl Walk<'_> {
             ValueShape::Text => {
                 if !value.is_string() {
                     let message = format!("`{}` takes a pattern string, not {}", op.wire, kind_of(value));
-                    self.report(path, Mnemonic::DataTypeError, message, None);
+                    self.report(path, Mnemonic::DATA_TYPE_ERROR, message, None);
                 }
             }
             ValueShape::List | ValueShape::Items => match value.as_array() {
                 Some(list) if list.is_empty() => self.report(
                     path,
-                    Mnemonic::InvalidParameterValue,
+                    Mnemonic::INVALID_PARAMETER_VALUE,
                     format!("`{}` needs at least one value", op.wire),
                     None,
                 ),
@@ -675,7 +685,7 @@ impl Walk<'_> {
                 }
                 None => self.report(
                     path,
-                    Mnemonic::DataTypeError,
+                    Mnemonic::DATA_TYPE_ERROR,
                     format!("`{}` takes a list, not {}", op.wire, kind_of(value)),
                     None,
                 ),
@@ -702,7 +712,7 @@ impl Walk<'_> {
                 TypeDescriptor::Date => "a date `YYYY-MM-DD`".to_owned(),
                 ty => format!("a value of type {ty}"),
             };
-            self.report(path, Mnemonic::DataTypeError, format!("expected {expected}, not {}", kind_of(value)), None);
+            self.report(path, Mnemonic::DATA_TYPE_ERROR, format!("expected {expected}, not {}", kind_of(value)), None);
         }
     }
 }

@@ -132,3 +132,17 @@ fn the_bundled_method_it_generated_knows_the_extra_code_too() {
     assert!(dataapi_consumer_buildrs::api::METHODS.iter().any(|m| m.name == "get.deals_report"));
     assert_eq!(dataapi_consumer_buildrs::api::METHODS.len(), 2, "only the methods the build script chose");
 }
+
+#[test]
+fn what_the_schema_leaves_unchanged_is_the_bundled_crates_own_type() {
+    use dataapi_consumer_buildrs::api;
+    // These compile only because the types are the same: no conversion between the crates.
+    let direction: dataapi::enums::Direction = api::enums::Direction::In;
+    let same: fn(dataapi::queue::Event) -> api::queue::Event = |event| event;
+    let mnemonic: dataapi::errors::Mnemonic = api::errors::Mnemonic::FilterProhibited;
+    assert_eq!(direction.as_str(), "in");
+    assert_eq!(mnemonic.code(), Some(-32602));
+    let _ = same;
+    // The extended enum is this crate's own, with its extra code.
+    assert!(FinishReason::KNOWN.iter().any(|code| code.as_str() == "crm_closed"));
+}

@@ -1,0 +1,232 @@
+//! The request of every report method, written once: the common parameters, their setters,
+//! validation and the JSON-RPC envelope. A method adds only its own parameters, as
+//! [`Method::Params`].
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Serialize;
+
+use super::envelope::{Id, RpcRequest};
+use super::filter::{RawFilter, RawSort};
+use super::typed::{Filter, Sort};
+use super::validate::{self, Violations};
+use super::{AccessToken, DateTime, Method};
+
+/// A request of method `M`: the `params` of its call. Each generated method module names it
+/// `Request` (`dataapi::calls_report::Request` is `Request<CallsReport>`).
+///
+/// Build it with [`Request::new`] (or [`Request::with_params`] for a method with required
+/// parameters of its own) and the setters; [`Request::to_rpc`] wraps it in the JSON-RPC
+/// envelope. `Debug` never shows the access token.
+#[derive(Serialize)]
+#[serde(bound = "")]
+#[non_exhaustive]
+pub struct Request<M: Method> {
+    /// Access token of the session.
+    pub access_token: AccessToken,
+    /// The client user an agent acts for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// Rows to skip, at most the method's `offset` maximum.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u32>,
+    /// Rows per page, at most the method's `limit` maximum.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Start of the period.
+    pub date_from: DateTime,
+    /// End of the period.
+    pub date_till: DateTime,
+    /// Which rows to return.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<RawFilter>,
+    /// Sort keys, most significant first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sort: Vec<RawSort>,
+    /// Which fields to return; the default reply fields when not set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<Cow<'static, str>>>,
+    /// The parameters only this method takes.
+    #[serde(flatten)]
+    pub params: M::Params,
+}
+
+impl<M: Method> Request<M>
+where
+    M::Params: Default,
+{
+    /// A request for the rows of `date_from`..`date_till`.
+    pub fn new(access_token: impl Into<AccessToken>, date_from: DateTime, date_till: DateTime) -> Self {
+        Request::with_params(access_token, date_from, date_till, M::Params::default())
+    }
+}
+
+impl<M: Method> Request<M> {
+    /// A request for the rows of `date_from`..`date_till`, with the method's own parameters.
+    pub fn with_params(
+        access_token: impl Into<AccessToken>,
+        date_from: DateTime,
+        date_till: DateTime,
+        params: M::Params,
+    ) -> Self {
+        Request {
+            access_token: access_token.into(),
+            user_id: None,
+            offset: None,
+            limit: None,
+            date_from,
+            date_till,
+            filter: None,
+            sort: Vec::new(),
+            fields: None,
+            params,
+        }
+    }
+
+    /// Acts for this client user (agents only).
+    #[must_use]
+    pub fn user_id(mut self, user_id: i64) -> Self {
+        self.user_id = Some(user_id);
+        self
+    }
+
+    /// Sets the page size.
+    #[must_use]
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sets how many rows to skip.
+    #[must_use]
+    pub fn offset(mut self, offset: u32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// Sets the filter, built from this method's `fields`.
+    #[must_use]
+    pub fn filter(mut self, filter: Filter<M>) -> Self {
+        self.filter = Some(filter.into_raw());
+        self
+    }
+
+    /// Sets a filter from its wire form (read from JSON, say); [`Request::validate`] checks it.
+    #[must_use]
+    pub fn raw_filter(mut self, filter: RawFilter) -> Self {
+        self.filter = Some(filter);
+        self
+    }
+
+    /// Adds a sort key, built from this method's `fields`, after those already set.
+    #[must_use]
+    pub fn sort(mut self, sort: Sort<M>) -> Self {
+        self.sort.push(sort.into_raw());
+        self
+    }
+
+    /// Adds a sort key in its wire form; [`Request::validate`] checks it.
+    #[must_use]
+    pub fn raw_sort(mut self, sort: RawSort) -> Self {
+        self.sort.push(sort);
+        self
+    }
+
+    /// Asks for exactly these fields, in this order (names as `&'static str` cost no
+    /// allocation; `String`s are kept as they are).
+    #[must_use]
+    pub fn fields<I, S>(mut self, fields: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<Cow<'static, str>>,
+    {
+        self.fields = Some(fields.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Changes the parameters only this method takes.
+    #[must_use]
+    pub fn params(mut self, change: impl FnOnce(&mut M::Params)) -> Self {
+        change(&mut self.params);
+        self
+    }
+
+    /// Checks the request against everything the schema knows the API would reject, and
+    /// returns every problem at once.
+    pub fn validate(&self) -> Result<(), Violations> {
+        validate::typed(
+            M::DESCRIPTOR,
+            &validate::Typed {
+                access_token: &self.access_token,
+                date_from: self.date_from,
+                date_till: self.date_till,
+                limit: self.limit,
+                offset: self.offset,
+                fields: self.fields.as_deref(),
+                sort: &self.sort,
+                filter: self.filter.as_ref(),
+                params: &self.params,
+            },
+        )
+    }
+
+    /// The JSON-RPC call carrying this request.
+    pub fn to_rpc(&self, id: impl Into<Id>) -> RpcRequest<'_, Self> {
+        RpcRequest::new(id, M::NAME, self)
+    }
+}
+
+impl<M: Method> Clone for Request<M> {
+    fn clone(&self) -> Self {
+        Request {
+            access_token: self.access_token.clone(),
+            user_id: self.user_id,
+            offset: self.offset,
+            limit: self.limit,
+            date_from: self.date_from,
+            date_till: self.date_till,
+            filter: self.filter.clone(),
+            sort: self.sort.clone(),
+            fields: self.fields.clone(),
+            params: self.params.clone(),
+        }
+    }
+}
+
+impl<M: Method> PartialEq for Request<M> {
+    fn eq(&self, other: &Self) -> bool {
+        self.access_token == other.access_token
+            && self.user_id == other.user_id
+            && self.offset == other.offset
+            && self.limit == other.limit
+            && self.date_from == other.date_from
+            && self.date_till == other.date_till
+            && self.filter == other.filter
+            && self.sort == other.sort
+            && self.fields == other.fields
+            && self.params == other.params
+    }
+}
+
+impl<M: Method> fmt::Debug for Request<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &M::NAME)
+            .field("access_token", &self.access_token)
+            .field("user_id", &self.user_id)
+            .field("offset", &self.offset)
+            .field("limit", &self.limit)
+            .field("date_from", &self.date_from)
+            .field("date_till", &self.date_till)
+            .field("filter", &self.filter)
+            .field("sort", &self.sort)
+            .field("fields", &self.fields)
+            .field("params", &self.params)
+            .finish()
+    }
+}
+
+/// The parameters of a method that takes none of its own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct NoParams {}
