@@ -45,6 +45,10 @@ impl Checker {
                     }
                 };
                 let static_name = bare.to_uppercase();
+                let null_method = (def.null && def.value != "null").then(|| format!("{bare}_null"));
+                if let Some(null_method) = &null_method {
+                    rust.add(self, at, &format!("{path}.rust_name"), "operator method", null_method);
+                }
                 let mut fits = Vec::new();
                 for (j, word) in def.fits.iter().enumerate() {
                     match Kind::ALL.iter().find(|(n, _)| n == word) {
@@ -94,6 +98,7 @@ impl Checker {
                     rust_name,
                     marker,
                     static_name,
+                    null_method,
                     fits,
                     value,
                     null: def.null,

@@ -70,8 +70,8 @@ pub fn operators(schema: &Schema) -> TokenStream {
             }
         };
         // A null test applies to every filterable field, whatever its kind.
-        let null = (o.null && o.value != ValueShape::Null).then(|| {
-            let name = format_ident!("{}_null", o.rust_name);
+        let null = o.null_method.as_ref().map(|name| {
+            let name = format_ident!("{name}");
             let doc = format!(" `{wire}` with a `null` value: tests whether the field is empty.");
             let body = condition(quote!(::dataapi::serde_json::Value::Null));
             quote! { #[doc = #doc] fn #name(self) -> #filter where Self: ::dataapi::runtime::Filterable { #body } }

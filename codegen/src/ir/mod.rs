@@ -166,6 +166,9 @@ pub struct Operator {
     pub marker: String,
     /// The static holding its descriptor (`NOT_IN`).
     pub static_name: String,
+    /// The builder method of its `null` form (`eq_null`), where `null` may stand for the value
+    /// of an operator that takes one.
+    pub null_method: Option<String>,
     /// Kinds of field it applies to.
     pub fits: Vec<Kind>,
     /// What its value is.
