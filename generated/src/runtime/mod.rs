@@ -48,7 +48,7 @@ pub trait Method: Sized + 'static {
     /// One row of its reply.
     type Row;
     /// The request parameters only this method takes ([`NoParams`] for none).
-    type Params: serde::Serialize + Clone + PartialEq + std::fmt::Debug;
+    type Params: serde::Serialize + Clone + PartialEq + std::fmt::Debug + Send + Sync;
     /// Its static description.
     const DESCRIPTOR: &'static MethodDescriptor;
 }
