@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Enum, Field, FieldType, Method, RequestKind, Scalar, Schema, Stated, ValueShape};
+use crate::ir::{DateRange, Enum, Field, FieldType, Method, RequestKind, Scalar, Schema, Stated, Text, ValueShape};
 
 /// `pub static DESCRIPTOR: MethodDescriptor = …;`
 pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
@@ -19,6 +19,18 @@ pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
         Some(d) => quote!(::core::option::Option::Some(#d)),
         None => quote!(::core::option::Option::None),
     };
+    let range = match l.date_range {
+        DateRange::Documented => quote!(Documented),
+        DateRange::General => quote!(General),
+        DateRange::NoDates => quote!(NoDates),
+    };
+    let sets = method.requires_one_of.iter().map(|set| quote!(&[ #( #set ),* ]));
+    let rules = method.filter_requires.iter().map(|r| {
+        let (fields, with, mnemonic) = (&r.fields, &r.with_one_of, &r.mnemonic);
+        quote! {
+            ::dataapi::runtime::FilterRequires { fields: &[ #( #fields ),* ], with_one_of: &[ #( #with ),* ], mnemonic: #mnemonic }
+        }
+    });
     let operators = operators(schema, &method.operators, quote!(super::operators));
     let params = fields(&method.params, schema, &method.enums);
     let reply = fields(&method.fields, schema, &method.enums);
@@ -29,6 +41,7 @@ pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
             name: #name,
             kind: ::dataapi::runtime::RequestKind::#kind,
             limits: ::dataapi::runtime::LimitsDescriptor {
+                date_range: ::dataapi::runtime::DateRange::#range,
                 date_range_days: #days,
                 filter_depth: #depth,
                 limit_default: #ldef,
@@ -39,6 +52,8 @@ pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
             operators: #operators,
             params: #params,
             fields: #reply,
+            requires_one_of: &[ #( #sets ),* ],
+            filter_requires: &[ #( #rules ),* ],
         };
     }
 }
@@ -49,10 +64,15 @@ pub fn fields(fields: &[Field], schema: &Schema, local: &[Enum]) -> TokenStream 
         let name = &f.name;
         let ty = type_descriptor(&f.ty, schema, local);
         let [filter, sort, default] = [f.filter, f.sort, f.default].map(stated);
-        let required = f.required;
+        let (required, deprecated) = (f.required, f.deprecated);
+        let brands = f.brands.iter().map(|b| {
+            let b = quote::format_ident!("{}", b.rust_name());
+            quote!(::dataapi::runtime::Brand::#b)
+        });
         quote! {
             ::dataapi::runtime::FieldDescriptor {
                 name: #name, ty: #ty, filter: #filter, sort: #sort, default: #default, required: #required,
+                deprecated: #deprecated, brands: &[ #( #brands ),* ],
             }
         }
     });
@@ -72,7 +92,15 @@ fn type_descriptor(ty: &FieldType, schema: &Schema, local: &[Enum]) -> TokenStre
             let e = schema.resolve(local, r);
             let name = &e.name;
             let codes = e.values.iter().map(|v| &v.code);
-            quote!(#t::Enum { name: #name, codes: &[ #( #codes ),* ] })
+            let labels = e.values.iter().filter(|v| v.labels != Text::default()).map(|v| {
+                let code = &v.code;
+                let [en, ru] = [&v.labels.en, &v.labels.ru].map(|l| match l {
+                    Some(l) => quote!(::core::option::Option::Some(#l)),
+                    None => quote!(::core::option::Option::None),
+                });
+                quote!(::dataapi::runtime::Label { code: #code, en: #en, ru: #ru })
+            });
+            quote!(#t::Enum { name: #name, codes: &[ #( #codes ),* ], labels: &[ #( #labels ),* ] })
         }
         FieldType::ValueObject => quote!(#t::ValueObject),
         FieldType::Object { fields: nested, .. } => {

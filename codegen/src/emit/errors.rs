@@ -20,7 +20,14 @@ pub fn mnemonics(schema: &Schema) -> TokenStream {
                 let spellings: Vec<_> = m.aliases.iter().map(|a| format!("`{a}`")).collect();
                 note.push_str(&format!("; also spelt {}", spellings.join(", ")));
             }
-            EnumValue { code: m.name.clone(), rust_name: m.rust_name.clone(), doc: m.doc.clone(), note: Some(note) }
+            EnumValue {
+                code: m.name.clone(),
+                rust_name: m.rust_name.clone(),
+                doc: m.doc.clone(),
+                note: Some(note),
+                aliases: Vec::new(),
+                labels: Default::default(),
+            }
         })
         .collect();
     let mnemonic = Enum {

@@ -18,7 +18,14 @@ pub fn family(family: &EventFamily, schema: &Schema) -> TokenStream {
         values: family
             .queue_types
             .iter()
-            .map(|q| EnumValue { code: q.code.clone(), rust_name: q.rust_name.clone(), doc: q.doc.clone(), note: None })
+            .map(|q| EnumValue {
+                code: q.code.clone(),
+                rust_name: q.rust_name.clone(),
+                doc: q.doc.clone(),
+                note: None,
+                aliases: Vec::new(),
+                labels: Default::default(),
+            })
             .collect(),
     });
     let enums = family.enums.iter().map(open_enum);

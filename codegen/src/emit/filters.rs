@@ -108,13 +108,21 @@ pub fn field_markers(method: &Method, schema: &Schema) -> TokenStream {
         };
         let kind = kind_marker(f.ty.kind());
         let name = &f.name;
-        let filterable = f.filter.allows().then(|| quote! { impl ::dataapi::runtime::Filterable for #ident {} });
-        let sortable = f.sort.allows().then(|| quote! { impl ::dataapi::runtime::Sortable for #ident {} });
+        // The marker's own impls name it; only users are warned.
+        let (deprecated, allow) = match super::docs::deprecated(f) {
+            Some(attr) => (Some(attr), Some(quote!(#[allow(deprecated)]))),
+            None => (None, None),
+        };
+        let filterable = f.filter.allows().then(|| quote! { #allow impl ::dataapi::runtime::Filterable for #ident {} });
+        let sortable = f.sort.allows().then(|| quote! { #allow impl ::dataapi::runtime::Sortable for #ident {} });
         quote! {
             #docs
+            #deprecated
+            #allow
             #[derive(Debug, Clone, Copy)]
             pub struct #ident;
 
+            #allow
             impl ::dataapi::runtime::Field for #ident {
                 type Method = super::#marker;
                 type Value = #value;

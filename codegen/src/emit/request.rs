@@ -63,6 +63,20 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
         let name = &p.name;
         quote!((#name, &self.#ident))
     });
+    // Optional parameters named by `requires_one_of`, whose presence the validator checks.
+    let in_rules: Vec<&str> = method.requires_one_of.iter().flatten().map(String::as_str).collect();
+    let params_set = optional.iter().filter(|p| in_rules.contains(&p.name.as_str())).map(|p| {
+        let ident = field_ident(p);
+        let name = &p.name;
+        quote!((#name, self.#ident.is_some()))
+    });
+    let dates = Dates::of(method);
+    let (date_fields, date_inits, date_setter, date_check) = dates.tokens();
+    let new_doc = match method.dates_required() {
+        Some(true) => " A request for the rows of `date_from`..`date_till`.",
+        Some(false) => " A request; set the period with [`Request::dates`] where no other parameter narrows it.",
+        None => " A request (this method takes no period).",
+    };
     let marker = format_ident!("{}", method.rust_name);
     let limit_doc =
         format!(" Rows per page: at most {}, {} when not set.", method.limits.limit_max, method.limits.limit_default);
@@ -87,10 +101,7 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
             #[doc = #limit_doc]
             #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub limit: ::core::option::Option<u32>,
-            /// Start of the period.
-            pub date_from: ::dataapi::runtime::DateTime,
-            /// End of the period.
-            pub date_till: ::dataapi::runtime::DateTime,
+            #date_fields
             /// Which rows to return.
             #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub filter: ::core::option::Option<::dataapi::runtime::RawFilter>,
@@ -104,15 +115,14 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
         }
 
         impl Request {
-            /// A request for the rows of `date_from`..`date_till`.
+            #[doc = #new_doc]
             pub fn new(#( #ctor_params ),*) -> Self {
                 Request {
                     access_token: access_token.into(),
                     user_id: ::core::option::Option::None,
                     offset: ::core::option::Option::None,
                     limit: ::core::option::Option::None,
-                    date_from,
-                    date_till,
+                    #date_inits
                     filter: ::core::option::Option::None,
                     sort: ::std::vec::Vec::new(),
                     fields: ::core::option::Option::None,
@@ -183,21 +193,33 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
                 self
             }
 
+            #date_setter
+
             #( #setters )*
 
             /// Checks the request against everything the schema knows the API would reject,
             /// and returns every problem at once.
             pub fn validate(&self) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
+                self.check(::core::option::Option::None)
+            }
+
+            /// As [`Request::validate`], and also refuses the fields `brand`'s docs do not list.
+            pub fn validate_for(&self, brand: ::dataapi::runtime::Brand) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
+                self.check(::core::option::Option::Some(brand))
+            }
+
+            fn check(&self, brand: ::core::option::Option<::dataapi::runtime::Brand>) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
                 ::dataapi::runtime::validate::typed(&DESCRIPTOR, &::dataapi::runtime::validate::Typed {
                     access_token: &self.access_token,
-                    date_from: self.date_from,
-                    date_till: self.date_till,
+                    #date_check
                     limit: self.limit,
                     offset: self.offset,
                     fields: self.fields.as_deref(),
                     sort: &self.sort,
                     filter: self.filter.as_ref(),
                     required_text: &[ #( #required_text ),* ],
+                    params_set: &[ #( #params_set ),* ],
+                    brand,
                 })
             }
 
@@ -221,12 +243,12 @@ pub struct Constructor {
 /// inside the method's module); the derive's `request` function forwards to it.
 pub fn constructor(method: &Method, schema: &Schema, module: &TokenStream) -> Constructor {
     let rt = quote!(::dataapi::runtime);
-    let mut params = vec![
-        quote!(access_token: impl ::core::convert::Into<#rt::AccessToken>),
-        quote!(date_from: #rt::DateTime),
-        quote!(date_till: #rt::DateTime),
-    ];
-    let mut args = vec![format_ident!("access_token"), format_ident!("date_from"), format_ident!("date_till")];
+    let mut params = vec![quote!(access_token: impl ::core::convert::Into<#rt::AccessToken>)];
+    let mut args = vec![format_ident!("access_token")];
+    if method.dates_required() == Some(true) {
+        params.extend([quote!(date_from: #rt::DateTime), quote!(date_till: #rt::DateTime)]);
+        args.extend([format_ident!("date_from"), format_ident!("date_till")]);
+    }
     for p in method.params.iter().filter(|p| p.required) {
         let ident = field_ident(p);
         let ty = setter_type(&p.ty, schema, method, module);
@@ -249,5 +271,72 @@ fn into(ty: &FieldType, value: TokenStream) -> TokenStream {
     match ty {
         FieldType::Scalar(Scalar::String) => quote!(#value.into()),
         _ => value,
+    }
+}
+
+/// How a method's request carries its period.
+enum Dates {
+    /// `date_from` and `date_till` in `new`.
+    Required,
+    /// Optional, set together by `dates(from, till)`.
+    Optional,
+    /// No period at all.
+    None,
+}
+
+impl Dates {
+    fn of(method: &Method) -> Self {
+        match method.dates_required() {
+            Some(true) => Dates::Required,
+            Some(false) => Dates::Optional,
+            None => Dates::None,
+        }
+    }
+
+    /// The struct fields, their initialisers in `new`, a setter, and what `validate` passes on.
+    fn tokens(&self) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
+        let rt = quote!(::dataapi::runtime);
+        let some = quote!(::core::option::Option::Some);
+        let none = quote!(::core::option::Option::None);
+        match self {
+            Dates::Required => (
+                quote! {
+                    /// Start of the period.
+                    pub date_from: #rt::DateTime,
+                    /// End of the period.
+                    pub date_till: #rt::DateTime,
+                },
+                quote! { date_from, date_till, },
+                TokenStream::new(),
+                quote! { date_from: #some(self.date_from), date_till: #some(self.date_till), },
+            ),
+            Dates::Optional => (
+                quote! {
+                    /// Start of the period, where one is set.
+                    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+                    pub date_from: ::core::option::Option<#rt::DateTime>,
+                    /// End of the period, where one is set.
+                    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+                    pub date_till: ::core::option::Option<#rt::DateTime>,
+                },
+                quote! { date_from: #none, date_till: #none, },
+                quote! {
+                    /// Sets the period `date_from`..`date_till`.
+                    #[must_use]
+                    pub fn dates(mut self, date_from: #rt::DateTime, date_till: #rt::DateTime) -> Self {
+                        self.date_from = #some(date_from);
+                        self.date_till = #some(date_till);
+                        self
+                    }
+                },
+                quote! { date_from: self.date_from, date_till: self.date_till, },
+            ),
+            Dates::None => (
+                TokenStream::new(),
+                TokenStream::new(),
+                TokenStream::new(),
+                quote! { date_from: #none, date_till: #none, },
+            ),
+        }
     }
 }

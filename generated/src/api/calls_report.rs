@@ -3134,18 +3134,33 @@ impl Request {
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
+        self.check(::core::option::Option::None)
+    }
+    /// As [`Request::validate`], and also refuses the fields `brand`'s docs do not list.
+    pub fn validate_for(
+        &self,
+        brand: ::dataapi::runtime::Brand,
+    ) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
+        self.check(::core::option::Option::Some(brand))
+    }
+    fn check(
+        &self,
+        brand: ::core::option::Option<::dataapi::runtime::Brand>,
+    ) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
         ::dataapi::runtime::validate::typed(
             &DESCRIPTOR,
             &::dataapi::runtime::validate::Typed {
                 access_token: &self.access_token,
-                date_from: self.date_from,
-                date_till: self.date_till,
+                date_from: ::core::option::Option::Some(self.date_from),
+                date_till: ::core::option::Option::Some(self.date_till),
                 limit: self.limit,
                 offset: self.offset,
                 fields: self.fields.as_deref(),
                 sort: &self.sort,
                 filter: self.filter.as_ref(),
                 required_text: &[],
+                params_set: &[],
+                brand,
             },
         )
     }
@@ -3166,6 +3181,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
     name: "get.calls_report",
     kind: ::dataapi::runtime::RequestKind::Report,
     limits: ::dataapi::runtime::LimitsDescriptor {
+        date_range: ::dataapi::runtime::DateRange::Documented,
         date_range_days: 90u32,
         filter_depth: ::core::option::Option::None,
         limit_default: 1000u32,
@@ -3201,6 +3217,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
     ],
     fields: &[
@@ -3211,6 +3229,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "start_time",
@@ -3219,6 +3239,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "finish_time",
@@ -3227,6 +3249,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "finish_reason",
@@ -3257,7 +3281,6 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                     "subscriber_disconnects",
                     "no_operation",
                     "scenario_not_found",
-                    "no_money",
                     "transfer_disconnects",
                     "scenario_disconnects",
                     "fax_session_done",
@@ -3281,39 +3304,74 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                     "max_in_call_reached",
                     "max_out_call_reached",
                     "employee_busy",
+                    "employee_busy_after_call",
                     "phone_group_inactive_by_schedule",
                     "sip_offline",
                     "employee_inactive",
                     "employee_inactive_by_schedule",
                     "employee_phone_inactive",
+                    "employee_phone_inactive_by_schedule",
                     "action_interval_exceeded",
                     "group_phone_inactive",
                     "no_operator_confirmation",
                     "max_transition_count_exceeded",
+                    "disconnect_before_call_processing",
                     "no_success_subscriber_call",
                     "no_success_operator_call",
-                    "disconnect_before_call_processing",
+                    "group_inactive_by_schedule",
+                    "net_lock",
+                    "fmc_is_disabled",
+                    "fmc_is_locked",
                     "processing_method_not_found",
                     "employee_without_phones",
                     "group_without_phones",
                     "no_operator_cdr_found",
+                    "in_call_not_allowed",
+                    "phone_protocol_not_allowed_by_status",
+                    "employee_status_break",
+                    "employee_status_do_not_disturb",
+                    "employee_status_not_at_workplace",
+                    "employee_status_not_at_work",
+                    "sip_trunk_is_locked",
+                    "numa_in_spam_list",
+                    "numa_dnd_interval",
+                    "limit_exceeded",
+                    "no_money",
+                    "out_call_not_allowed",
+                    "out_call_not_allowed_by_status",
+                    "external_call_not_allowed",
+                    "external_call_not_allowed_by_status",
+                    "internal_call_not_allowed",
+                    "internal_call_not_allowed_by_status",
+                    "call_enqueued",
+                    "employee_status_auto_out_call",
+                    "employee_status_available",
+                    "too_many_identical_incoming_calls",
+                    "employee_auto_status_do_not_disturb",
+                    "auto_out_calls_not_allowed_by_status",
                 ],
+                labels: &[],
             },
             filter: ::dataapi::runtime::Stated::Yes,
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "direction",
             ty: ::dataapi::runtime::TypeDescriptor::Enum {
                 name: "direction",
                 codes: &["in", "out"],
+                labels: &[],
             },
             filter: ::dataapi::runtime::Stated::Yes,
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "cpn_region_id",
@@ -3322,6 +3380,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "cpn_region_name",
@@ -3330,6 +3390,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "cpn_country_name",
@@ -3338,6 +3400,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "cpn_country_id",
@@ -3346,6 +3410,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "properties",
@@ -3354,6 +3420,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "scenario_operations",
@@ -3367,6 +3435,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "name",
@@ -3375,6 +3445,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                     ],
                 ),
@@ -3383,6 +3455,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::No,
             default: ::dataapi::runtime::Stated::No,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "source",
@@ -3428,11 +3502,14 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                     "consultant",
                     "auto_back_call",
                 ],
+                labels: &[],
             },
             filter: ::dataapi::runtime::Stated::Yes,
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "is_lost",
@@ -3441,6 +3518,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "communication_number",
@@ -3449,6 +3528,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "communication_page_url",
@@ -3457,6 +3538,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::No,
             default: ::dataapi::runtime::Stated::No,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "contact_phone_number",
@@ -3465,6 +3548,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "communication_id",
@@ -3473,17 +3558,22 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "communication_type",
             ty: ::dataapi::runtime::TypeDescriptor::Enum {
                 name: "communication_type",
                 codes: &["call"],
+                labels: &[],
             },
             filter: ::dataapi::runtime::Stated::NotStated,
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "wait_duration",
@@ -3492,6 +3582,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "total_wait_duration",
@@ -3500,6 +3592,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "lost_call_processing_duration",
@@ -3508,6 +3602,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "talk_duration",
@@ -3516,6 +3612,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "clean_talk_duration",
@@ -3524,6 +3622,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "total_duration",
@@ -3532,6 +3632,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "postprocess_duration",
@@ -3540,6 +3642,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "call_records",
@@ -3550,6 +3654,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "wav_call_records",
@@ -3560,6 +3666,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "full_record_file_link",
@@ -3568,6 +3676,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "voice_mail_records",
@@ -3578,6 +3688,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "virtual_phone_number",
@@ -3586,6 +3698,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "ua_client_id",
@@ -3594,6 +3708,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "ym_client_id",
@@ -3602,6 +3718,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "sale_date",
@@ -3610,6 +3728,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "sale_cost",
@@ -3618,6 +3738,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "is_transfer",
@@ -3626,6 +3748,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "search_query",
@@ -3634,6 +3758,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "search_engine",
@@ -3642,6 +3768,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "referrer_domain",
@@ -3650,6 +3778,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "referrer",
@@ -3658,6 +3788,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "entrance_page",
@@ -3666,6 +3798,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "gclid",
@@ -3674,6 +3808,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "yclid",
@@ -3682,6 +3818,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "ymclid",
@@ -3690,6 +3828,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "ef_id",
@@ -3698,6 +3838,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "channel",
@@ -3717,11 +3859,14 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                     "referral",
                     "direct",
                 ],
+                labels: &[],
             },
             filter: ::dataapi::runtime::Stated::Yes,
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "recognized_text",
@@ -3735,6 +3880,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "phrase",
@@ -3743,6 +3890,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "start_time",
@@ -3751,6 +3900,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "is_operator",
@@ -3759,6 +3910,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "edited_phrase",
@@ -3767,6 +3920,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                     ],
                 ),
@@ -3775,6 +3930,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::No,
             default: ::dataapi::runtime::Stated::No,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "tags",
@@ -3788,6 +3945,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "tag_id",
@@ -3796,6 +3955,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "tag_change_time",
@@ -3804,17 +3965,22 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "tag_type",
                             ty: ::dataapi::runtime::TypeDescriptor::Enum {
                                 name: "tag_type",
                                 codes: &["auto", "manual"],
+                                labels: &[],
                             },
                             filter: ::dataapi::runtime::Stated::NotStated,
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "tag_user_id",
@@ -3823,6 +3989,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "tag_user_login",
@@ -3831,6 +3999,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "tag_employee_id",
@@ -3839,6 +4009,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "tag_employee_full_name",
@@ -3847,6 +4019,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                     ],
                 ),
@@ -3855,6 +4029,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "employees",
@@ -3868,6 +4044,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "employee_full_name",
@@ -3876,6 +4054,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "is_answered",
@@ -3884,6 +4064,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "is_talked",
@@ -3892,6 +4074,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                     ],
                 ),
@@ -3900,6 +4084,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "last_answered_employee_id",
@@ -3908,6 +4094,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "last_answered_employee_full_name",
@@ -3916,6 +4104,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "last_answered_employee_rating",
@@ -3924,6 +4114,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "first_answered_employee_id",
@@ -3932,6 +4124,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "first_answered_employee_full_name",
@@ -3940,6 +4134,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "last_talked_employee_id",
@@ -3948,6 +4144,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "last_talked_employee_full_name",
@@ -3956,6 +4154,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "first_talked_employee_id",
@@ -3964,6 +4164,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "first_talked_employee_full_name",
@@ -3972,6 +4174,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "operator_phone_number",
@@ -3980,6 +4184,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "scenario_name",
@@ -3988,6 +4194,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "scenario_id",
@@ -3996,6 +4204,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "site_domain_name",
@@ -4004,6 +4214,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "site_id",
@@ -4012,6 +4224,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "campaign_name",
@@ -4020,6 +4234,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "campaign_id",
@@ -4028,6 +4244,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visit_other_campaign",
@@ -4036,6 +4254,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "auto_call_campaign_name",
@@ -4044,6 +4264,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_id",
@@ -4052,6 +4274,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "person_id",
@@ -4060,17 +4284,38 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_type",
             ty: ::dataapi::runtime::TypeDescriptor::Enum {
                 name: "visitor_type",
                 codes: &["new", "returning", "unknown"],
+                labels: &[
+                    ::dataapi::runtime::Label {
+                        code: "new",
+                        en: ::core::option::Option::Some("New"),
+                        ru: ::core::option::Option::Some("Новый"),
+                    },
+                    ::dataapi::runtime::Label {
+                        code: "returning",
+                        en: ::core::option::Option::Some("Returned"),
+                        ru: ::core::option::Option::Some("Вернувшийся"),
+                    },
+                    ::dataapi::runtime::Label {
+                        code: "unknown",
+                        en: ::core::option::Option::None,
+                        ru: ::core::option::Option::Some("Не заполнен"),
+                    },
+                ],
             },
             filter: ::dataapi::runtime::Stated::Yes,
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_session_id",
@@ -4079,6 +4324,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visits_count",
@@ -4087,6 +4334,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_first_campaign_id",
@@ -4095,6 +4344,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_first_campaign_name",
@@ -4103,6 +4354,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_city",
@@ -4111,6 +4364,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_region",
@@ -4119,6 +4374,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_country",
@@ -4127,17 +4384,22 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_device",
             ty: ::dataapi::runtime::TypeDescriptor::Enum {
                 name: "visitor_device",
                 codes: &["desktop", "mobile", "tablet", "other"],
+                labels: &[],
             },
             filter: ::dataapi::runtime::Stated::Yes,
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_custom_properties",
@@ -4151,6 +4413,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "property_value",
@@ -4159,6 +4423,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                     ],
                 ),
@@ -4167,6 +4433,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "segments",
@@ -4180,6 +4448,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "segment_name",
@@ -4188,6 +4458,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                     ],
                 ),
@@ -4196,6 +4468,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "call_api_request_id",
@@ -4204,6 +4478,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "call_api_external_id",
@@ -4212,6 +4488,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "contact_id",
@@ -4220,6 +4498,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "contact_full_name",
@@ -4228,6 +4508,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_source",
@@ -4236,6 +4518,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_medium",
@@ -4244,6 +4528,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_term",
@@ -4252,6 +4538,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_content",
@@ -4260,6 +4548,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_campaign",
@@ -4268,6 +4558,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "openstat_ad",
@@ -4276,6 +4568,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "openstat_campaign",
@@ -4284,6 +4578,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "openstat_service",
@@ -4292,6 +4588,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "openstat_source",
@@ -4300,6 +4598,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "attributes",
@@ -4317,12 +4617,15 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                         "quality",
                         "rest",
                     ],
+                    labels: &[],
                 },
             ),
             filter: ::dataapi::runtime::Stated::Yes,
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_source",
@@ -4331,6 +4634,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_medium",
@@ -4339,6 +4644,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_term",
@@ -4347,6 +4654,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_content",
@@ -4355,6 +4664,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_campaign",
@@ -4363,6 +4674,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_referrer",
@@ -4371,6 +4684,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_expid",
@@ -4379,6 +4694,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "source_id",
@@ -4387,6 +4704,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "source_name",
@@ -4395,6 +4714,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "source_new",
@@ -4403,6 +4724,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "channel_new",
@@ -4411,6 +4734,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "channel_code",
@@ -4419,6 +4744,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "ext_id",
@@ -4427,6 +4754,10 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
     ],
+    requires_one_of: &[],
+    filter_requires: &[],
 };

@@ -79,7 +79,7 @@ pub struct Row {
     ///
     /// _Виды обращения._
     ///
-    /// Note: flags inferred: one «да» in a packed row, read as filter; the item type is not documented (the example shows an empty array), read as string.
+    /// Note: the item type is not documented (the example shows an empty array), read as string.
     ///
     /// Wire name `communication_kinds`, array of string. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -90,16 +90,12 @@ pub struct Row {
     ///
     /// _Где был посетитель, когда обратился: URL текущей страницы или последней страницы, с которой он взаимодействовал._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `communication_page_url`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub communication_page_url: ::core::option::Option<::std::string::String>,
     /// Whether the communication is tied to a site session.
     ///
     /// _Связано ли обращение с сессией на сайте._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `is_communication_with_visit`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -138,25 +134,19 @@ pub struct Row {
     ///
     /// _Длительность звонка или чата, в секундах._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `total_duration`, integer. Filter: yes · sort: yes · default reply: -.
+    /// Wire name `total_duration`, integer. Filter: yes · sort: - · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub total_duration: ::core::option::Option<i64>,
     /// Tags set on the communication.
     ///
     /// _Теги, поставленные на обращение._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `tags`, object. Filter: yes · sort: yes · default reply: -.
+    /// Wire name `tags`, object. Filter: yes · sort: - · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub tags: ::core::option::Option<Tags>,
     /// Employees who took part in the communication.
     ///
     /// _Сотрудники, участвовавшие в обращении._
-    ///
-    /// Note: flags inferred: one «да» in a packed row, read as filter.
     ///
     /// Wire name `employees`, array of object. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -200,16 +190,12 @@ pub struct Row {
     ///
     /// _Канал._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `channel`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub channel: ::core::option::Option<::std::string::String>,
     /// Source.
     ///
     /// _Источник._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `source`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -218,16 +204,12 @@ pub struct Row {
     ///
     /// _Страница, с которой перешёл посетитель._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `referrer`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub referrer: ::core::option::Option<::std::string::String>,
     /// Domain of the referring page.
     ///
     /// _Домен страницы, с которой был переход._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `referrer_domain`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -236,16 +218,12 @@ pub struct Row {
     ///
     /// _Поисковая фраза, по которой пришёл посетитель._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `search_query`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub search_query: ::core::option::Option<::std::string::String>,
     /// Expanded UTM source.
     ///
     /// _Расширенное значение UTM source._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `eq_utm_source`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -254,16 +232,12 @@ pub struct Row {
     ///
     /// _Расширенное значение UTM medium._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `eq_utm_medium`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub eq_utm_medium: ::core::option::Option<::std::string::String>,
     /// Expanded UTM term.
     ///
     /// _Расширенное значение UTM term._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `eq_utm_term`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -272,16 +246,12 @@ pub struct Row {
     ///
     /// _Расширенное значение UTM content._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `eq_utm_content`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub eq_utm_content: ::core::option::Option<::std::string::String>,
     /// Expanded UTM campaign.
     ///
     /// _Расширенное значение UTM campaign._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `eq_utm_campaign`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -290,16 +260,12 @@ pub struct Row {
     ///
     /// _Расширенное значение UTM referrer._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `eq_utm_referrer`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub eq_utm_referrer: ::core::option::Option<::std::string::String>,
     /// Expanded UTM expid.
     ///
     /// _Расширенное значение UTM expid._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `eq_utm_expid`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -308,16 +274,12 @@ pub struct Row {
     ///
     /// _Значение utm\_source._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `utm_source`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub utm_source: ::core::option::Option<::std::string::String>,
     /// utm_medium value.
     ///
     /// _Значение utm\_medium._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `utm_medium`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -326,16 +288,12 @@ pub struct Row {
     ///
     /// _Значение utm\_term._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `utm_term`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub utm_term: ::core::option::Option<::std::string::String>,
     /// utm_content value.
     ///
     /// _Значение utm\_content._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `utm_content`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -344,16 +302,12 @@ pub struct Row {
     ///
     /// _Значение utm\_campaign._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `utm_campaign`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub utm_campaign: ::core::option::Option<::std::string::String>,
     /// utm_referrer value.
     ///
     /// _Значение utm\_referrer._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `utm_referrer`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -362,16 +316,12 @@ pub struct Row {
     ///
     /// _Значение utm\_expid._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `utm_expid`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub utm_expid: ::core::option::Option<::std::string::String>,
     /// Openstat ad ID.
     ///
     /// _ID объявления (Openstat)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `openstat_ad`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -380,16 +330,12 @@ pub struct Row {
     ///
     /// _ID рекламной кампании (Openstat)_
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `openstat_campaign`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub openstat_campaign: ::core::option::Option<::std::string::String>,
     /// Openstat ID of the service provider.
     ///
     /// _ID сервиса-поставщика услуг (Openstat)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `openstat_service`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -398,16 +344,12 @@ pub struct Row {
     ///
     /// _Площадка показа объявления (Openstat): сайт, раздел, страница или место на ней._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `openstat_source`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub openstat_source: ::core::option::Option<::std::string::String>,
     /// Link-marking ID of the AdLense ad management system.
     ///
     /// _Метка ссылок системы управления контекстной рекламой AdLense._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `ef_id`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -416,16 +358,12 @@ pub struct Row {
     ///
     /// _Идентификатор клика Яндекса (yclid)_
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `yclid`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub yclid: ::core::option::Option<::std::string::String>,
     /// Google click ID (gclid)
     ///
     /// _Идентификатор клика Google (gclid)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `gclid`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -434,16 +372,12 @@ pub struct Row {
     ///
     /// _cm\_id: набор параметров ValueTrack в URL посадочной страницы, по которым видно, откуда пришёл клик._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `cm_id`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub cm_id: ::core::option::Option<::std::string::String>,
     /// Yandex Market click ID (ymclid)
     ///
     /// _Идентификатор клика Яндекс.Маркета (ymclid)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `ymclid`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -452,16 +386,12 @@ pub struct Row {
     ///
     /// _Значение URL-метки from._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `tag_from`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub tag_from: ::core::option::Option<::std::string::String>,
     /// Visitor's country.
     ///
     /// _Страна посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_country`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -470,16 +400,12 @@ pub struct Row {
     ///
     /// _Регион посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_region`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_region: ::core::option::Option<::std::string::String>,
     /// Visitor's city.
     ///
     /// _Город посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_city`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -488,16 +414,12 @@ pub struct Row {
     ///
     /// _Интернет-провайдер посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_provider`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_provider: ::core::option::Option<::std::string::String>,
     /// Visitor's IP address.
     ///
     /// _IP-адрес посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_ip_address`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -506,16 +428,12 @@ pub struct Row {
     ///
     /// _Браузер посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_browser_name`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_browser_name: ::core::option::Option<::std::string::String>,
     /// Version of the visitor's browser.
     ///
     /// _Версия браузера посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_browser_version`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -524,16 +442,12 @@ pub struct Row {
     ///
     /// _Операционная система посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_os_name`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_os_name: ::core::option::Option<::std::string::String>,
     /// Version of the visitor's operating system.
     ///
     /// _Версия операционной системы посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_os_version`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -542,16 +456,12 @@ pub struct Row {
     ///
     /// _Язык (локаль) устройства посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_language`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_language: ::core::option::Option<::std::string::String>,
     /// Visitor's screen resolution.
     ///
     /// _Разрешение экрана посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_screen`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -560,16 +470,12 @@ pub struct Row {
     ///
     /// _Устройство посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_device`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_device: ::core::option::Option<::dataapi::runtime::ValueObject>,
     /// ID of the visitor's session.
     ///
     /// _ID сессии посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_session_id`, integer. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -578,16 +484,12 @@ pub struct Row {
     ///
     /// _Первая страница визита._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `entrance_page`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub entrance_page: ::core::option::Option<::std::string::String>,
     /// Whether the visitor is new or returning.
     ///
     /// _Новый или вернувшийся посетитель._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_type`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -610,16 +512,12 @@ pub struct Row {
     ///
     /// _Client ID посетителя в Universal Analytics._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `ua_client_id`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub ua_client_id: ::core::option::Option<::std::string::String>,
     /// Visitor ID in Yandex.Metrica.
     ///
     /// _ID посетителя в Яндекс.Метрике._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `ym_client_id`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -628,7 +526,7 @@ pub struct Row {
     ///
     /// _Сегменты, в которые попадает посетитель._
     ///
-    /// Note: flags inferred: one «да» in a packed row, read as filter.
+    /// Note: the table marks its member `segment_name` filterable; the flag is kept here.
     ///
     /// Wire name `segments`, array of object. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -637,7 +535,7 @@ pub struct Row {
     ///
     /// _Дата посещения._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort; the table gives the format YYYY-MM-DD while the reply example says iso8601.
+    /// Note: the table gives the format YYYY-MM-DD while the reply example says iso8601.
     ///
     /// Wire name `visit_date`, date. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -646,16 +544,12 @@ pub struct Row {
     ///
     /// _Час посещения._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visit_hour`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visit_hour: ::core::option::Option<::dataapi::runtime::ValueObject>,
     /// Day of the week of the visit.
     ///
     /// _День недели посещения._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visit_weekday`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -664,16 +558,12 @@ pub struct Row {
     ///
     /// _Месяц посещения._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visit_month`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visit_month: ::core::option::Option<::dataapi::runtime::ValueObject>,
     /// Year of the visit.
     ///
     /// _Год посещения._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visit_year`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -703,16 +593,12 @@ pub struct Row {
     ///
     /// _Тип номера коллтрекинга._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `phone_tracking_type`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub phone_tracking_type: ::core::option::Option<::dataapi::runtime::ValueObject>,
     /// Region of the caller's number.
     ///
     /// _Регион номера абонента._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `call_region_name`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -721,9 +607,7 @@ pub struct Row {
     ///
     /// _Идентификаторы ссылок на записи разговора._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `call_records`, array of string. Filter: yes · sort: yes · default reply: -.
+    /// Wire name `call_records`, array of string. Filter: yes · sort: - · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub call_records: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Type of the offline message.
@@ -771,8 +655,6 @@ pub struct Row {
     /// Type of the goal.
     ///
     /// _Тип цели._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `goal_type`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -1108,7 +990,7 @@ pub mod fields {
     ///
     /// _Виды обращения._
     ///
-    /// Note: flags inferred: one «да» in a packed row, read as filter; the item type is not documented (the example shows an empty array), read as string.
+    /// Note: the item type is not documented (the example shows an empty array), read as string.
     ///
     /// Wire name `communication_kinds`, array of string. Filter: yes · sort: - · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1124,8 +1006,6 @@ pub mod fields {
     ///
     /// _Где был посетитель, когда обратился: URL текущей страницы или последней страницы, с которой он взаимодействовал._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `communication_page_url`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct communication_page_url;
@@ -1140,8 +1020,6 @@ pub mod fields {
     /// Whether the communication is tied to a site session.
     ///
     /// _Связано ли обращение с сессией на сайте._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `is_communication_with_visit`, value_object. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1218,9 +1096,7 @@ pub mod fields {
     ///
     /// _Длительность звонка или чата, в секундах._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `total_duration`, integer. Filter: yes · sort: yes · default reply: -.
+    /// Wire name `total_duration`, integer. Filter: yes · sort: - · default reply: yes.
     #[derive(Debug, Clone, Copy)]
     pub struct total_duration;
     impl ::dataapi::runtime::Field for total_duration {
@@ -1230,14 +1106,11 @@ pub mod fields {
         const NAME: &'static str = "total_duration";
     }
     impl ::dataapi::runtime::Filterable for total_duration {}
-    impl ::dataapi::runtime::Sortable for total_duration {}
     /// Tags set on the communication.
     ///
     /// _Теги, поставленные на обращение._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `tags`, object. Filter: yes · sort: yes · default reply: -.
+    /// Wire name `tags`, object. Filter: yes · sort: - · default reply: yes.
     #[derive(Debug, Clone, Copy)]
     pub struct tags;
     impl ::dataapi::runtime::Field for tags {
@@ -1247,12 +1120,9 @@ pub mod fields {
         const NAME: &'static str = "tags";
     }
     impl ::dataapi::runtime::Filterable for tags {}
-    impl ::dataapi::runtime::Sortable for tags {}
     /// Employees who took part in the communication.
     ///
     /// _Сотрудники, участвовавшие в обращении._
-    ///
-    /// Note: flags inferred: one «да» in a packed row, read as filter.
     ///
     /// Wire name `employees`, array of object. Filter: yes · sort: - · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1343,8 +1213,6 @@ pub mod fields {
     ///
     /// _Канал._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `channel`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct channel;
@@ -1359,8 +1227,6 @@ pub mod fields {
     /// Source.
     ///
     /// _Источник._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `source`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1377,8 +1243,6 @@ pub mod fields {
     ///
     /// _Страница, с которой перешёл посетитель._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `referrer`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct referrer;
@@ -1393,8 +1257,6 @@ pub mod fields {
     /// Domain of the referring page.
     ///
     /// _Домен страницы, с которой был переход._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `referrer_domain`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1411,8 +1273,6 @@ pub mod fields {
     ///
     /// _Поисковая фраза, по которой пришёл посетитель._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `search_query`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct search_query;
@@ -1427,8 +1287,6 @@ pub mod fields {
     /// Expanded UTM source.
     ///
     /// _Расширенное значение UTM source._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `eq_utm_source`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1445,8 +1303,6 @@ pub mod fields {
     ///
     /// _Расширенное значение UTM medium._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `eq_utm_medium`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct eq_utm_medium;
@@ -1461,8 +1317,6 @@ pub mod fields {
     /// Expanded UTM term.
     ///
     /// _Расширенное значение UTM term._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `eq_utm_term`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1479,8 +1333,6 @@ pub mod fields {
     ///
     /// _Расширенное значение UTM content._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `eq_utm_content`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct eq_utm_content;
@@ -1495,8 +1347,6 @@ pub mod fields {
     /// Expanded UTM campaign.
     ///
     /// _Расширенное значение UTM campaign._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `eq_utm_campaign`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1513,8 +1363,6 @@ pub mod fields {
     ///
     /// _Расширенное значение UTM referrer._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `eq_utm_referrer`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct eq_utm_referrer;
@@ -1529,8 +1377,6 @@ pub mod fields {
     /// Expanded UTM expid.
     ///
     /// _Расширенное значение UTM expid._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `eq_utm_expid`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1547,8 +1393,6 @@ pub mod fields {
     ///
     /// _Значение utm\_source._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `utm_source`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct utm_source;
@@ -1563,8 +1407,6 @@ pub mod fields {
     /// utm_medium value.
     ///
     /// _Значение utm\_medium._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `utm_medium`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1581,8 +1423,6 @@ pub mod fields {
     ///
     /// _Значение utm\_term._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `utm_term`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct utm_term;
@@ -1597,8 +1437,6 @@ pub mod fields {
     /// utm_content value.
     ///
     /// _Значение utm\_content._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `utm_content`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1615,8 +1453,6 @@ pub mod fields {
     ///
     /// _Значение utm\_campaign._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `utm_campaign`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct utm_campaign;
@@ -1631,8 +1467,6 @@ pub mod fields {
     /// utm_referrer value.
     ///
     /// _Значение utm\_referrer._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `utm_referrer`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1649,8 +1483,6 @@ pub mod fields {
     ///
     /// _Значение utm\_expid._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `utm_expid`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct utm_expid;
@@ -1665,8 +1497,6 @@ pub mod fields {
     /// Openstat ad ID.
     ///
     /// _ID объявления (Openstat)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `openstat_ad`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1683,8 +1513,6 @@ pub mod fields {
     ///
     /// _ID рекламной кампании (Openstat)_
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `openstat_campaign`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct openstat_campaign;
@@ -1699,8 +1527,6 @@ pub mod fields {
     /// Openstat ID of the service provider.
     ///
     /// _ID сервиса-поставщика услуг (Openstat)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `openstat_service`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1717,8 +1543,6 @@ pub mod fields {
     ///
     /// _Площадка показа объявления (Openstat): сайт, раздел, страница или место на ней._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `openstat_source`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct openstat_source;
@@ -1733,8 +1557,6 @@ pub mod fields {
     /// Link-marking ID of the AdLense ad management system.
     ///
     /// _Метка ссылок системы управления контекстной рекламой AdLense._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `ef_id`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1751,8 +1573,6 @@ pub mod fields {
     ///
     /// _Идентификатор клика Яндекса (yclid)_
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `yclid`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct yclid;
@@ -1767,8 +1587,6 @@ pub mod fields {
     /// Google click ID (gclid)
     ///
     /// _Идентификатор клика Google (gclid)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `gclid`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1785,8 +1603,6 @@ pub mod fields {
     ///
     /// _cm\_id: набор параметров ValueTrack в URL посадочной страницы, по которым видно, откуда пришёл клик._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `cm_id`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct cm_id;
@@ -1801,8 +1617,6 @@ pub mod fields {
     /// Yandex Market click ID (ymclid)
     ///
     /// _Идентификатор клика Яндекс.Маркета (ymclid)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `ymclid`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1819,8 +1633,6 @@ pub mod fields {
     ///
     /// _Значение URL-метки from._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `tag_from`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct tag_from;
@@ -1835,8 +1647,6 @@ pub mod fields {
     /// Visitor's country.
     ///
     /// _Страна посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_country`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1853,8 +1663,6 @@ pub mod fields {
     ///
     /// _Регион посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_region`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct visitor_region;
@@ -1869,8 +1677,6 @@ pub mod fields {
     /// Visitor's city.
     ///
     /// _Город посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_city`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1887,8 +1693,6 @@ pub mod fields {
     ///
     /// _Интернет-провайдер посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_provider`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct visitor_provider;
@@ -1903,8 +1707,6 @@ pub mod fields {
     /// Visitor's IP address.
     ///
     /// _IP-адрес посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_ip_address`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1921,8 +1723,6 @@ pub mod fields {
     ///
     /// _Браузер посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_browser_name`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct visitor_browser_name;
@@ -1937,8 +1737,6 @@ pub mod fields {
     /// Version of the visitor's browser.
     ///
     /// _Версия браузера посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_browser_version`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1955,8 +1753,6 @@ pub mod fields {
     ///
     /// _Операционная система посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_os_name`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct visitor_os_name;
@@ -1971,8 +1767,6 @@ pub mod fields {
     /// Version of the visitor's operating system.
     ///
     /// _Версия операционной системы посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_os_version`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1989,8 +1783,6 @@ pub mod fields {
     ///
     /// _Язык (локаль) устройства посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_language`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct visitor_language;
@@ -2005,8 +1797,6 @@ pub mod fields {
     /// Visitor's screen resolution.
     ///
     /// _Разрешение экрана посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_screen`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -2023,8 +1813,6 @@ pub mod fields {
     ///
     /// _Устройство посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_device`, value_object. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct visitor_device;
@@ -2039,8 +1827,6 @@ pub mod fields {
     /// ID of the visitor's session.
     ///
     /// _ID сессии посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_session_id`, integer. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -2057,8 +1843,6 @@ pub mod fields {
     ///
     /// _Первая страница визита._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `entrance_page`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct entrance_page;
@@ -2073,8 +1857,6 @@ pub mod fields {
     /// Whether the visitor is new or returning.
     ///
     /// _Новый или вернувшийся посетитель._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_type`, value_object. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -2121,8 +1903,6 @@ pub mod fields {
     ///
     /// _Client ID посетителя в Universal Analytics._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `ua_client_id`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct ua_client_id;
@@ -2137,8 +1917,6 @@ pub mod fields {
     /// Visitor ID in Yandex.Metrica.
     ///
     /// _ID посетителя в Яндекс.Метрике._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `ym_client_id`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -2155,7 +1933,7 @@ pub mod fields {
     ///
     /// _Сегменты, в которые попадает посетитель._
     ///
-    /// Note: flags inferred: one «да» in a packed row, read as filter.
+    /// Note: the table marks its member `segment_name` filterable; the flag is kept here.
     ///
     /// Wire name `segments`, array of object. Filter: yes · sort: - · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -2171,7 +1949,7 @@ pub mod fields {
     ///
     /// _Дата посещения._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort; the table gives the format YYYY-MM-DD while the reply example says iso8601.
+    /// Note: the table gives the format YYYY-MM-DD while the reply example says iso8601.
     ///
     /// Wire name `visit_date`, date. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -2188,8 +1966,6 @@ pub mod fields {
     ///
     /// _Час посещения._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visit_hour`, value_object. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct visit_hour;
@@ -2204,8 +1980,6 @@ pub mod fields {
     /// Day of the week of the visit.
     ///
     /// _День недели посещения._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visit_weekday`, value_object. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -2222,8 +1996,6 @@ pub mod fields {
     ///
     /// _Месяц посещения._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visit_month`, value_object. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct visit_month;
@@ -2238,8 +2010,6 @@ pub mod fields {
     /// Year of the visit.
     ///
     /// _Год посещения._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visit_year`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -2301,8 +2071,6 @@ pub mod fields {
     ///
     /// _Тип номера коллтрекинга._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `phone_tracking_type`, value_object. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
     pub struct phone_tracking_type;
@@ -2317,8 +2085,6 @@ pub mod fields {
     /// Region of the caller's number.
     ///
     /// _Регион номера абонента._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `call_region_name`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -2335,9 +2101,7 @@ pub mod fields {
     ///
     /// _Идентификаторы ссылок на записи разговора._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `call_records`, array of string. Filter: yes · sort: yes · default reply: -.
+    /// Wire name `call_records`, array of string. Filter: yes · sort: - · default reply: yes.
     #[derive(Debug, Clone, Copy)]
     pub struct call_records;
     impl ::dataapi::runtime::Field for call_records {
@@ -2347,7 +2111,6 @@ pub mod fields {
         const NAME: &'static str = "call_records";
     }
     impl ::dataapi::runtime::Filterable for call_records {}
-    impl ::dataapi::runtime::Sortable for call_records {}
     /// Type of the offline message.
     ///
     /// _Тип заявки._
@@ -2441,8 +2204,6 @@ pub mod fields {
     /// Type of the goal.
     ///
     /// _Тип цели._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `goal_type`, value_object. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -2809,18 +2570,33 @@ impl Request {
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
+        self.check(::core::option::Option::None)
+    }
+    /// As [`Request::validate`], and also refuses the fields `brand`'s docs do not list.
+    pub fn validate_for(
+        &self,
+        brand: ::dataapi::runtime::Brand,
+    ) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
+        self.check(::core::option::Option::Some(brand))
+    }
+    fn check(
+        &self,
+        brand: ::core::option::Option<::dataapi::runtime::Brand>,
+    ) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
         ::dataapi::runtime::validate::typed(
             &DESCRIPTOR,
             &::dataapi::runtime::validate::Typed {
                 access_token: &self.access_token,
-                date_from: self.date_from,
-                date_till: self.date_till,
+                date_from: ::core::option::Option::Some(self.date_from),
+                date_till: ::core::option::Option::Some(self.date_till),
                 limit: self.limit,
                 offset: self.offset,
                 fields: self.fields.as_deref(),
                 sort: &self.sort,
                 filter: self.filter.as_ref(),
                 required_text: &[("report_type", &self.report_type)],
+                params_set: &[],
+                brand,
             },
         )
     }
@@ -2841,6 +2617,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
     name: "get.communications",
     kind: ::dataapi::runtime::RequestKind::FlatReport,
     limits: ::dataapi::runtime::LimitsDescriptor {
+        date_range: ::dataapi::runtime::DateRange::Documented,
         date_range_days: 366u32,
         filter_depth: ::core::option::Option::Some(2u32),
         limit_default: 1000u32,
@@ -2876,6 +2653,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: true,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "report_type",
@@ -2884,6 +2663,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: true,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "filters",
@@ -2892,6 +2673,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
     ],
     fields: &[
@@ -2902,6 +2685,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "site_domain_naked",
@@ -2910,6 +2695,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "site_name",
@@ -2918,6 +2705,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "communication_type",
@@ -2926,6 +2715,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "communication_id",
@@ -2934,6 +2725,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "communication_date_time",
@@ -2942,6 +2735,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "communication_kinds",
@@ -2952,6 +2747,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "communication_page_url",
@@ -2960,6 +2757,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "is_communication_with_visit",
@@ -2968,6 +2767,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "communication_number",
@@ -2976,6 +2777,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "contact_phone_number",
@@ -2984,6 +2787,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "virtual_phone_number",
@@ -2992,6 +2797,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "contact_full_name",
@@ -3000,14 +2807,18 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "total_duration",
             ty: ::dataapi::runtime::TypeDescriptor::Integer,
             filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
+            sort: ::dataapi::runtime::Stated::NotStated,
+            default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "tags",
@@ -3020,6 +2831,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                         sort: ::dataapi::runtime::Stated::NotStated,
                         default: ::dataapi::runtime::Stated::NotStated,
                         required: false,
+                        deprecated: false,
+                        brands: &[],
                     },
                     ::dataapi::runtime::FieldDescriptor {
                         name: "communication_type",
@@ -3028,6 +2841,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                         sort: ::dataapi::runtime::Stated::NotStated,
                         default: ::dataapi::runtime::Stated::NotStated,
                         required: false,
+                        deprecated: false,
+                        brands: &[],
                     },
                     ::dataapi::runtime::FieldDescriptor {
                         name: "items",
@@ -3041,6 +2856,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                                         sort: ::dataapi::runtime::Stated::NotStated,
                                         default: ::dataapi::runtime::Stated::NotStated,
                                         required: false,
+                                        deprecated: false,
+                                        brands: &[],
                                     },
                                     ::dataapi::runtime::FieldDescriptor {
                                         name: "name",
@@ -3049,6 +2866,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                                         sort: ::dataapi::runtime::Stated::NotStated,
                                         default: ::dataapi::runtime::Stated::NotStated,
                                         required: false,
+                                        deprecated: false,
+                                        brands: &[],
                                     },
                                 ],
                             ),
@@ -3057,13 +2876,17 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                         sort: ::dataapi::runtime::Stated::NotStated,
                         default: ::dataapi::runtime::Stated::NotStated,
                         required: false,
+                        deprecated: false,
+                        brands: &[],
                     },
                 ],
             ),
             filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
+            sort: ::dataapi::runtime::Stated::NotStated,
+            default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "employees",
@@ -3077,6 +2900,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                     ],
                 ),
@@ -3085,6 +2910,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "campaign_name",
@@ -3093,6 +2920,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "channel_new",
@@ -3101,6 +2930,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "channel_code",
@@ -3109,6 +2940,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "source_new",
@@ -3117,6 +2950,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "source_name",
@@ -3125,6 +2960,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "channel",
@@ -3133,6 +2970,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "source",
@@ -3141,6 +2980,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "referrer",
@@ -3149,6 +2990,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "referrer_domain",
@@ -3157,6 +3000,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "search_query",
@@ -3165,6 +3010,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_source",
@@ -3173,6 +3020,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_medium",
@@ -3181,6 +3030,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_term",
@@ -3189,6 +3040,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_content",
@@ -3197,6 +3050,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_campaign",
@@ -3205,6 +3060,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_referrer",
@@ -3213,6 +3070,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_expid",
@@ -3221,6 +3080,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_source",
@@ -3229,6 +3090,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_medium",
@@ -3237,6 +3100,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_term",
@@ -3245,6 +3110,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_content",
@@ -3253,6 +3120,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_campaign",
@@ -3261,6 +3130,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_referrer",
@@ -3269,6 +3140,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_expid",
@@ -3277,6 +3150,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "openstat_ad",
@@ -3285,6 +3160,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "openstat_campaign",
@@ -3293,6 +3170,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "openstat_service",
@@ -3301,6 +3180,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "openstat_source",
@@ -3309,6 +3190,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "ef_id",
@@ -3317,6 +3200,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "yclid",
@@ -3325,6 +3210,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "gclid",
@@ -3333,6 +3220,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "cm_id",
@@ -3341,6 +3230,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "ymclid",
@@ -3349,6 +3240,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "tag_from",
@@ -3357,6 +3250,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_country",
@@ -3365,6 +3260,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_region",
@@ -3373,6 +3270,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_city",
@@ -3381,6 +3280,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_provider",
@@ -3389,6 +3290,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_ip_address",
@@ -3397,6 +3300,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_browser_name",
@@ -3405,6 +3310,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_browser_version",
@@ -3413,6 +3320,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_os_name",
@@ -3421,6 +3330,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_os_version",
@@ -3429,6 +3340,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_language",
@@ -3437,6 +3350,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_screen",
@@ -3445,6 +3360,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_device",
@@ -3453,6 +3370,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_session_id",
@@ -3461,6 +3380,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "entrance_page",
@@ -3469,6 +3390,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_type",
@@ -3477,6 +3400,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_id",
@@ -3485,6 +3410,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "person_id",
@@ -3493,6 +3420,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "ua_client_id",
@@ -3501,6 +3430,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "ym_client_id",
@@ -3509,6 +3440,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "segments",
@@ -3522,6 +3455,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                     ],
                 ),
@@ -3530,6 +3465,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visit_date",
@@ -3538,6 +3475,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visit_hour",
@@ -3546,6 +3485,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visit_weekday",
@@ -3554,6 +3495,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visit_month",
@@ -3562,6 +3505,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visit_year",
@@ -3570,6 +3515,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "call_type",
@@ -3578,6 +3525,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "call_status",
@@ -3586,6 +3535,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "call_direction",
@@ -3594,6 +3545,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "phone_tracking_type",
@@ -3602,6 +3555,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "call_region_name",
@@ -3610,6 +3565,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "call_records",
@@ -3617,9 +3574,11 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                 &::dataapi::runtime::TypeDescriptor::String,
             ),
             filter: ::dataapi::runtime::Stated::Yes,
-            sort: ::dataapi::runtime::Stated::Yes,
-            default: ::dataapi::runtime::Stated::NotStated,
+            sort: ::dataapi::runtime::Stated::NotStated,
+            default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "offline_message_type",
@@ -3628,6 +3587,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "offline_message_email",
@@ -3636,6 +3597,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "offline_message_text",
@@ -3644,6 +3607,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "chat_initiator",
@@ -3652,6 +3617,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "chat_status",
@@ -3660,6 +3627,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "chat_messages_count",
@@ -3668,6 +3637,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "goal_type",
@@ -3676,6 +3647,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "goal_name",
@@ -3684,6 +3657,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "deals",
@@ -3697,6 +3672,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "date_time",
@@ -3705,6 +3682,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "current_stage",
@@ -3713,6 +3692,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                     ],
                 ),
@@ -3721,6 +3702,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::No,
             default: ::dataapi::runtime::Stated::No,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "email_message",
@@ -3729,6 +3712,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "email_from",
@@ -3737,6 +3722,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "email_cc",
@@ -3747,6 +3734,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "email_bcc",
@@ -3757,6 +3746,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "email_message_html",
@@ -3765,6 +3756,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "email_to",
@@ -3773,6 +3766,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "email_subject",
@@ -3781,6 +3776,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "site_analytics",
@@ -3789,6 +3786,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "pc",
@@ -3797,6 +3796,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "gr",
@@ -3805,6 +3806,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "ad",
@@ -3813,6 +3816,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "kw",
@@ -3821,6 +3826,10 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
     ],
+    requires_one_of: &[],
+    filter_requires: &[],
 };

@@ -1468,18 +1468,33 @@ impl Request {
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
+        self.check(::core::option::Option::None)
+    }
+    /// As [`Request::validate`], and also refuses the fields `brand`'s docs do not list.
+    pub fn validate_for(
+        &self,
+        brand: ::dataapi::runtime::Brand,
+    ) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
+        self.check(::core::option::Option::Some(brand))
+    }
+    fn check(
+        &self,
+        brand: ::core::option::Option<::dataapi::runtime::Brand>,
+    ) -> ::core::result::Result<(), ::dataapi::runtime::Violations> {
         ::dataapi::runtime::validate::typed(
             &DESCRIPTOR,
             &::dataapi::runtime::validate::Typed {
                 access_token: &self.access_token,
-                date_from: self.date_from,
-                date_till: self.date_till,
+                date_from: ::core::option::Option::Some(self.date_from),
+                date_till: ::core::option::Option::Some(self.date_till),
                 limit: self.limit,
                 offset: self.offset,
                 fields: self.fields.as_deref(),
                 sort: &self.sort,
                 filter: self.filter.as_ref(),
                 required_text: &[],
+                params_set: &[],
+                brand,
             },
         )
     }
@@ -1500,6 +1515,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
     name: "get.communications_report",
     kind: ::dataapi::runtime::RequestKind::Report,
     limits: ::dataapi::runtime::LimitsDescriptor {
+        date_range: ::dataapi::runtime::DateRange::Documented,
         date_range_days: 90u32,
         filter_depth: ::core::option::Option::None,
         limit_default: 1000u32,
@@ -1536,17 +1552,22 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "communication_type",
             ty: ::dataapi::runtime::TypeDescriptor::Enum {
                 name: "communication_type",
                 codes: &["call", "chat", "goal", "offline_message"],
+                labels: &[],
             },
             filter: ::dataapi::runtime::Stated::Yes,
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "communication_number",
@@ -1555,6 +1576,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "communication_page_url",
@@ -1563,6 +1586,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::No,
             default: ::dataapi::runtime::Stated::No,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "date_time",
@@ -1571,6 +1596,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "ua_client_id",
@@ -1579,6 +1606,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "ym_client_id",
@@ -1587,6 +1616,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "sale_date",
@@ -1595,6 +1626,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "sale_cost",
@@ -1603,6 +1636,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "search_query",
@@ -1611,6 +1646,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "search_engine",
@@ -1619,6 +1656,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "referrer_domain",
@@ -1627,6 +1666,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "referrer",
@@ -1635,6 +1676,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "entrance_page",
@@ -1643,6 +1686,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "gclid",
@@ -1651,6 +1696,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "yclid",
@@ -1659,6 +1706,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "ymclid",
@@ -1667,6 +1716,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "ef_id",
@@ -1675,6 +1726,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "channel",
@@ -1694,11 +1747,14 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                     "referral",
                     "direct",
                 ],
+                labels: &[],
             },
             filter: ::dataapi::runtime::Stated::Yes,
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "tags",
@@ -1712,6 +1768,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "tag_name",
@@ -1720,17 +1778,22 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "tag_type",
                             ty: ::dataapi::runtime::TypeDescriptor::Enum {
                                 name: "tag_type",
                                 codes: &["auto", "manual"],
+                                labels: &[],
                             },
                             filter: ::dataapi::runtime::Stated::NotStated,
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "tag_change_time",
@@ -1739,6 +1802,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "tag_user_id",
@@ -1747,6 +1812,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "tag_user_login",
@@ -1755,6 +1822,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "tag_employee_id",
@@ -1763,6 +1832,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "tag_employee_full_name",
@@ -1771,6 +1842,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                     ],
                 ),
@@ -1779,6 +1852,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_id",
@@ -1787,6 +1862,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "person_id",
@@ -1795,17 +1872,38 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_type",
             ty: ::dataapi::runtime::TypeDescriptor::Enum {
                 name: "visitor_type",
                 codes: &["new", "returning", "unknown"],
+                labels: &[
+                    ::dataapi::runtime::Label {
+                        code: "new",
+                        en: ::core::option::Option::Some("New"),
+                        ru: ::core::option::Option::Some("Новый"),
+                    },
+                    ::dataapi::runtime::Label {
+                        code: "returning",
+                        en: ::core::option::Option::Some("Returned"),
+                        ru: ::core::option::Option::Some("Вернувшийся"),
+                    },
+                    ::dataapi::runtime::Label {
+                        code: "unknown",
+                        en: ::core::option::Option::None,
+                        ru: ::core::option::Option::Some("Не заполнен"),
+                    },
+                ],
             },
             filter: ::dataapi::runtime::Stated::Yes,
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_session_id",
@@ -1814,6 +1912,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visits_count",
@@ -1822,6 +1922,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_first_campaign_id",
@@ -1830,6 +1932,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_first_campaign_name",
@@ -1838,6 +1942,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_city",
@@ -1846,6 +1952,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_region",
@@ -1854,6 +1962,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_country",
@@ -1862,17 +1972,22 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_device",
             ty: ::dataapi::runtime::TypeDescriptor::Enum {
                 name: "visitor_device",
                 codes: &["desktop", "mobile", "tablet", "other"],
+                labels: &[],
             },
             filter: ::dataapi::runtime::Stated::Yes,
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visitor_custom_properties",
@@ -1886,6 +2001,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "property_value",
@@ -1894,6 +2011,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                     ],
                 ),
@@ -1902,6 +2021,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "site_id",
@@ -1910,6 +2031,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "site_domain_name",
@@ -1918,6 +2041,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "campaign_id",
@@ -1926,6 +2051,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::Yes,
             default: ::dataapi::runtime::Stated::Yes,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "campaign_name",
@@ -1934,6 +2061,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "visit_other_campaign",
@@ -1942,6 +2071,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "segments",
@@ -1955,6 +2086,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                         ::dataapi::runtime::FieldDescriptor {
                             name: "segment_id",
@@ -1963,6 +2096,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                             sort: ::dataapi::runtime::Stated::NotStated,
                             default: ::dataapi::runtime::Stated::NotStated,
                             required: false,
+                            deprecated: false,
+                            brands: &[],
                         },
                     ],
                 ),
@@ -1971,6 +2106,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_source",
@@ -1979,6 +2116,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_medium",
@@ -1987,6 +2126,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_term",
@@ -1995,6 +2136,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_content",
@@ -2003,6 +2146,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_campaign",
@@ -2011,6 +2156,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_referrer",
@@ -2019,6 +2166,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "utm_expid",
@@ -2027,6 +2176,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "openstat_ad",
@@ -2035,6 +2186,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "openstat_campaign",
@@ -2043,6 +2196,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "openstat_service",
@@ -2051,6 +2206,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "openstat_source",
@@ -2059,6 +2216,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "attributes",
@@ -2076,12 +2235,15 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
                         "quality",
                         "rest",
                     ],
+                    labels: &[],
                 },
             ),
             filter: ::dataapi::runtime::Stated::Yes,
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_source",
@@ -2090,6 +2252,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_medium",
@@ -2098,6 +2262,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_term",
@@ -2106,6 +2272,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_content",
@@ -2114,6 +2282,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_campaign",
@@ -2122,6 +2292,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_referrer",
@@ -2130,6 +2302,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
         ::dataapi::runtime::FieldDescriptor {
             name: "eq_utm_expid",
@@ -2138,6 +2312,10 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = ::dataapi::runtime
             sort: ::dataapi::runtime::Stated::NotStated,
             default: ::dataapi::runtime::Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         },
     ],
+    requires_one_of: &[],
+    filter_requires: &[],
 };

@@ -17,8 +17,8 @@ pub mod value;
 
 pub use datetime::{Date, DateTime, ParseDateError};
 pub use descriptor::{
-    FieldDescriptor, Kind, LimitsDescriptor, MethodDescriptor, OperatorDescriptor, RequestKind, Stated, TypeDescriptor,
-    ValueShape,
+    Brand, DateRange, FieldDescriptor, FilterRequires, Kind, Label, LimitsDescriptor, MethodDescriptor,
+    OperatorDescriptor, RequestKind, Stated, TypeDescriptor, ValueShape,
 };
 pub use envelope::{ApiVersion, Id, Limits, Metadata, Page, Reply, RpcRequest};
 pub use error::{ApiError, ErrorData, ReplyError};
