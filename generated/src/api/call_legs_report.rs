@@ -788,16 +788,16 @@ pub struct Row {
     /// Wire name `call_session_id`, integer. Filter: yes · sort: yes · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub call_session_id: ::core::option::Option<i64>,
-    /// ID used to access the call recording. Open the following URL in a browser: <http://app.callgear.com/system/media/talk/{call_session_id}/{recording_link_id}.>
+    /// IDs of the call recordings; a recording is at /system/media/talk/{call_session_id}/{id} of the client area's host.
     ///
-    /// _Уникальный идентификатор ссылки на записанный разговор. Можно прослушать вызвав запрос в браузере: <http://app.comagic.ru/system/media/talk/{call\_session\_id}/{уникальный> идентификатор ссылки на записанный разговор}._
+    /// _ID записей разговора; запись доступна по адресу /system/media/talk/{call\_session\_id}/{id} на хосте личного кабинета._
     ///
     /// Wire name `call_records`, array of string. Filter: - · sort: - · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub call_records: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// IDs of the WAV recordings of the conversation.
+    /// IDs of the WAV recordings of the conversation; a recording is at /system/media/wav/{communication_id}/{id} of the client area's host.
     ///
-    /// _Уникальный идентификатор ссылки на записанный разговор в формате wav. Можно прослушать вызвав запрос в браузере: <https://app.comagic.ru/system/media/wav/{communication\_id}/{уникальный> индентификатор ссылки на записанный разговор в формате wav}._
+    /// _ID записей разговора в формате WAV; запись доступна по адресу /system/media/wav/{communication\_id}/{id} на хосте личного кабинета._
     ///
     /// Documented by CoMagic only.
     ///
@@ -947,9 +947,9 @@ pub struct Row {
     /// Wire name `is_coach`, boolean. Filter: yes · sort: yes · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub is_coach: ::core::option::Option<bool>,
-    /// Cause Code Number (see Q850) (deprecated is obsolete and will be removed soon)
+    /// Q.850 cause code of the release.
     ///
-    /// _Номер Cause Code (см. Q850) (deprecated устарел и скоро будет удален)_
+    /// _Номер cause code (см. Q.850)_
     ///
     /// Note: both pages mark it deprecated and about to be removed.
     ///
@@ -961,9 +961,9 @@ pub struct Row {
     )]
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub release_cause_code: ::core::option::Option<i64>,
-    /// Description cause code (deprecated is outdated and will be removed soon)
+    /// Description of the Q.850 cause code.
     ///
-    /// _Описание cause code (deprecated устарел и скоро будет удален)_
+    /// _Описание cause code (Q.850)_
     ///
     /// Note: both pages mark it deprecated and about to be removed.
     ///
@@ -1005,9 +1005,9 @@ pub struct Row {
     /// Wire name `contact_full_name`, string. Filter: - · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub contact_full_name: ::core::option::Option<::std::string::String>,
-    /// For inbound calls, the contact number that placed the call. For outbound calls, the contact number that was called.
+    /// Contact's number: the caller for an incoming call, the called party for an outgoing one.
     ///
-    /// _Номер контакта от которого поступил звонок в случае входящего звонка или номер контакта на который совершили звонок в случае исходящего звонка._
+    /// _Номер контакта: звонившего при входящем звонке, вызываемого при исходящем._
     ///
     /// Wire name `contact_phone_number`, string. Filter: - · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -1075,9 +1075,9 @@ pub mod fields {
     }
     impl ::dataapi::runtime::Filterable for call_session_id {}
     impl ::dataapi::runtime::Sortable for call_session_id {}
-    /// ID used to access the call recording. Open the following URL in a browser: <http://app.callgear.com/system/media/talk/{call_session_id}/{recording_link_id}.>
+    /// IDs of the call recordings; a recording is at /system/media/talk/{call_session_id}/{id} of the client area's host.
     ///
-    /// _Уникальный идентификатор ссылки на записанный разговор. Можно прослушать вызвав запрос в браузере: <http://app.comagic.ru/system/media/talk/{call\_session\_id}/{уникальный> идентификатор ссылки на записанный разговор}._
+    /// _ID записей разговора; запись доступна по адресу /system/media/talk/{call\_session\_id}/{id} на хосте личного кабинета._
     ///
     /// Wire name `call_records`, array of string. Filter: - · sort: - · default reply: yes.
     #[derive(Debug, Clone, Copy)]
@@ -1088,9 +1088,9 @@ pub mod fields {
         type Kind = ::dataapi::runtime::kind::Array;
         const NAME: &'static str = "call_records";
     }
-    /// IDs of the WAV recordings of the conversation.
+    /// IDs of the WAV recordings of the conversation; a recording is at /system/media/wav/{communication_id}/{id} of the client area's host.
     ///
-    /// _Уникальный идентификатор ссылки на записанный разговор в формате wav. Можно прослушать вызвав запрос в браузере: <https://app.comagic.ru/system/media/wav/{communication\_id}/{уникальный> индентификатор ссылки на записанный разговор в формате wav}._
+    /// _ID записей разговора в формате WAV; запись доступна по адресу /system/media/wav/{communication\_id}/{id} на хосте личного кабинета._
     ///
     /// Documented by CoMagic only.
     ///
@@ -1391,9 +1391,9 @@ pub mod fields {
     }
     impl ::dataapi::runtime::Filterable for is_coach {}
     impl ::dataapi::runtime::Sortable for is_coach {}
-    /// Cause Code Number (see Q850) (deprecated is obsolete and will be removed soon)
+    /// Q.850 cause code of the release.
     ///
-    /// _Номер Cause Code (см. Q850) (deprecated устарел и скоро будет удален)_
+    /// _Номер cause code (см. Q.850)_
     ///
     /// Note: both pages mark it deprecated and about to be removed.
     ///
@@ -1417,9 +1417,9 @@ pub mod fields {
     impl ::dataapi::runtime::Filterable for release_cause_code {}
     #[allow(deprecated)]
     impl ::dataapi::runtime::Sortable for release_cause_code {}
-    /// Description cause code (deprecated is outdated and will be removed soon)
+    /// Description of the Q.850 cause code.
     ///
-    /// _Описание cause code (deprecated устарел и скоро будет удален)_
+    /// _Описание cause code (Q.850)_
     ///
     /// Note: both pages mark it deprecated and about to be removed.
     ///
@@ -1501,9 +1501,9 @@ pub mod fields {
         type Kind = ::dataapi::runtime::kind::String;
         const NAME: &'static str = "contact_full_name";
     }
-    /// For inbound calls, the contact number that placed the call. For outbound calls, the contact number that was called.
+    /// Contact's number: the caller for an incoming call, the called party for an outgoing one.
     ///
-    /// _Номер контакта от которого поступил звонок в случае входящего звонка или номер контакта на который совершили звонок в случае исходящего звонка._
+    /// _Номер контакта: звонившего при входящем звонке, вызываемого при исходящем._
     ///
     /// Wire name `contact_phone_number`, string. Filter: - · sort: - · default reply: -.
     #[derive(Debug, Clone, Copy)]

@@ -334,9 +334,9 @@ pub struct Row {
     /// Wire name `employee_full_name`, string. Filter: - · sort: - · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub employee_full_name: ::core::option::Option<::std::string::String>,
-    /// Account to which the channel is created. It could be: -phone number for channel types whatsapp/telegram_private/waba; -name of the telegram bot for telegram; -name of the VK group for vkontakte_groups;.
+    /// Account the channel is set up on: a phone number for whatsapp, telegram_private and waba, the bot's name for telegram, the group's name for vkontakte_groups.
     ///
-    /// _Аккаунт, на который заведен канал. Это может быть: -номер телефона для типов каналов whatsapp/telegram\_private/waba; -название телеграмм-бота для telegram; -название группы ВК для vkontakte\_groups;._
+    /// _Аккаунт, на который заведён канал: номер телефона для whatsapp, telegram\_private и waba, имя бота для telegram, название группы для vkontakte\_groups._
     ///
     /// Wire name `channel_external_id`, string. Filter: - · sort: - · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -457,9 +457,9 @@ pub mod fields {
         type Kind = ::dataapi::runtime::kind::String;
         const NAME: &'static str = "employee_full_name";
     }
-    /// Account to which the channel is created. It could be: -phone number for channel types whatsapp/telegram_private/waba; -name of the telegram bot for telegram; -name of the VK group for vkontakte_groups;.
+    /// Account the channel is set up on: a phone number for whatsapp, telegram_private and waba, the bot's name for telegram, the group's name for vkontakte_groups.
     ///
-    /// _Аккаунт, на который заведен канал. Это может быть: -номер телефона для типов каналов whatsapp/telegram\_private/waba; -название телеграмм-бота для telegram; -название группы ВК для vkontakte\_groups;._
+    /// _Аккаунт, на который заведён канал: номер телефона для whatsapp, telegram\_private и waba, имя бота для telegram, название группы для vkontakte\_groups._
     ///
     /// Wire name `channel_external_id`, string. Filter: - · sort: - · default reply: yes.
     #[derive(Debug, Clone, Copy)]

@@ -326,9 +326,9 @@ pub struct Row {
     /// Wire name `channel_type`, enum channel_type. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub channel_type: ::core::option::Option<ChannelType>,
-    /// Date and time when it was sent message (All messages must be in the order they were sent, i.e. sorted by field "date_time")
+    /// When the message was sent; messages come in the order they were sent (by date_time)
     ///
-    /// _Дата и время когда было отправлено сообщение Все сообщения должны быть в порядке их отправки, т.е отсортированы по полю "date\_time"._
+    /// _Когда отправлено сообщение; сообщения идут в порядке отправки (по date\_time)_
     ///
     /// Wire name `date_time`, datetime. Filter: - · sort: yes · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -483,9 +483,9 @@ pub mod fields {
     }
     impl ::dataapi::runtime::Filterable for channel_type {}
     impl ::dataapi::runtime::Sortable for channel_type {}
-    /// Date and time when it was sent message (All messages must be in the order they were sent, i.e. sorted by field "date_time")
+    /// When the message was sent; messages come in the order they were sent (by date_time)
     ///
-    /// _Дата и время когда было отправлено сообщение Все сообщения должны быть в порядке их отправки, т.е отсортированы по полю "date\_time"._
+    /// _Когда отправлено сообщение; сообщения идут в порядке отправки (по date\_time)_
     ///
     /// Wire name `date_time`, datetime. Filter: - · sort: yes · default reply: yes.
     #[derive(Debug, Clone, Copy)]

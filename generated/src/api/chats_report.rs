@@ -20,33 +20,33 @@ impl ::dataapi::runtime::Method for ChatsReport {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Status {
-    /// the chat does not have an employee (not hired) and there is no reason to end the chat.
+    /// New: no employee has taken it and it has not ended.
     ///
-    /// _у чат нет сотрудника (не принят в работу) и нет причины завершения чата._
+    /// _Новый: ни один сотрудник не взял его в работу, и он не завершён._
     ///
     /// Wire code `new`.
     New,
-    /// the employee accepted the chat and did not end it (there is no reason to end the chat)
+    /// Active: an employee took it and it has not ended.
     ///
-    /// _сотрудник принял чат в работу и не завершил (нет причины завершения чата)_
+    /// _Активный: сотрудник взял его в работу, и он не завершён._
     ///
     /// Wire code `active`.
     Active,
-    /// there is a reason for ending the chat and no employee took the chat to work OR - the reason for ending the chat is visitor_disconnected (the visitor left) OR - the reason for ending the chat is closed_by_timeout (ended by timeout) or closed_by_operator (closed by the operator) AND the number of operator messages = 0.
+    /// Lost: ended with no employee taking it, or the visitor left, or it closed by timeout or by the employee with no employee message.
     ///
-    /// _есть причина завершения чата и ни один сотрудник не брал чат в работу ИЛИ - причина завершения чата visitor\_disconnected (визитор ушел) ИЛИ - причина завершения чата closed\_by\_timeout (завершен по таймауту) или closed\_by\_operator (завершен оператором) И количество сообщений оператора = 0._
+    /// _Потерян: завершён, и никто из сотрудников не взял его в работу, или посетитель ушёл, или он закрыт по таймауту или сотрудником без единого сообщения сотрудника._
     ///
     /// Wire code `lost`.
     Lost,
-    /// any private chat with two-way correspondence.
+    /// Succeeded: closed with messages from both sides.
     ///
-    /// _любой закрытый чат с двусторонней перепиской._
+    /// _Успешный: закрыт, есть переписка в обе стороны._
     ///
     /// Wire code `succeed`.
     Succeed,
-    /// any private chat where there are messages from the operator or auto-invitation, but there are 0 messages from the visitor.
+    /// Refused: closed with messages from the employee or an auto-invitation but none from the visitor.
     ///
-    /// _любой закрытый чат, где есть сообщения от оператора или автоприглашения, но сообщений от посетителя 0._
+    /// _Отказ: закрыт, есть сообщения сотрудника или автоприглашения, но нет сообщений посетителя._
     ///
     /// Wire code `refused`.
     Refused,
@@ -674,9 +674,9 @@ pub struct Row {
     /// Wire name `communication_number`, integer. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub communication_number: ::core::option::Option<i64>,
-    /// The URL of the page the visitor was on at the time of the call or the page of the visitor's last interaction before the call.
+    /// Where the visitor was when reaching out: the URL of the current page, or of the last page they interacted with beforehand.
     ///
-    /// _URL страницы на которой находился посетитель в момент обращения или страница последнего взаимодействия посетителя перед обращением._
+    /// _Где был посетитель, когда обратился: URL текущей страницы или последней страницы, с которой он взаимодействовал._
     ///
     /// Wire name `communication_page_url`, string. Filter: no · sort: no · default reply: no.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -1055,9 +1055,9 @@ pub struct Row {
     /// Wire name `visitor_profile_url`, string. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_profile_url: ::core::option::Option<::std::string::String>,
-    /// Visitor properties configured in the CallGear account or set through the JavaScript API method Comagic.setProperty(name, value).
+    /// Visitor properties set in the client area or with the JavaScript API (Comagic.setProperty(name, value))
     ///
-    /// _Свойства посетителя, которые могут быть заданы через личный кабинет или с помощью JavaScript API \[метод Comagic.setProperty(name, value);\]._
+    /// _Свойства посетителя, заданные в личном кабинете или через JavaScript API (Comagic.setProperty(name, value))_
     ///
     /// Wire name `visitor_custom_properties`, array of object. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -1127,9 +1127,9 @@ pub struct Row {
     /// Wire name `openstat_service`, string. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub openstat_service: ::core::option::Option<::std::string::String>,
-    /// Identifier of the site, section, pages, places on the page, on which was shown relevant advertising announcement.
+    /// Openstat placement: the site, section, page or spot where the ad was shown.
     ///
-    /// _Идентификатор площадки, раздела, страницы, места на странице, на котором было показано соответствующее рекламное объявление._
+    /// _Площадка показа объявления (Openstat): сайт, раздел, страница или место на ней._
     ///
     /// Wire name `openstat_source`, string. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -1446,9 +1446,9 @@ pub mod fields {
     }
     impl ::dataapi::runtime::Filterable for communication_number {}
     impl ::dataapi::runtime::Sortable for communication_number {}
-    /// The URL of the page the visitor was on at the time of the call or the page of the visitor's last interaction before the call.
+    /// Where the visitor was when reaching out: the URL of the current page, or of the last page they interacted with beforehand.
     ///
-    /// _URL страницы на которой находился посетитель в момент обращения или страница последнего взаимодействия посетителя перед обращением._
+    /// _Где был посетитель, когда обратился: URL текущей страницы или последней страницы, с которой он взаимодействовал._
     ///
     /// Wire name `communication_page_url`, string. Filter: no · sort: no · default reply: no.
     #[derive(Debug, Clone, Copy)]
@@ -2171,9 +2171,9 @@ pub mod fields {
         const NAME: &'static str = "visitor_profile_url";
     }
     impl ::dataapi::runtime::Filterable for visitor_profile_url {}
-    /// Visitor properties configured in the CallGear account or set through the JavaScript API method Comagic.setProperty(name, value).
+    /// Visitor properties set in the client area or with the JavaScript API (Comagic.setProperty(name, value))
     ///
-    /// _Свойства посетителя, которые могут быть заданы через личный кабинет или с помощью JavaScript API \[метод Comagic.setProperty(name, value);\]._
+    /// _Свойства посетителя, заданные в личном кабинете или через JavaScript API (Comagic.setProperty(name, value))_
     ///
     /// Wire name `visitor_custom_properties`, array of object. Filter: yes · sort: - · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -2311,9 +2311,9 @@ pub mod fields {
         const NAME: &'static str = "openstat_service";
     }
     impl ::dataapi::runtime::Filterable for openstat_service {}
-    /// Identifier of the site, section, pages, places on the page, on which was shown relevant advertising announcement.
+    /// Openstat placement: the site, section, page or spot where the ad was shown.
     ///
-    /// _Идентификатор площадки, раздела, страницы, места на странице, на котором было показано соответствующее рекламное объявление._
+    /// _Площадка показа объявления (Openstat): сайт, раздел, страница или место на ней._
     ///
     /// Wire name `openstat_source`, string. Filter: yes · sort: - · default reply: -.
     #[derive(Debug, Clone, Copy)]

@@ -264,9 +264,9 @@ pub struct Row {
     /// Wire name `call_session_id`, integer. Filter: yes · sort: yes · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub call_session_id: ::core::option::Option<i64>,
-    /// Unique call ID, see method "get.call_legs_report" (Within one call session perhaps several calls)
+    /// Call leg ID (see get.call_legs_report); a call session may have several.
     ///
-    /// _Уникальный идентификатор звонка, см. метод "get.call\_legs\_report" В рамках одной сессии звонка возможно несколько вызовов._
+    /// _ID плеча звонка (см. get.call\_legs\_report); в сессии звонка их может быть несколько._
     ///
     /// Wire name `leg_id`, integer. Filter: yes · sort: yes · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -390,9 +390,9 @@ pub mod fields {
     }
     impl ::dataapi::runtime::Filterable for call_session_id {}
     impl ::dataapi::runtime::Sortable for call_session_id {}
-    /// Unique call ID, see method "get.call_legs_report" (Within one call session perhaps several calls)
+    /// Call leg ID (see get.call_legs_report); a call session may have several.
     ///
-    /// _Уникальный идентификатор звонка, см. метод "get.call\_legs\_report" В рамках одной сессии звонка возможно несколько вызовов._
+    /// _ID плеча звонка (см. get.call\_legs\_report); в сессии звонка их может быть несколько._
     ///
     /// Wire name `leg_id`, integer. Filter: yes · sort: yes · default reply: yes.
     #[derive(Debug, Clone, Copy)]

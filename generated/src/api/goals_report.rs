@@ -296,9 +296,9 @@ pub struct Row {
     /// Wire name `communication_number`, integer. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub communication_number: ::core::option::Option<i64>,
-    /// The URL of the page the visitor was on at the time of the call or the page of the visitor's last interaction before the call.
+    /// Where the visitor was when reaching out: the URL of the current page, or of the last page they interacted with beforehand.
     ///
-    /// _URL страницы на которой находился посетитель в момент обращения или страница последнего взаимодействия посетителя перед обращением._
+    /// _Где был посетитель, когда обратился: URL текущей страницы или последней страницы, с которой он взаимодействовал._
     ///
     /// Wire name `communication_page_url`, string. Filter: no · sort: no · default reply: no.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -544,9 +544,9 @@ pub struct Row {
     /// Wire name `visitor_device`, enum visitor_device. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_device: ::core::option::Option<VisitorDevice>,
-    /// Visitor properties configured in the CallGear account or set through the JavaScript API method Comagic.setProperty(name, value).
+    /// Visitor properties set in the client area or with the JavaScript API (Comagic.setProperty(name, value))
     ///
-    /// _Свойства посетителя, которые могут быть заданы через личный кабинет или с помощью JavaScript API \[метод Comagic.setProperty(name, value);\]._
+    /// _Свойства посетителя, заданные в личном кабинете или через JavaScript API (Comagic.setProperty(name, value))_
     ///
     /// Wire name `visitor_custom_properties`, array of object. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -616,9 +616,9 @@ pub struct Row {
     /// Wire name `openstat_service`, string. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub openstat_service: ::core::option::Option<::std::string::String>,
-    /// Identifier of the site, section, pages, places on the page, on which was shown relevant advertising announcement.
+    /// Openstat placement: the site, section, page or spot where the ad was shown.
     ///
-    /// _Идентификатор площадки, раздела, страницы, места на странице, на котором было показано соответствующее рекламное объявление._
+    /// _Площадка показа объявления (Openstat): сайт, раздел, страница или место на ней._
     ///
     /// Wire name `openstat_source`, string. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -883,9 +883,9 @@ pub mod fields {
     }
     impl ::dataapi::runtime::Filterable for communication_number {}
     impl ::dataapi::runtime::Sortable for communication_number {}
-    /// The URL of the page the visitor was on at the time of the call or the page of the visitor's last interaction before the call.
+    /// Where the visitor was when reaching out: the URL of the current page, or of the last page they interacted with beforehand.
     ///
-    /// _URL страницы на которой находился посетитель в момент обращения или страница последнего взаимодействия посетителя перед обращением._
+    /// _Где был посетитель, когда обратился: URL текущей страницы или последней страницы, с которой он взаимодействовал._
     ///
     /// Wire name `communication_page_url`, string. Filter: no · sort: no · default reply: no.
     #[derive(Debug, Clone, Copy)]
@@ -1370,9 +1370,9 @@ pub mod fields {
     }
     impl ::dataapi::runtime::Filterable for visitor_device {}
     impl ::dataapi::runtime::Sortable for visitor_device {}
-    /// Visitor properties configured in the CallGear account or set through the JavaScript API method Comagic.setProperty(name, value).
+    /// Visitor properties set in the client area or with the JavaScript API (Comagic.setProperty(name, value))
     ///
-    /// _Свойства посетителя, которые могут быть заданы через личный кабинет или с помощью JavaScript API \[метод Comagic.setProperty(name, value);\]._
+    /// _Свойства посетителя, заданные в личном кабинете или через JavaScript API (Comagic.setProperty(name, value))_
     ///
     /// Wire name `visitor_custom_properties`, array of object. Filter: yes · sort: - · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1510,9 +1510,9 @@ pub mod fields {
         const NAME: &'static str = "openstat_service";
     }
     impl ::dataapi::runtime::Filterable for openstat_service {}
-    /// Identifier of the site, section, pages, places on the page, on which was shown relevant advertising announcement.
+    /// Openstat placement: the site, section, page or spot where the ad was shown.
     ///
-    /// _Идентификатор площадки, раздела, страницы, места на странице, на котором было показано соответствующее рекламное объявление._
+    /// _Площадка показа объявления (Openstat): сайт, раздел, страница или место на ней._
     ///
     /// Wire name `openstat_source`, string. Filter: yes · sort: - · default reply: -.
     #[derive(Debug, Clone, Copy)]

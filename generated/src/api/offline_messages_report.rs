@@ -219,9 +219,9 @@ pub struct Row {
     /// Wire name `communication_number`, integer. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub communication_number: ::core::option::Option<i64>,
-    /// The URL of the page the visitor was on at the time of the call or the page of the visitor's last interaction before the call.
+    /// Where the visitor was when reaching out: the URL of the current page, or of the last page they interacted with beforehand.
     ///
-    /// _URL страницы на которой находился посетитель в момент обращения или страница последнего взаимодействия посетителя перед обращением._
+    /// _Где был посетитель, когда обратился: URL текущей страницы или последней страницы, с которой он взаимодействовал._
     ///
     /// Wire name `communication_page_url`, string. Filter: no · sort: no · default reply: no.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -297,9 +297,9 @@ pub struct Row {
     /// Wire name `status`, enum status. Filter: yes · sort: yes · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub status: ::core::option::Option<Status>,
-    /// Date and time when the application was submitted transferred to the status "Processed" (see parameter "status")
+    /// When the offline message was set to "processed" (see status)
     ///
-    /// _Дата и время, когда заявка была переведена в статус "Обработано" (см. параметр "status")_
+    /// _Когда заявка переведена в статус «Обработано» (см. status)_
     ///
     /// Wire name `process_time`, datetime. Filter: - · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -313,9 +313,9 @@ pub struct Row {
     /// Wire name `form_type`, enum form_type. Filter: yes · sort: yes · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub form_type: ::core::option::Option<FormType>,
-    /// Name of the application form, if the form_name parameter is filled in when submitting the application to our service: <https://www.callgear.com/support/api/javascript-api/.>
+    /// Name of the form, where the form_name parameter was given when the offline message was sent.
     ///
-    /// _Название формы заявки, если заполнен параметр form\_name при передачи заявки в наш сервис: <https://www.comagic.ru/support/api/javascript-api/._>
+    /// _Название формы, если при отправке заявки передан параметр form\_name._
     ///
     /// Wire name `form_name`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -390,9 +390,9 @@ pub struct Row {
     /// Wire name `channel`, enum channel. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub channel: ::core::option::Option<Channel>,
-    /// Callback forms may have a field with a comment (text). If the user leaves a comment (text) when generating a call back, it will be displayed in this field.
+    /// Extra data of the form, such as the comment a visitor leaves in a callback form.
     ///
-    /// _В формах обратного звонка может быть поле с комментарием (текстом). Если пользователь оставляет комментарий (текст) при формировании обратного звонка - он будет отображаться в этом поле._
+    /// _Дополнительные данные формы, например комментарий посетителя в форме обратного звонка._
     ///
     /// Wire name `properties`, string. Filter: - · sort: - · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -587,9 +587,9 @@ pub struct Row {
     /// Wire name `visitor_device`, enum visitor_device. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_device: ::core::option::Option<VisitorDevice>,
-    /// Visitor properties that can be asked via personal office or using JavaScript API \[method Comagic.setProperty(name, value);\].
+    /// Visitor properties set in the client area or with the JavaScript API (Comagic.setProperty(name, value))
     ///
-    /// _Свойства посетителя, которые могут быть заданы через личный кабинет или с помощью JavaScript API \[метод Comagic.setProperty(name, value);\]._
+    /// _Свойства посетителя, заданные в личном кабинете или через JavaScript API (Comagic.setProperty(name, value))_
     ///
     /// Wire name `visitor_custom_properties`, array of object. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -659,9 +659,9 @@ pub struct Row {
     /// Wire name `openstat_service`, string. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub openstat_service: ::core::option::Option<::std::string::String>,
-    /// Site ID, section, page, place on the page on which it was shown corresponding advertisement.
+    /// Openstat placement: the site, section, page or spot where the ad was shown.
     ///
-    /// _Идентификатор площадки, раздела, страницы, места на странице, на котором было показано соответствующее рекламное объявление._
+    /// _Площадка показа объявления (Openstat): сайт, раздел, страница или место на ней._
     ///
     /// Wire name `openstat_source`, string. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -928,9 +928,9 @@ pub mod fields {
     }
     impl ::dataapi::runtime::Filterable for communication_number {}
     impl ::dataapi::runtime::Sortable for communication_number {}
-    /// The URL of the page the visitor was on at the time of the call or the page of the visitor's last interaction before the call.
+    /// Where the visitor was when reaching out: the URL of the current page, or of the last page they interacted with beforehand.
     ///
-    /// _URL страницы на которой находился посетитель в момент обращения или страница последнего взаимодействия посетителя перед обращением._
+    /// _Где был посетитель, когда обратился: URL текущей страницы или последней страницы, с которой он взаимодействовал._
     ///
     /// Wire name `communication_page_url`, string. Filter: no · sort: no · default reply: no.
     #[derive(Debug, Clone, Copy)]
@@ -1069,9 +1069,9 @@ pub mod fields {
     }
     impl ::dataapi::runtime::Filterable for status {}
     impl ::dataapi::runtime::Sortable for status {}
-    /// Date and time when the application was submitted transferred to the status "Processed" (see parameter "status")
+    /// When the offline message was set to "processed" (see status)
     ///
-    /// _Дата и время, когда заявка была переведена в статус "Обработано" (см. параметр "status")_
+    /// _Когда заявка переведена в статус «Обработано» (см. status)_
     ///
     /// Wire name `process_time`, datetime. Filter: - · sort: - · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1099,9 +1099,9 @@ pub mod fields {
     }
     impl ::dataapi::runtime::Filterable for form_type {}
     impl ::dataapi::runtime::Sortable for form_type {}
-    /// Name of the application form, if the form_name parameter is filled in when submitting the application to our service: <https://www.callgear.com/support/api/javascript-api/.>
+    /// Name of the form, where the form_name parameter was given when the offline message was sent.
     ///
-    /// _Название формы заявки, если заполнен параметр form\_name при передачи заявки в наш сервис: <https://www.comagic.ru/support/api/javascript-api/._>
+    /// _Название формы, если при отправке заявки передан параметр form\_name._
     ///
     /// Wire name `form_name`, string. Filter: yes · sort: yes · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1254,9 +1254,9 @@ pub mod fields {
         const NAME: &'static str = "channel";
     }
     impl ::dataapi::runtime::Filterable for channel {}
-    /// Callback forms may have a field with a comment (text). If the user leaves a comment (text) when generating a call back, it will be displayed in this field.
+    /// Extra data of the form, such as the comment a visitor leaves in a callback form.
     ///
-    /// _В формах обратного звонка может быть поле с комментарием (текстом). Если пользователь оставляет комментарий (текст) при формировании обратного звонка - он будет отображаться в этом поле._
+    /// _Дополнительные данные формы, например комментарий посетителя в форме обратного звонка._
     ///
     /// Wire name `properties`, string. Filter: - · sort: - · default reply: yes.
     #[derive(Debug, Clone, Copy)]
@@ -1642,9 +1642,9 @@ pub mod fields {
     }
     impl ::dataapi::runtime::Filterable for visitor_device {}
     impl ::dataapi::runtime::Sortable for visitor_device {}
-    /// Visitor properties that can be asked via personal office or using JavaScript API \[method Comagic.setProperty(name, value);\].
+    /// Visitor properties set in the client area or with the JavaScript API (Comagic.setProperty(name, value))
     ///
-    /// _Свойства посетителя, которые могут быть заданы через личный кабинет или с помощью JavaScript API \[метод Comagic.setProperty(name, value);\]._
+    /// _Свойства посетителя, заданные в личном кабинете или через JavaScript API (Comagic.setProperty(name, value))_
     ///
     /// Wire name `visitor_custom_properties`, array of object. Filter: yes · sort: - · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1782,9 +1782,9 @@ pub mod fields {
         const NAME: &'static str = "openstat_service";
     }
     impl ::dataapi::runtime::Filterable for openstat_service {}
-    /// Site ID, section, page, place on the page on which it was shown corresponding advertisement.
+    /// Openstat placement: the site, section, page or spot where the ad was shown.
     ///
-    /// _Идентификатор площадки, раздела, страницы, места на странице, на котором было показано соответствующее рекламное объявление._
+    /// _Площадка показа объявления (Openstat): сайт, раздел, страница или место на ней._
     ///
     /// Wire name `openstat_source`, string. Filter: yes · sort: - · default reply: -.
     #[derive(Debug, Clone, Copy)]

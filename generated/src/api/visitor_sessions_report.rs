@@ -151,9 +151,9 @@ pub struct Row {
     /// Wire name `ymclid`, string. Filter: - · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub ymclid: ::core::option::Option<::std::string::String>,
-    /// cm_id is a set of ValueTrack. ValueTrack are URL parameters that can be added to landing page URLs to collect click source information.
+    /// cm_id: a set of ValueTrack parameters, the URL parameters added to landing pages by ad systems.
     ///
-    /// _cm\_id - это набор ValueTrack. ValueTrack - это параметры URL, которые можно добавлять к URL целевых страниц, чтобы собирать информацию об источнике кликов._
+    /// _cm\_id: набор параметров ValueTrack, параметров URL, которые рекламные системы добавляют к посадочным страницам._
     ///
     /// Wire name `cm_id`, string. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -367,9 +367,9 @@ pub struct Row {
     /// Wire name `visitor_language`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_language: ::core::option::Option<::std::string::String>,
-    /// Visitor properties configured in the CallGear account or set through the JavaScript API method Comagic.setProperty(name, value).
+    /// Visitor properties set in the client area or with the JavaScript API (Comagic.setProperty(name, value))
     ///
-    /// _Свойства посетителя, которые могут быть заданы через личный кабинет или с помощью JavaScript API \[мето д Comagic.setProperty(name, value);\]._
+    /// _Свойства посетителя, заданные в личном кабинете или через JavaScript API (Comagic.setProperty(name, value))_
     ///
     /// Wire name `visitor_custom_properties`, array of object. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -432,9 +432,9 @@ pub struct Row {
     /// Wire name `openstat_service`, string. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub openstat_service: ::core::option::Option<::std::string::String>,
-    /// Identifier of the site, section, pages, places on the page, on which was shown relevant advertising announcement.
+    /// Openstat placement: the site, section, page or spot where the ad was shown.
     ///
-    /// _Идентификатор площадки, раздела, страницы, места на странице, на котором было показано соответствующее рекламное объявление._
+    /// _Площадка показа объявления (Openstat): сайт, раздел, страница или место на ней._
     ///
     /// Wire name `openstat_source`, string. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -816,14 +816,14 @@ pub struct Segment {
 #[serde(crate = "::dataapi::serde")]
 #[non_exhaustive]
 pub struct Communication {
-    /// Communication type. Use the relevant report method to retrieve details: get.communications_report, get.chats_report, get.goals_report, get.offline_messages_report, or get.calls_report.
+    /// Type of the communication; its details come from the report method of that type.
     ///
-    /// _Тип обращения. Для получения детализированной информации по каждому типу обращения можно использовать следующие методы: "get.communications\_report", "get.chats\_report", "get.goals\_report", "get.offline\_messages\_report", "get.calls\_report"._
+    /// _Тип обращения; подробности даёт метод отчёта по этому типу._
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub communication_type: ::core::option::Option<CommunicationType>,
-    /// Unique communication ID. Use the relevant report method to retrieve details: get.communications_report, get.chats_report, get.goals_report, get.offline_messages_report, or get.calls_report.
+    /// Communication ID; its details come from the report method of its type.
     ///
-    /// _Уникальный идентификатор обращения. По данному идентификатору можно получить детализированную информацию используя следующие методы: "get.communications\_report", "get.chats\_report ", "get.goals\_report ", "get.offline\_messages\_report ", "get.calls\_report"._
+    /// _ID обращения; подробности даёт метод отчёта по его типу._
     ///
     /// Note: replies are known to send this id as a string at times; a numeric string decodes too.
     #[serde(
@@ -945,9 +945,9 @@ pub mod fields {
         type Kind = ::dataapi::runtime::kind::String;
         const NAME: &'static str = "ymclid";
     }
-    /// cm_id is a set of ValueTrack. ValueTrack are URL parameters that can be added to landing page URLs to collect click source information.
+    /// cm_id: a set of ValueTrack parameters, the URL parameters added to landing pages by ad systems.
     ///
-    /// _cm\_id - это набор ValueTrack. ValueTrack - это параметры URL, которые можно добавлять к URL целевых страниц, чтобы собирать информацию об источнике кликов._
+    /// _cm\_id: набор параметров ValueTrack, параметров URL, которые рекламные системы добавляют к посадочным страницам._
     ///
     /// Wire name `cm_id`, string. Filter: yes · sort: - · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1374,9 +1374,9 @@ pub mod fields {
     }
     impl ::dataapi::runtime::Filterable for visitor_language {}
     impl ::dataapi::runtime::Sortable for visitor_language {}
-    /// Visitor properties configured in the CallGear account or set through the JavaScript API method Comagic.setProperty(name, value).
+    /// Visitor properties set in the client area or with the JavaScript API (Comagic.setProperty(name, value))
     ///
-    /// _Свойства посетителя, которые могут быть заданы через личный кабинет или с помощью JavaScript API \[мето д Comagic.setProperty(name, value);\]._
+    /// _Свойства посетителя, заданные в личном кабинете или через JavaScript API (Comagic.setProperty(name, value))_
     ///
     /// Wire name `visitor_custom_properties`, array of object. Filter: yes · sort: - · default reply: -.
     #[derive(Debug, Clone, Copy)]
@@ -1500,9 +1500,9 @@ pub mod fields {
         const NAME: &'static str = "openstat_service";
     }
     impl ::dataapi::runtime::Filterable for openstat_service {}
-    /// Identifier of the site, section, pages, places on the page, on which was shown relevant advertising announcement.
+    /// Openstat placement: the site, section, page or spot where the ad was shown.
     ///
-    /// _Идентификатор площадки, раздела, страницы, места на странице, на котором было показано соответствующее рекламное объявление._
+    /// _Площадка показа объявления (Openstat): сайт, раздел, страница или место на ней._
     ///
     /// Wire name `openstat_source`, string. Filter: yes · sort: - · default reply: -.
     #[derive(Debug, Clone, Copy)]
