@@ -312,8 +312,9 @@ impl fmt::Display for MethodDescriptor {
             "limits: {range}, filter depth {depth}, limit {} (default {}), offset up to {}",
             l.limit_max, l.limit_default, l.offset_max
         )?;
-        for set in self.requires_one_of {
-            writeln!(f, "requires one of: {}", set.join(" + "))?;
+        if !self.requires_one_of.is_empty() {
+            let sets: Vec<String> = self.requires_one_of.iter().map(|set| set.join(" + ")).collect();
+            writeln!(f, "requires one of: {}", sets.join(" | "))?;
         }
         for rule in self.filter_requires {
             writeln!(
