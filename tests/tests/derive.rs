@@ -1,5 +1,5 @@
 //! `#[derive(Report)]` and `#[derive(ReportEnum)]` against the bundled schema: user structs
-//! for three methods build requests, validate them and decode realistic replies.
+//! for several methods build requests, validate them and decode realistic replies.
 
 use dataapi::calls_report::fields as calls;
 use dataapi::prelude::*;
@@ -178,4 +178,39 @@ fn user_enums_decode_known_codes_keep_others_and_reject_where_closed() {
     assert_eq!(v.code(), "returning");
     let err = serde_json::from_str::<Visitor>("\"robot\"").unwrap_err().to_string();
     assert!(err.contains("`robot` is not a code of `visitor_type`"), "{err}");
+}
+
+/// A user's view of a chat channel: `get.chat_channels` takes no period, so neither does
+/// `request`.
+#[derive(Debug, Report)]
+#[report(method = "get.chat_channels")]
+struct Channel {
+    id: u64,
+    name: Option<String>,
+    #[report(rename = "type")]
+    kind: Option<dataapi::chat_channels::Type>,
+}
+
+/// A user's view of a chat message, requested by chat.
+#[derive(Debug, Report)]
+#[report(method = "get.chat_messages_report")]
+struct Message {
+    id: u64,
+    text: Option<String>,
+}
+
+#[test]
+fn requests_of_methods_without_a_required_period() {
+    let request = Channel::request("token");
+    request.validate().unwrap();
+    assert_eq!(serde_json::to_value(&request).unwrap()["fields"], serde_json::json!(["id", "name", "type"]));
+    let body = br#"{"jsonrpc":"2.0","id":1,"result":{"data":[{"id":3,"name":"Site","type":"max"}]}}"#;
+    let page = Channel::decode_reply(body).unwrap();
+    // The chats report lists `max` among its channel types; the channel page does not, so it
+    // is kept as an unknown code.
+    assert_eq!(page.data[0].kind, Some(dataapi::chat_channels::Type::Unrecognized("max".into())));
+
+    assert!(Message::request("token").validate().is_err(), "needs a chat, some chats or a period");
+    Message::request("token").chat_id(42).validate().unwrap();
+    assert_eq!(Message::FIELDS, ["id", "text"]);
 }

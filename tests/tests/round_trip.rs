@@ -139,6 +139,46 @@ proptest! {
     }
 
     #[test]
+    fn chats_report_rows(rows in proptest::collection::vec(method_row("get.chats_report"), 1..4)) {
+        rows_round_trip::<dataapi::chats_report::Row>(rows)?;
+    }
+
+    #[test]
+    fn offline_messages_report_rows(rows in proptest::collection::vec(method_row("get.offline_messages_report"), 1..4)) {
+        rows_round_trip::<dataapi::offline_messages_report::Row>(rows)?;
+    }
+
+    #[test]
+    fn call_legs_report_rows(rows in proptest::collection::vec(method_row("get.call_legs_report"), 1..4)) {
+        rows_round_trip::<dataapi::call_legs_report::Row>(rows)?;
+    }
+
+    #[test]
+    fn goals_report_rows(rows in proptest::collection::vec(method_row("get.goals_report"), 1..4)) {
+        rows_round_trip::<dataapi::goals_report::Row>(rows)?;
+    }
+
+    #[test]
+    fn visitor_sessions_report_rows(rows in proptest::collection::vec(method_row("get.visitor_sessions_report"), 1..4)) {
+        rows_round_trip::<dataapi::visitor_sessions_report::Row>(rows)?;
+    }
+
+    #[test]
+    fn financial_call_legs_report_rows(rows in proptest::collection::vec(method_row("get.financial_call_legs_report"), 1..4)) {
+        rows_round_trip::<dataapi::financial_call_legs_report::Row>(rows)?;
+    }
+
+    #[test]
+    fn chat_messages_report_rows(rows in proptest::collection::vec(method_row("get.chat_messages_report"), 1..4)) {
+        rows_round_trip::<dataapi::chat_messages_report::Row>(rows)?;
+    }
+
+    #[test]
+    fn chat_channels_rows(rows in proptest::collection::vec(method_row("get.chat_channels"), 1..4)) {
+        rows_round_trip::<dataapi::chat_channels::Row>(rows)?;
+    }
+
+    #[test]
     fn user_struct_rows(mut row in method_row("get.calls_report"), id in any::<i64>()) {
         // The struct requires `id`.
         row.as_object_mut().unwrap().insert("id".into(), id.into());

@@ -138,12 +138,34 @@ impl Checker {
             else {
                 continue;
             };
+            // An alias is one more wire code of the enum: no other code or alias may repeat it.
+            let aliases = v
+                .aliases
+                .iter()
+                .enumerate()
+                .filter(|(j, a)| b.codes.add(self, at, &format!("{vpath}.aliases[{j}]"), "code", a))
+                .map(|(_, a)| a.clone())
+                .collect();
+            let labels = match &v.labels {
+                Some(l) if l.en.is_none() && l.ru.is_none() => {
+                    self.error(
+                        at,
+                        &format!("{vpath}.labels"),
+                        "`labels` without a label",
+                        Some("give `en:`, `ru:` or both, as the docs show them".into()),
+                    );
+                    crate::ir::Text::default()
+                }
+                Some(l) => text(&l.en, &l.ru),
+                None => crate::ir::Text::default(),
+            };
             b.enum_.values.push(EnumValue {
                 code: v.code.clone(),
                 rust_name: variant,
-                aliases: Vec::new(),
                 doc: text(&v.en, &v.ru),
                 note: v.note.clone(),
+                aliases,
+                labels,
             });
         }
     }

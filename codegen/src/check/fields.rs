@@ -1,7 +1,7 @@
 //! Fields and their types, for reply fields, nested fields, parameters and event fields.
 
 use super::{At, Checker, NameFrom, RustNames, Seen, flag, pascal, singular, snake, suggest, text};
-use crate::ir::{Enum, EnumRef, EnumScope, Field, FieldType, Scalar, Stated};
+use crate::ir::{Brand, Enum, EnumRef, EnumScope, Field, FieldType, Scalar, Stated};
 use crate::schema::FieldDef;
 
 /// What a list of fields belongs to; it decides which keys make sense.
@@ -188,6 +188,15 @@ impl Checker {
                 Some("`lenient` lets integer and decimal fields also decode from numeric strings, and string fields from numbers".into()),
             );
         }
+        if def.deprecated && !matches!(role, Role::Reply | Role::Nested) {
+            self.error(
+                at,
+                &format!("{path}.deprecated"),
+                "`deprecated` makes no sense here",
+                Some("only reply fields are marked deprecated".into()),
+            );
+        }
+        let brands = self.brands(at, path, def.brands.as_deref());
         Field {
             name: def.name.clone(),
             rust_name,
@@ -200,7 +209,46 @@ impl Checker {
             lenient: def.lenient,
             doc: text(&def.en, &def.ru),
             note: def.note.clone(),
+            deprecated: def.deprecated,
+            brands,
         }
+    }
+
+    /// The brands of `brands:`; empty where the key is absent (every brand).
+    fn brands(&mut self, at: At<'_>, path: &str, words: Option<&[String]>) -> Vec<Brand> {
+        let Some(words) = words else { return Vec::new() };
+        let key = format!("{path}.brands");
+        if words.is_empty() {
+            self.error(
+                at,
+                &key,
+                "`brands` lists no brand",
+                Some("leave the key out for a field of every brand".into()),
+            );
+        }
+        let mut out = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            match Brand::ALL.iter().find(|(n, _)| n == w) {
+                Some(&(_, b)) if out.contains(&b) => {
+                    self.error(at, &format!("{key}[{i}]"), format!("duplicate brand `{w}`"), None)
+                }
+                Some(&(_, b)) => out.push(b),
+                None => {
+                    let help = suggest::help(w, Brand::ALL.iter().map(|(n, _)| *n));
+                    self.error(at, &format!("{key}[{i}]"), format!("unknown brand `{w}`"), help);
+                }
+            }
+        }
+        if out.len() == Brand::ALL.len() {
+            self.error(
+                at,
+                &key,
+                "`brands` lists every brand",
+                Some("leave the key out for a field of every brand".into()),
+            );
+        }
+        out.sort();
+        out
     }
 
     fn word(&mut self, at: At<'_>, path: &str, word: &str, role: Role, item: bool) -> Option<Word> {

@@ -3,8 +3,8 @@
 use super::fields::{Role, Scope};
 use super::{At, Checker, NameFrom, RustNames, Seen, module_name, pascal, suggest, text, text_of};
 use crate::ir::{
-    Access, Enum, EnumScope, EnumValue, Event, EventFamily, Field, FieldType, Limits, Method, QueueType,
-    RESERVED_MODULES, RequestKind, Schema, Text,
+    Access, DateRange, Enum, EnumScope, EnumValue, Event, EventFamily, Field, FieldType, FilterRequires, Limits,
+    Method, QueueType, RESERVED_MODULES, RequestKind, Schema, Text,
 };
 use crate::load::{Parsed, RawSchema};
 use crate::schema::{EventFamilyFile, MethodFile};
@@ -13,6 +13,12 @@ use crate::schema::{EventFamilyFile, MethodFile};
 /// `dataapi::runtime::descriptor::COMMON_PARAMS` is the same list, which a test checks.
 pub const COMMON_PARAMS: [&str; 9] =
     ["access_token", "user_id", "offset", "limit", "date_from", "date_till", "filter", "sort", "fields"];
+
+/// Days of the API-wide date range rule ("3 months"), for methods whose page states none.
+pub const GENERAL_DATE_RANGE_DAYS: u32 = 90;
+
+/// The mnemonic of a `filter_requires` rule that names none.
+const FILTER_REQUIRES_MNEMONIC: &str = "invalid_parameters_combination";
 
 /// Type, trait and module names every method module has.
 const METHOD_TYPES: [&str; 5] = ["Row", "Request", "Params", "RequestExt", "fields"];
@@ -107,6 +113,8 @@ impl Checker {
             self.error(at, "fields", "a method needs at least one reply field", None);
         }
         let fields = self.fields(at, "fields", &def.fields, Role::Reply, &scope);
+        let requires_one_of = self.requires_one_of(at, def, &limits, &params);
+        let filter_requires = self.filter_requires(at, def, &limits, &params, &fields, schema);
         let method = Method {
             name: def.method.clone(),
             module,
@@ -128,6 +136,8 @@ impl Checker {
             enums,
             fields,
             keep_unknown_keys,
+            requires_one_of,
+            filter_requires,
         };
         // Names inside the module are only meaningful once every field resolved.
         if self.diags.len() == before {
@@ -158,9 +168,42 @@ impl Checker {
 
     fn limits(&mut self, at: At<'_>, def: &MethodFile) -> Limits {
         let l = &def.limits;
-        if l.date_range_days == 0 {
-            self.error(at, "limits.date_range_days", "the date range must be at least one day", None);
-        }
+        let (date_range, date_range_days) = match (l.date_range_days, l.date_range.as_deref()) {
+            (Some(0), None) => {
+                self.error(at, "limits.date_range_days", "the date range must be at least one day", None);
+                (DateRange::Documented, 0)
+            }
+            (Some(days), None) => (DateRange::Documented, days),
+            (None, Some("general")) => (DateRange::General, GENERAL_DATE_RANGE_DAYS),
+            (None, Some("none")) => (DateRange::NoDates, 0),
+            (None, Some(other)) => {
+                let help = suggest::help(other, ["general", "none"]);
+                self.error(at, "limits.date_range", format!("unknown date range `{other}`"), help);
+                (DateRange::General, GENERAL_DATE_RANGE_DAYS)
+            }
+            (Some(_), Some(_)) => {
+                self.error(
+                    at,
+                    "limits.date_range",
+                    "`date_range` and `date_range_days` together",
+                    Some("keep `date_range_days` where the page states a range, `date_range` where it does not".into()),
+                );
+                (DateRange::Documented, l.date_range_days.unwrap_or(GENERAL_DATE_RANGE_DAYS))
+            }
+            (None, None) => {
+                self.error(
+                    at,
+                    "limits",
+                    "the limits do not say how long a date range may be",
+                    Some(
+                        "add `date_range_days: N` as the page states it, `date_range: general` where it states \
+                         none, or `date_range: none` for a request without dates"
+                            .into(),
+                    ),
+                );
+                (DateRange::General, GENERAL_DATE_RANGE_DAYS)
+            }
+        };
         if l.filter_depth == Some(0) {
             self.error(
                 at,
@@ -183,13 +226,150 @@ impl Checker {
             }
         }
         Limits {
-            date_range_days: l.date_range_days,
+            date_range,
+            date_range_days,
             filter_depth: l.filter_depth,
             limit_default: l.limit.default,
             limit_max: l.limit.max,
             offset_default: l.offset.default,
             offset_max: l.offset.max,
         }
+    }
+
+    /// `requires_one_of`: sets of the method's own parameters or its dates.
+    fn requires_one_of(&mut self, at: At<'_>, def: &MethodFile, limits: &Limits, params: &[Field]) -> Vec<Vec<String>> {
+        let dated = limits.date_range != DateRange::NoDates;
+        if def.requires_one_of.len() == 1 {
+            self.error(
+                at,
+                "requires_one_of",
+                "`requires_one_of` with one set is a plain requirement",
+                Some("mark the parameters `required: true`, or list the alternatives".into()),
+            );
+        }
+        let mut out = Vec::new();
+        for (i, set) in def.requires_one_of.iter().enumerate() {
+            let path = format!("requires_one_of[{i}]");
+            if set.is_empty() {
+                self.error(at, &path, "an empty set of parameters", None);
+            }
+            let mut seen = Seen::new();
+            for (j, name) in set.iter().enumerate() {
+                let item = format!("{path}[{j}]");
+                if !seen.add(self, at, &item, "parameter", name) {
+                    continue;
+                }
+                let is_date = name == "date_from" || name == "date_till";
+                match params.iter().find(|p| &p.name == name) {
+                    Some(p) if p.required => self.error(
+                        at,
+                        &item,
+                        format!("`{name}` is required anyway"),
+                        Some("a parameter in `requires_one_of` is not `required: true`".into()),
+                    ),
+                    Some(_) => {}
+                    None if is_date && dated => {}
+                    None if is_date => self.error(
+                        at,
+                        &item,
+                        format!("`{name}`: this method's requests carry no dates (`date_range: none`)"),
+                        None,
+                    ),
+                    None => {
+                        let names = params.iter().map(|p| p.name.as_str()).chain(["date_from", "date_till"]);
+                        let help = suggest::help(name, names);
+                        self.error(at, &item, format!("`{name}` is not a parameter of this method"), help);
+                    }
+                }
+            }
+            if set.iter().any(|n| n == "date_from") != set.iter().any(|n| n == "date_till") {
+                self.error(
+                    at,
+                    &path,
+                    "`date_from` and `date_till` go together",
+                    Some("name both dates in the same set".into()),
+                );
+            }
+            out.push(set.clone());
+        }
+        out
+    }
+
+    /// `filter_requires`: reply fields that are filterable, with parameters or reply fields
+    /// as their companions and a mnemonic of the error table.
+    fn filter_requires(
+        &mut self,
+        at: At<'_>,
+        def: &MethodFile,
+        limits: &Limits,
+        params: &[Field],
+        fields: &[Field],
+        schema: &Schema,
+    ) -> Vec<FilterRequires> {
+        let mut out = Vec::new();
+        for (i, rule) in def.filter_requires.iter().enumerate() {
+            let path = format!("filter_requires[{i}]");
+            if rule.fields.is_empty() {
+                self.error(at, &format!("{path}.fields"), "the rule names no field", None);
+            }
+            for (j, name) in rule.fields.iter().enumerate() {
+                let item = format!("{path}.fields[{j}]");
+                match fields.iter().find(|f| &f.name == name) {
+                    Some(f) if f.filter.allows() => {}
+                    Some(_) => self.error(
+                        at,
+                        &item,
+                        format!("`{name}` cannot be filtered, so the rule never applies"),
+                        Some("the field's `filter` must be `yes`".into()),
+                    ),
+                    None => {
+                        let help = suggest::help(name, fields.iter().map(|f| f.name.as_str()));
+                        self.error(at, &item, format!("`{name}` is not a reply field of this method"), help);
+                    }
+                }
+            }
+            if rule.with_one_of.is_empty() {
+                self.error(at, &format!("{path}.with_one_of"), "the rule names no companion", None);
+            }
+            for (j, name) in rule.with_one_of.iter().enumerate() {
+                let is_date = (name == "date_from" || name == "date_till") && limits.date_range != DateRange::NoDates;
+                let param = params.iter().any(|p| &p.name == name);
+                let field = fields.iter().any(|f| &f.name == name && f.filter.allows());
+                if !(is_date || param || field) {
+                    let names = params.iter().map(|p| p.name.as_str()).chain(fields.iter().map(|f| f.name.as_str()));
+                    self.error(
+                        at,
+                        &format!("{path}.with_one_of[{j}]"),
+                        format!("`{name}` is neither a parameter nor a filterable reply field of this method"),
+                        suggest::help(name, names),
+                    );
+                }
+            }
+            let mnemonic = rule.mnemonic.clone().unwrap_or_else(|| FILTER_REQUIRES_MNEMONIC.to_owned());
+            let known = schema.errors.iter().flat_map(|e| &e.mnemonics).any(|m| m.name == mnemonic);
+            if !known && !schema.errors.is_empty() {
+                let names = schema.errors.iter().flat_map(|e| &e.mnemonics).map(|m| m.name.as_str());
+                match rule.mnemonic {
+                    Some(_) => {
+                        let help = suggest::help(&mnemonic, names);
+                        self.error(at, &format!("{path}.mnemonic"), format!("unknown mnemonic `{mnemonic}`"), help)
+                    }
+                    None => self.error(
+                        at,
+                        &path,
+                        format!("the rule's default mnemonic `{mnemonic}` is not in the error table"),
+                        Some("name one with `mnemonic:`".into()),
+                    ),
+                }
+            }
+            out.push(FilterRequires {
+                fields: rule.fields.clone(),
+                with_one_of: rule.with_one_of.clone(),
+                mnemonic,
+                doc: text(&rule.en, &rule.ru),
+            });
+        }
+        out
     }
 
     fn method_operators(&mut self, at: At<'_>, def: &MethodFile, schema: &Schema) -> Vec<usize> {
@@ -349,6 +529,7 @@ impl Checker {
                         code: q.code.clone(),
                         rust_name: q.rust_name.clone(),
                         aliases: Vec::new(),
+                        labels: Text::default(),
                         doc: q.doc.clone(),
                         note: None,
                     })
@@ -515,6 +696,8 @@ fn param_as_field(p: &crate::schema::ParamDef) -> crate::schema::FieldDef {
         note: p.note.clone(),
         rust_name: p.rust_name.clone(),
         type_name: None,
+        deprecated: false,
+        brands: None,
     }
 }
 

@@ -181,6 +181,7 @@ pub(crate) fn mnemonic_enum(errors: &[ErrorCode]) -> Enum {
                 code: m.name.clone(),
                 rust_name: m.rust_name.clone(),
                 aliases: m.aliases.clone(),
+                labels: Text::default(),
                 doc: m.doc.clone(),
                 note: Some(note),
             }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Enum, Field, FieldType, Method, RequestKind, Scalar, Schema, Stated, ValueShape};
+use crate::ir::{DateRange, Enum, Field, FieldType, Method, RequestKind, Scalar, Schema, Stated, Text, ValueShape};
 
 /// `pub static DESCRIPTOR: MethodDescriptor = …;`, one short line per field.
 pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
@@ -19,18 +19,41 @@ pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
         Some(d) => quote!(::core::option::Option::Some(#d)),
         None => quote!(::core::option::Option::None),
     };
+    let range = match l.date_range {
+        DateRange::Documented => quote!(Documented),
+        DateRange::General => quote!(General),
+        DateRange::NoDates => quote!(NoDates),
+    };
+    let sets = method.requires_one_of.iter().map(|set| quote!(&[ #( #set ),* ]));
+    let rules = method.filter_requires.iter().map(|r| {
+        let (fields, with, mnemonic) = (&r.fields, &r.with_one_of, &r.mnemonic);
+        quote! {
+            ::dataapi::runtime::FilterRequires { fields: &[ #( #fields ),* ], with_one_of: &[ #( #with ),* ], mnemonic: #mnemonic }
+        }
+    });
     let operators = operators(schema, &method.operators, quote!(super::operators));
     let params = fields(&method.params, schema, &method.enums);
     let reply = fields(&method.fields, schema, &method.enums);
     let doc = format!(" The description of `{name}`: its fields, flags and limits.");
+    // Only what the lines below use is imported, so that nothing is unused.
+    let stated: Vec<Stated> =
+        method.fields.iter().chain(&method.params).flat_map(|f| [f.filter, f.sort, f.default]).collect();
+    let used = [(Stated::No, quote!(No)), (Stated::Yes, quote!(Yes))]
+        .into_iter()
+        .filter(|(s, _)| stated.contains(s))
+        .map(|(_, name)| name)
+        .collect::<Vec<_>>();
+    let stated = (!used.is_empty()).then(|| quote!(use ::dataapi::runtime::Stated::{ #( #used ),* };));
     quote! {
         #[doc = #doc]
         pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
-            use ::dataapi::runtime::{FieldDescriptor as F, Stated::*, TypeDescriptor as T};
+            use ::dataapi::runtime::{FieldDescriptor as F, TypeDescriptor as T};
+            #stated
             ::dataapi::runtime::MethodDescriptor {
                 name: #name,
                 kind: ::dataapi::runtime::RequestKind::#kind,
                 limits: ::dataapi::runtime::LimitsDescriptor {
+                    date_range: ::dataapi::runtime::DateRange::#range,
                     date_range_days: #days,
                     filter_depth: #depth,
                     limit_default: #ldef,
@@ -41,6 +64,8 @@ pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
                 operators: #operators,
                 params: #params,
                 fields: #reply,
+                requires_one_of: &[ #( #sets ),* ],
+                filter_requires: &[ #( #rules ),* ],
             }
         };
     }
@@ -60,7 +85,12 @@ pub fn fields(fields: &[Field], schema: &Schema, local: &[Enum]) -> TokenStream 
                 quote!(.#key(#s))
             });
         let required = f.required.then(|| quote!(.required()));
-        quote! { F::new(#name, #ty) #( #flags )* #required }
+        let deprecated = f.deprecated.then(|| quote!(.deprecated()));
+        let brands = (!f.brands.is_empty()).then(|| {
+            let brands = f.brands.iter().map(|b| quote::format_ident!("{}", b.rust_name()));
+            quote!(.brands(&[ #( ::dataapi::runtime::Brand::#brands ),* ]))
+        });
+        quote! { F::new(#name, #ty) #( #flags )* #required #deprecated #brands }
     });
     quote! { &[ #( #items ),* ] }
 }
@@ -77,7 +107,15 @@ fn type_descriptor(ty: &FieldType, schema: &Schema, local: &[Enum]) -> TokenStre
             let e = schema.resolve(local, r);
             let name = &e.name;
             let rust = super::types::rust_type(ty, schema, local);
-            quote!(T::Enum { name: #name, codes: #rust::CODES })
+            let labels = e.values.iter().filter(|v| v.labels != Text::default()).map(|v| {
+                let code = &v.code;
+                let [en, ru] = [&v.labels.en, &v.labels.ru].map(|l| match l {
+                    Some(l) => quote!(::core::option::Option::Some(#l)),
+                    None => quote!(::core::option::Option::None),
+                });
+                quote!(::dataapi::runtime::Label { code: #code, en: #en, ru: #ru })
+            });
+            quote!(T::Enum { name: #name, codes: #rust::CODES, labels: &[ #( #labels ),* ] })
         }
         FieldType::ValueObject => quote!(T::ValueObject),
         FieldType::Object { fields: nested, .. } => {

@@ -36,6 +36,13 @@ pub fn field_doc(field: &Field, flags: bool) -> TokenStream {
     if let Some(note) = &field.note {
         extra.push(format!("Note: {}", sentence(note)));
     }
+    if field.deprecated {
+        extra.push("Deprecated: the docs say it is going away.".to_owned());
+    }
+    if !field.brands.is_empty() {
+        let brands: Vec<_> = field.brands.iter().map(|b| b.rust_name()).collect();
+        extra.push(format!("Documented by {} only.", brands.join(", ")));
+    }
     if flags {
         extra.push(format!(
             "Wire name `{}`, {}. Filter: {} · sort: {} · default reply: {}.",
@@ -81,4 +88,12 @@ fn escape(line: &str) -> String {
         }
     }
     out
+}
+
+/// `#[deprecated]` for a field the docs mark deprecated.
+pub fn deprecated(field: &Field) -> Option<TokenStream> {
+    field.deprecated.then(|| {
+        let note = format!("the docs mark `{}` deprecated: it is going away", field.name);
+        quote!(#[deprecated(note = #note)])
+    })
 }

@@ -17,6 +17,18 @@ pub fn open_enum(e: &Enum) -> TokenStream {
     let variant_docs = e.values.iter().map(|v| {
         let mut extra: Vec<String> = v.note.iter().map(|n| format!("Note: {n}")).collect();
         extra.push(format!("Wire code `{}`.", v.code));
+        if !v.aliases.is_empty() {
+            let spellings: Vec<_> = v.aliases.iter().map(|a| format!("`{a}`")).collect();
+            extra.push(format!(
+                "Also decoded from {} (another brand's spelling); encoded as `{}`.",
+                spellings.join(", "),
+                v.code
+            ));
+        }
+        let labels: Vec<_> = [&v.labels.en, &v.labels.ru].into_iter().flatten().map(|l| format!("\"{l}\"")).collect();
+        if !labels.is_empty() {
+            extra.push(format!("Docs that give no code show the label {}.", labels.join(" / ")));
+        }
         doc(&v.doc, &format!("`{}`.", v.code), &extra)
     });
     let patterns = e.values.iter().map(|v| {

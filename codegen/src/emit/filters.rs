@@ -116,7 +116,8 @@ pub fn field_markers(method: &Method, schema: &Schema) -> TokenStream {
             quote!(= #wire)
         });
         let [filter, sort] = [f.filter, f.sort].map(|s| if s.allows() { quote!(Yes) } else { quote!(No) });
-        quote! { ::dataapi::field!(#ident #name: #value, #kind, #filter, #sort); }
+        let deprecated = super::docs::deprecated(f);
+        quote! { ::dataapi::field!(#deprecated #ident #name: #value, #kind, #filter, #sort); }
     });
     let items: Vec<TokenStream> = items.collect();
     // Import only the short names the markers use, so that nothing is unused.

@@ -184,6 +184,11 @@ pub fn method(m: &Method, schema: &Schema) -> TokenStream {
     let marker = format_ident!("{}", m.rust_name);
     let name = &m.name;
     let marker_doc = format!(" The method `{name}`, for typed filters and generic code.");
+    let period = match m.dates_required() {
+        Some(true) => quote!(Required),
+        Some(false) => quote!(Optional),
+        None => quote!(None),
+    };
     let shared = shared_enum_uses(schema, m.fields.iter().chain(&m.params).map(|f| &f.ty));
     let local = m.enums.iter().map(enums::open_enum);
     let row_doc = docs::doc(&m.title, name, &[format!("One row of the reply of `{name}`; every field may be absent.")]);
@@ -212,6 +217,7 @@ pub fn method(m: &Method, schema: &Schema) -> TokenStream {
         impl ::dataapi::runtime::Method for #marker {
             const NAME: &'static str = #name;
             type Row = Row;
+            type Period = ::dataapi::runtime::period::#period;
             type Params = Params;
             const DESCRIPTOR: &'static ::dataapi::runtime::MethodDescriptor = &DESCRIPTOR;
         }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{doc, field_doc};
+use super::docs::{deprecated, doc, field_doc};
 use super::types::{rust_type, serde_attrs};
 use crate::ir::{Enum, Field, FieldType, Schema, Text};
 
@@ -45,7 +45,8 @@ pub fn model(model: &Model<'_>, schema: &Schema, local: &[Enum]) -> TokenStream 
         let ty = rust_type(&f.ty, schema, local);
         let docs = field_doc(f, model.flags);
         let serde = serde_attrs(f, model.lenient_all);
-        quote! { #docs #serde pub #ident: ::core::option::Option<#ty>, }
+        let deprecated = deprecated(f);
+        quote! { #docs #deprecated #serde pub #ident: ::core::option::Option<#ty>, }
     });
     let map = quote!(::std::collections::BTreeMap<::std::string::String, ::dataapi::serde_json::Value>);
     let rest = match model.rest {

@@ -124,30 +124,37 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
 /// The parameters of the derive's `request(…)` and the expression that builds the request,
 /// the method's generated types named through `module`.
 pub struct Constructor {
-    /// `access_token: impl Into<AccessToken>`, the dates, then the required parameters.
+    /// `access_token: impl Into<AccessToken>`, the dates where the method requires them, then
+    /// the required parameters.
     pub params: Vec<TokenStream>,
-    /// `Request::new(…)` or `Request::with_params(…, Params::new(…))`.
+    /// `Request::new(…)`, `Request::with_params(…, Params::new(…))` or `Request::without_dates(…)`.
     pub build: TokenStream,
 }
 
 /// How the derive's `request` function builds `method`'s request.
 pub fn constructor(method: &Method, schema: &Schema, module: &TokenStream) -> Constructor {
     let rt = quote!(::dataapi::runtime);
-    let mut params = vec![
-        quote!(access_token: impl ::core::convert::Into<#rt::AccessToken>),
-        quote!(date_from: #rt::DateTime),
-        quote!(date_till: #rt::DateTime),
-    ];
+    let mut params = vec![quote!(access_token: impl ::core::convert::Into<#rt::AccessToken>)];
+    let dated = method.dates_required() == Some(true);
+    if dated {
+        params.extend([quote!(date_from: #rt::DateTime), quote!(date_till: #rt::DateTime)]);
+    }
     let required: Vec<_> = method.params.iter().filter(|p| p.required).collect();
     for p in &required {
         let (ident, ty) = (p.ident(), setter_type(&p.ty, schema, method, module));
         params.push(quote!(#ident: #ty));
     }
-    let build = if required.is_empty() {
-        quote!(#module Request::new(access_token, date_from, date_till))
-    } else {
-        let args = required.iter().map(|p| p.ident());
-        quote!(#module Request::with_params(access_token, date_from, date_till, #module Params::new(#( #args ),*)))
+    let build = match (dated, required.is_empty()) {
+        (true, true) => quote!(#module Request::new(access_token, date_from, date_till)),
+        (true, false) => {
+            let args = required.iter().map(|p| p.ident());
+            quote!(#module Request::with_params(access_token, date_from, date_till, #module Params::new(#( #args ),*)))
+        }
+        (false, true) => quote!(#module Request::without_dates(access_token)),
+        (false, false) => {
+            let args = required.iter().map(|p| p.ident());
+            quote!(#module Request::without_dates_with_params(access_token, #module Params::new(#( #args ),*)))
+        }
     };
     Constructor { params, build }
 }

@@ -129,12 +129,14 @@ pub struct EnumValue {
     pub code: String,
     /// Rust variant name.
     pub rust_name: String,
-    /// Other spellings of the code, which decode to the same variant.
-    pub aliases: Vec<String>,
     /// Description.
     pub doc: Text,
     /// A remark.
     pub note: Option<String>,
+    /// Other wire spellings (another brand's docs, older docs), decoded to the same variant.
+    pub aliases: Vec<String>,
+    /// The display labels the docs show in place of the code, where they show no code.
+    pub labels: Text,
 }
 
 /// The name of the catch-all variant of every generated enum; no code may take it.
@@ -234,10 +236,60 @@ pub enum RequestKind {
     FlatReport,
 }
 
+/// Where a method's date range comes from, and whether its requests carry dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DateRange {
+    /// The method's page states the range.
+    Documented,
+    /// The page states none: the API-wide rule of 3 months (90 days) applies.
+    General,
+    /// The request takes no `date_from`/`date_till` (a list, not a dated report).
+    NoDates,
+}
+
+/// A brand whose docs describe the API; they are one white-labelled codebase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Brand {
+    /// CoMagic and UIS (the Russian docs).
+    CoMagic,
+    /// CallGear (the English docs).
+    CallGear,
+}
+
+impl Brand {
+    /// Every brand, with its schema word.
+    pub const ALL: [(&'static str, Brand); 2] = [("comagic", Brand::CoMagic), ("callgear", Brand::CallGear)];
+
+    /// The Rust variant name (`CoMagic`).
+    pub fn rust_name(self) -> &'static str {
+        match self {
+            Brand::CoMagic => "CoMagic",
+            Brand::CallGear => "CallGear",
+        }
+    }
+}
+
+/// Reply fields whose filters need a companion: a request parameter, or a filter on another
+/// reply field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterRequires {
+    /// The fields the rule is about.
+    pub fields: Vec<String>,
+    /// Parameters or reply fields of which one must be present.
+    pub with_one_of: Vec<String>,
+    /// The mnemonic the API answers without one.
+    pub mnemonic: String,
+    /// Description.
+    pub doc: Text,
+}
+
 /// Limits the validators enforce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Longest date range in days.
+    /// Where the date range comes from; [`DateRange::NoDates`]: the request has no dates.
+    pub date_range: DateRange,
+    /// Longest date range in days (90 for [`DateRange::General`], 0 for
+    /// [`DateRange::NoDates`]).
     pub date_range_days: u32,
     /// Deepest filter tree, where documented.
     pub filter_depth: Option<u32>,
@@ -295,6 +347,10 @@ pub struct Method {
     pub fields: Vec<Field>,
     /// Whether rows keep the reply keys the fields do not list, in an `unknown_keys` map.
     pub keep_unknown_keys: bool,
+    /// Sets of parameters of which a request must carry one in full.
+    pub requires_one_of: Vec<Vec<String>>,
+    /// Filters that need a companion.
+    pub filter_requires: Vec<FilterRequires>,
 }
 
 impl Field {
@@ -316,6 +372,15 @@ impl Method {
     /// The top-level reply field with this wire name.
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Whether a request carries dates: `Some(true)` always, `Some(false)` where
+    /// `requires_one_of` names them (they may be left out), `None` where it has none.
+    pub fn dates_required(&self) -> Option<bool> {
+        if self.limits.date_range == DateRange::NoDates {
+            return None;
+        }
+        Some(!self.requires_one_of.iter().flatten().any(|p| p == "date_from" || p == "date_till"))
     }
 }
 
@@ -344,6 +409,10 @@ pub struct Field {
     pub doc: Text,
     /// A remark.
     pub note: Option<String>,
+    /// The docs mark it deprecated.
+    pub deprecated: bool,
+    /// The brands whose docs list it; empty: every brand.
+    pub brands: Vec<Brand>,
 }
 
 /// A queue type.

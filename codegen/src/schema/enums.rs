@@ -44,4 +44,9 @@ pub struct EnumValueDef {
     pub note: Option<String>,
     /// Rust variant name, where the PascalCase of `code` does not fit.
     pub rust_name: Option<String>,
+    /// Other wire spellings of the code (another brand's docs); they decode to the same variant.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The display labels the docs show instead of the code, where they show no code.
+    pub labels: Option<super::Text>,
 }

@@ -42,6 +42,30 @@ pub struct MethodFile {
     /// Reply keys the fields do not list: `ignore` them (the default), or `keep` them in each
     /// row's `unknown_keys` map.
     pub unknown_keys: Option<String>,
+    /// Sets of parameters of which a request must carry at least one in full (`[[chat_id],
+    /// [chat_ids], [date_from, date_till]]`); naming the dates makes them optional.
+    #[serde(default)]
+    pub requires_one_of: Vec<Vec<String>>,
+    /// Reply fields that may be filtered only together with another filter or parameter.
+    #[serde(default)]
+    pub filter_requires: Vec<FilterRequiresDef>,
+}
+
+/// A field that may be filtered only together with one of some others.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilterRequiresDef {
+    /// Reply fields whose filters need company.
+    pub fields: Vec<String>,
+    /// Request parameters, or reply fields filtered in the same filter, of which one must be
+    /// present.
+    pub with_one_of: Vec<String>,
+    /// The mnemonic the API answers without it; `invalid_parameters_combination` when absent.
+    pub mnemonic: Option<String>,
+    /// English description of the rule.
+    pub en: Option<String>,
+    /// Russian description of the rule.
+    pub ru: Option<String>,
 }
 
 /// A doc section.
@@ -60,8 +84,11 @@ pub struct GroupDef {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LimitsDef {
-    /// Longest `date_from`..`date_till` range in days.
-    pub date_range_days: u32,
+    /// Longest `date_from`..`date_till` range in days, as the method's page states it.
+    pub date_range_days: Option<u32>,
+    /// Instead of `date_range_days`: `general` (the page states no range; the API-wide rule of
+    /// 3 months, taken as 90 days, applies) or `none` (the request takes no dates).
+    pub date_range: Option<String>,
     /// Deepest filter tree; absent where the docs set no limit.
     pub filter_depth: Option<u32>,
     /// `limit` parameter.
@@ -148,4 +175,9 @@ pub struct FieldDef {
     pub rust_name: Option<String>,
     /// Rust name of the nested struct of an object (or array of objects) field.
     pub type_name: Option<String>,
+    /// The docs mark the field deprecated: it is going away.
+    #[serde(default)]
+    pub deprecated: bool,
+    /// The brands whose docs list the field (`comagic`, `callgear`); every brand when absent.
+    pub brands: Option<Vec<String>>,
 }

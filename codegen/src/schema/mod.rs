@@ -13,7 +13,7 @@ mod operators;
 pub use enums::{EnumDef, EnumValueDef, EnumsFile};
 pub use errors::{ErrorCodeDef, ErrorsFile, MnemonicDef};
 pub use events::{EventDef, EventFamilyFile, QueueTypeDef};
-pub use method::{FieldDef, GroupDef, LimitsDef, MethodFile, PagingDef, ParamDef};
+pub use method::{FieldDef, FilterRequiresDef, GroupDef, LimitsDef, MethodFile, PagingDef, ParamDef};
 pub use operators::{OperatorDef, OperatorsFile};
 
 use serde::Deserialize;

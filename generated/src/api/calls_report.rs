@@ -14,6 +14,7 @@ pub struct CallsReport;
 impl ::dataapi::runtime::Method for CallsReport {
     const NAME: &'static str = "get.calls_report";
     type Row = Row;
+    type Period = ::dataapi::runtime::period::Required;
     type Params = Params;
     const DESCRIPTOR: &'static ::dataapi::runtime::MethodDescriptor = &DESCRIPTOR;
 }
@@ -1660,11 +1661,13 @@ impl RequestExt for Request {
 }
 /// The description of `get.calls_report`: its fields, flags and limits.
 pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
-    use ::dataapi::runtime::{FieldDescriptor as F, Stated::*, TypeDescriptor as T};
+    use ::dataapi::runtime::{FieldDescriptor as F, TypeDescriptor as T};
+    use ::dataapi::runtime::Stated::{No, Yes};
     ::dataapi::runtime::MethodDescriptor {
         name: "get.calls_report",
         kind: ::dataapi::runtime::RequestKind::Report,
         limits: ::dataapi::runtime::LimitsDescriptor {
+            date_range: ::dataapi::runtime::DateRange::Documented,
             date_range_days: 90u32,
             filter_depth: ::core::option::Option::None,
             limit_default: 1000u32,
@@ -1702,6 +1705,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     T::Enum {
                         name: "finish_reason",
                         codes: FinishReason::CODES,
+                        labels: &[],
                     },
                 )
                 .filter(Yes)
@@ -1712,6 +1716,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     T::Enum {
                         name: "direction",
                         codes: Direction::CODES,
+                        labels: &[],
                     },
                 )
                 .filter(Yes)
@@ -1738,6 +1743,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     T::Enum {
                         name: "source",
                         codes: Source::CODES,
+                        labels: &[],
                     },
                 )
                 .filter(Yes)
@@ -1753,6 +1759,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     T::Enum {
                         name: "communication_type",
                         codes: CommunicationType::CODES,
+                        labels: &[],
                     },
                 )
                 .default(Yes),
@@ -1787,6 +1794,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     T::Enum {
                         name: "channel",
                         codes: Channel::CODES,
+                        labels: &[],
                     },
                 )
                 .filter(Yes),
@@ -1820,6 +1828,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                                     T::Enum {
                                         name: "tag_type",
                                         codes: TagType::CODES,
+                                        labels: &[],
                                     },
                                 ),
                                 F::new("tag_user_id", T::Integer),
@@ -1870,6 +1879,23 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     T::Enum {
                         name: "visitor_type",
                         codes: VisitorType::CODES,
+                        labels: &[
+                            ::dataapi::runtime::Label {
+                                code: "new",
+                                en: ::core::option::Option::Some("New"),
+                                ru: ::core::option::Option::Some("Новый"),
+                            },
+                            ::dataapi::runtime::Label {
+                                code: "returning",
+                                en: ::core::option::Option::Some("Returned"),
+                                ru: ::core::option::Option::Some("Вернувшийся"),
+                            },
+                            ::dataapi::runtime::Label {
+                                code: "unknown",
+                                en: ::core::option::Option::None,
+                                ru: ::core::option::Option::Some("Не заполнен"),
+                            },
+                        ],
                     },
                 )
                 .filter(Yes)
@@ -1886,6 +1912,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     T::Enum {
                         name: "visitor_device",
                         codes: VisitorDevice::CODES,
+                        labels: &[],
                     },
                 )
                 .filter(Yes)
@@ -1933,6 +1960,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                         &T::Enum {
                             name: "attribute",
                             codes: Attribute::CODES,
+                            labels: &[],
                         },
                     ),
                 )
@@ -1951,5 +1979,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
             F::new("channel_code", T::String).filter(Yes).sort(Yes),
             F::new("ext_id", T::String).filter(Yes).sort(Yes),
         ],
+        requires_one_of: &[],
+        filter_requires: &[],
     }
 };

@@ -7,6 +7,7 @@ pub struct Communications;
 impl ::dataapi::runtime::Method for Communications {
     const NAME: &'static str = "get.communications";
     type Row = Row;
+    type Period = ::dataapi::runtime::period::Required;
     type Params = Params;
     const DESCRIPTOR: &'static ::dataapi::runtime::MethodDescriptor = &DESCRIPTOR;
 }
@@ -80,7 +81,7 @@ pub struct Row {
     ///
     /// _Виды обращения._
     ///
-    /// Note: flags inferred: one «да» in a packed row, read as filter; the item type is not documented (the example shows an empty array), read as string.
+    /// Note: the item type is not documented (the example shows an empty array), read as string.
     ///
     /// Wire name `communication_kinds`, array of string. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -91,16 +92,12 @@ pub struct Row {
     ///
     /// _Где был посетитель, когда обратился: URL текущей страницы или последней страницы, с которой он взаимодействовал._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `communication_page_url`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub communication_page_url: ::core::option::Option<::std::string::String>,
     /// Whether the communication is tied to a site session.
     ///
     /// _Связано ли обращение с сессией на сайте._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `is_communication_with_visit`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -139,25 +136,19 @@ pub struct Row {
     ///
     /// _Длительность звонка или чата, в секундах._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `total_duration`, integer. Filter: yes · sort: yes · default reply: -.
+    /// Wire name `total_duration`, integer. Filter: yes · sort: - · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub total_duration: ::core::option::Option<i64>,
     /// Tags set on the communication.
     ///
     /// _Теги, поставленные на обращение._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `tags`, object. Filter: yes · sort: yes · default reply: -.
+    /// Wire name `tags`, object. Filter: yes · sort: - · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub tags: ::core::option::Option<Tags>,
     /// Employees who took part in the communication.
     ///
     /// _Сотрудники, участвовавшие в обращении._
-    ///
-    /// Note: flags inferred: one «да» in a packed row, read as filter.
     ///
     /// Wire name `employees`, array of object. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -201,16 +192,12 @@ pub struct Row {
     ///
     /// _Канал._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `channel`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub channel: ::core::option::Option<::std::string::String>,
     /// Source.
     ///
     /// _Источник._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `source`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -219,16 +206,12 @@ pub struct Row {
     ///
     /// _Страница, с которой перешёл посетитель._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `referrer`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub referrer: ::core::option::Option<::std::string::String>,
     /// Domain of the referring page.
     ///
     /// _Домен страницы, с которой был переход._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `referrer_domain`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -237,16 +220,12 @@ pub struct Row {
     ///
     /// _Поисковая фраза, по которой пришёл посетитель._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `search_query`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub search_query: ::core::option::Option<::std::string::String>,
     /// Expanded UTM source.
     ///
     /// _Расширенное значение UTM source._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `eq_utm_source`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -255,16 +234,12 @@ pub struct Row {
     ///
     /// _Расширенное значение UTM medium._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `eq_utm_medium`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub eq_utm_medium: ::core::option::Option<::std::string::String>,
     /// Expanded UTM term.
     ///
     /// _Расширенное значение UTM term._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `eq_utm_term`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -273,16 +248,12 @@ pub struct Row {
     ///
     /// _Расширенное значение UTM content._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `eq_utm_content`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub eq_utm_content: ::core::option::Option<::std::string::String>,
     /// Expanded UTM campaign.
     ///
     /// _Расширенное значение UTM campaign._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `eq_utm_campaign`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -291,16 +262,12 @@ pub struct Row {
     ///
     /// _Расширенное значение UTM referrer._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `eq_utm_referrer`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub eq_utm_referrer: ::core::option::Option<::std::string::String>,
     /// Expanded UTM expid.
     ///
     /// _Расширенное значение UTM expid._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `eq_utm_expid`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -309,16 +276,12 @@ pub struct Row {
     ///
     /// _Значение utm\_source._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `utm_source`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub utm_source: ::core::option::Option<::std::string::String>,
     /// utm_medium value.
     ///
     /// _Значение utm\_medium._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `utm_medium`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -327,16 +290,12 @@ pub struct Row {
     ///
     /// _Значение utm\_term._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `utm_term`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub utm_term: ::core::option::Option<::std::string::String>,
     /// utm_content value.
     ///
     /// _Значение utm\_content._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `utm_content`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -345,16 +304,12 @@ pub struct Row {
     ///
     /// _Значение utm\_campaign._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `utm_campaign`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub utm_campaign: ::core::option::Option<::std::string::String>,
     /// utm_referrer value.
     ///
     /// _Значение utm\_referrer._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `utm_referrer`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -363,16 +318,12 @@ pub struct Row {
     ///
     /// _Значение utm\_expid._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `utm_expid`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub utm_expid: ::core::option::Option<::std::string::String>,
     /// Openstat ad ID.
     ///
     /// _ID объявления (Openstat)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `openstat_ad`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -381,16 +332,12 @@ pub struct Row {
     ///
     /// _ID рекламной кампании (Openstat)_
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `openstat_campaign`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub openstat_campaign: ::core::option::Option<::std::string::String>,
     /// Openstat ID of the service provider.
     ///
     /// _ID сервиса-поставщика услуг (Openstat)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `openstat_service`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -399,16 +346,12 @@ pub struct Row {
     ///
     /// _Площадка показа объявления (Openstat): сайт, раздел, страница или место на ней._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `openstat_source`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub openstat_source: ::core::option::Option<::std::string::String>,
     /// Link-marking ID of the AdLense ad management system.
     ///
     /// _Метка ссылок системы управления контекстной рекламой AdLense._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `ef_id`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -417,16 +360,12 @@ pub struct Row {
     ///
     /// _Идентификатор клика Яндекса (yclid)_
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `yclid`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub yclid: ::core::option::Option<::std::string::String>,
     /// Google click ID (gclid)
     ///
     /// _Идентификатор клика Google (gclid)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `gclid`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -435,16 +374,12 @@ pub struct Row {
     ///
     /// _cm\_id: набор параметров ValueTrack в URL посадочной страницы, по которым видно, откуда пришёл клик._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `cm_id`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub cm_id: ::core::option::Option<::std::string::String>,
     /// Yandex Market click ID (ymclid)
     ///
     /// _Идентификатор клика Яндекс.Маркета (ymclid)_
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `ymclid`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -453,16 +388,12 @@ pub struct Row {
     ///
     /// _Значение URL-метки from._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `tag_from`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub tag_from: ::core::option::Option<::std::string::String>,
     /// Visitor's country.
     ///
     /// _Страна посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_country`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -471,16 +402,12 @@ pub struct Row {
     ///
     /// _Регион посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_region`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_region: ::core::option::Option<::std::string::String>,
     /// Visitor's city.
     ///
     /// _Город посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_city`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -489,16 +416,12 @@ pub struct Row {
     ///
     /// _Интернет-провайдер посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_provider`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_provider: ::core::option::Option<::std::string::String>,
     /// Visitor's IP address.
     ///
     /// _IP-адрес посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_ip_address`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -507,16 +430,12 @@ pub struct Row {
     ///
     /// _Браузер посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_browser_name`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_browser_name: ::core::option::Option<::std::string::String>,
     /// Version of the visitor's browser.
     ///
     /// _Версия браузера посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_browser_version`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -525,16 +444,12 @@ pub struct Row {
     ///
     /// _Операционная система посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_os_name`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_os_name: ::core::option::Option<::std::string::String>,
     /// Version of the visitor's operating system.
     ///
     /// _Версия операционной системы посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_os_version`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -543,16 +458,12 @@ pub struct Row {
     ///
     /// _Язык (локаль) устройства посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_language`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_language: ::core::option::Option<::std::string::String>,
     /// Visitor's screen resolution.
     ///
     /// _Разрешение экрана посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_screen`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -561,16 +472,12 @@ pub struct Row {
     ///
     /// _Устройство посетителя._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visitor_device`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visitor_device: ::core::option::Option<::dataapi::runtime::ValueObject>,
     /// ID of the visitor's session.
     ///
     /// _ID сессии посетителя._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_session_id`, integer. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -579,16 +486,12 @@ pub struct Row {
     ///
     /// _Первая страница визита._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `entrance_page`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub entrance_page: ::core::option::Option<::std::string::String>,
     /// Whether the visitor is new or returning.
     ///
     /// _Новый или вернувшийся посетитель._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visitor_type`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -611,16 +514,12 @@ pub struct Row {
     ///
     /// _Client ID посетителя в Universal Analytics._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `ua_client_id`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub ua_client_id: ::core::option::Option<::std::string::String>,
     /// Visitor ID in Yandex.Metrica.
     ///
     /// _ID посетителя в Яндекс.Метрике._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `ym_client_id`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -629,7 +528,7 @@ pub struct Row {
     ///
     /// _Сегменты, в которые попадает посетитель._
     ///
-    /// Note: flags inferred: one «да» in a packed row, read as filter.
+    /// Note: the table marks its member `segment_name` filterable; the flag is kept here.
     ///
     /// Wire name `segments`, array of object. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -638,7 +537,7 @@ pub struct Row {
     ///
     /// _Дата посещения._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort; the table gives the format YYYY-MM-DD while the reply example says iso8601.
+    /// Note: the table gives the format YYYY-MM-DD while the reply example says iso8601.
     ///
     /// Wire name `visit_date`, date. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -647,16 +546,12 @@ pub struct Row {
     ///
     /// _Час посещения._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visit_hour`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visit_hour: ::core::option::Option<::dataapi::runtime::ValueObject>,
     /// Day of the week of the visit.
     ///
     /// _День недели посещения._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visit_weekday`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -665,16 +560,12 @@ pub struct Row {
     ///
     /// _Месяц посещения._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `visit_month`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub visit_month: ::core::option::Option<::dataapi::runtime::ValueObject>,
     /// Year of the visit.
     ///
     /// _Год посещения._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `visit_year`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -704,16 +595,12 @@ pub struct Row {
     ///
     /// _Тип номера коллтрекинга._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
     /// Wire name `phone_tracking_type`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub phone_tracking_type: ::core::option::Option<::dataapi::runtime::ValueObject>,
     /// Region of the caller's number.
     ///
     /// _Регион номера абонента._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `call_region_name`, string. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -722,9 +609,7 @@ pub struct Row {
     ///
     /// _Идентификаторы ссылок на записи разговора._
     ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
-    ///
-    /// Wire name `call_records`, array of string. Filter: yes · sort: yes · default reply: -.
+    /// Wire name `call_records`, array of string. Filter: yes · sort: - · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub call_records: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Type of the offline message.
@@ -772,8 +657,6 @@ pub struct Row {
     /// Type of the goal.
     ///
     /// _Тип цели._
-    ///
-    /// Note: flags inferred: two «да» in a packed row, read as filter and sort.
     ///
     /// Wire name `goal_type`, value_object. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -1028,8 +911,8 @@ pub mod fields {
     ::dataapi::field!(contact_phone_number : ::std::string::String, String, Yes, Yes);
     ::dataapi::field!(virtual_phone_number : ::std::string::String, String, Yes, Yes);
     ::dataapi::field!(contact_full_name : ::std::string::String, String, Yes, Yes);
-    ::dataapi::field!(total_duration : i64, Number, Yes, Yes);
-    ::dataapi::field!(tags : Value, Object, Yes, Yes);
+    ::dataapi::field!(total_duration : i64, Number, Yes, No);
+    ::dataapi::field!(tags : Value, Object, Yes, No);
     ::dataapi::field!(employees : Value, Array, Yes, No);
     ::dataapi::field!(campaign_name : ::std::string::String, String, Yes, Yes);
     ::dataapi::field!(channel_new : ::std::string::String, String, Yes, Yes);
@@ -1095,7 +978,7 @@ pub mod fields {
     ::dataapi::field!(call_direction : ValueId, ValueObject, Yes, Yes);
     ::dataapi::field!(phone_tracking_type : ValueId, ValueObject, Yes, Yes);
     ::dataapi::field!(call_region_name : ::std::string::String, String, Yes, Yes);
-    ::dataapi::field!(call_records : ::std::string::String, Array, Yes, Yes);
+    ::dataapi::field!(call_records : ::std::string::String, Array, Yes, No);
     ::dataapi::field!(offline_message_type : ValueId, ValueObject, Yes, Yes);
     ::dataapi::field!(offline_message_email : ::std::string::String, String, Yes, Yes);
     ::dataapi::field!(offline_message_text : ::std::string::String, String, Yes, Yes);
@@ -1170,11 +1053,13 @@ impl RequestExt for Request {
 }
 /// The description of `get.communications`: its fields, flags and limits.
 pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
-    use ::dataapi::runtime::{FieldDescriptor as F, Stated::*, TypeDescriptor as T};
+    use ::dataapi::runtime::{FieldDescriptor as F, TypeDescriptor as T};
+    use ::dataapi::runtime::Stated::{No, Yes};
     ::dataapi::runtime::MethodDescriptor {
         name: "get.communications",
         kind: ::dataapi::runtime::RequestKind::FlatReport,
         limits: ::dataapi::runtime::LimitsDescriptor {
+            date_range: ::dataapi::runtime::DateRange::Documented,
             date_range_days: 366u32,
             filter_depth: ::core::option::Option::Some(2u32),
             limit_default: 1000u32,
@@ -1230,7 +1115,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
             F::new("contact_phone_number", T::String).filter(Yes).sort(Yes).default(Yes),
             F::new("virtual_phone_number", T::String).filter(Yes).sort(Yes).default(Yes),
             F::new("contact_full_name", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("total_duration", T::Integer).filter(Yes).sort(Yes),
+            F::new("total_duration", T::Integer).filter(Yes).default(Yes),
             F::new(
                     "tags",
                     T::Object(
@@ -1249,7 +1134,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     ),
                 )
                 .filter(Yes)
-                .sort(Yes),
+                .default(Yes),
             F::new(
                     "employees",
                     T::Array(&T::Object(&[F::new("employee_full_name", T::String)])),
@@ -1323,7 +1208,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
             F::new("call_direction", T::ValueObject).filter(Yes).sort(Yes).default(Yes),
             F::new("phone_tracking_type", T::ValueObject).filter(Yes).sort(Yes),
             F::new("call_region_name", T::String).filter(Yes).sort(Yes),
-            F::new("call_records", T::Array(&T::String)).filter(Yes).sort(Yes),
+            F::new("call_records", T::Array(&T::String)).filter(Yes).default(Yes),
             F::new("offline_message_type", T::ValueObject)
                 .filter(Yes)
                 .sort(Yes)
@@ -1366,5 +1251,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
             F::new("ad", T::String).filter(Yes).sort(Yes).default(Yes),
             F::new("kw", T::String).filter(Yes).sort(Yes).default(Yes),
         ],
+        requires_one_of: &[],
+        filter_requires: &[],
     }
 };

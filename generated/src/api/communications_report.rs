@@ -13,6 +13,7 @@ pub struct CommunicationsReport;
 impl ::dataapi::runtime::Method for CommunicationsReport {
     const NAME: &'static str = "get.communications_report";
     type Row = Row;
+    type Period = ::dataapi::runtime::period::Required;
     type Params = Params;
     const DESCRIPTOR: &'static ::dataapi::runtime::MethodDescriptor = &DESCRIPTOR;
 }
@@ -611,11 +612,13 @@ pub type Params = ::dataapi::runtime::NoParams;
 pub type Request = ::dataapi::runtime::Request<CommunicationsReport>;
 /// The description of `get.communications_report`: its fields, flags and limits.
 pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
-    use ::dataapi::runtime::{FieldDescriptor as F, Stated::*, TypeDescriptor as T};
+    use ::dataapi::runtime::{FieldDescriptor as F, TypeDescriptor as T};
+    use ::dataapi::runtime::Stated::{No, Yes};
     ::dataapi::runtime::MethodDescriptor {
         name: "get.communications_report",
         kind: ::dataapi::runtime::RequestKind::Report,
         limits: ::dataapi::runtime::LimitsDescriptor {
+            date_range: ::dataapi::runtime::DateRange::Documented,
             date_range_days: 90u32,
             filter_depth: ::core::option::Option::None,
             limit_default: 1000u32,
@@ -651,6 +654,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     T::Enum {
                         name: "communication_type",
                         codes: CommunicationType::CODES,
+                        labels: &[],
                     },
                 )
                 .filter(Yes)
@@ -677,6 +681,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     T::Enum {
                         name: "channel",
                         codes: Channel::CODES,
+                        labels: &[],
                     },
                 )
                 .filter(Yes),
@@ -692,6 +697,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                                     T::Enum {
                                         name: "tag_type",
                                         codes: TagType::CODES,
+                                        labels: &[],
                                     },
                                 ),
                                 F::new("tag_change_time", T::DateTime),
@@ -711,6 +717,23 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     T::Enum {
                         name: "visitor_type",
                         codes: VisitorType::CODES,
+                        labels: &[
+                            ::dataapi::runtime::Label {
+                                code: "new",
+                                en: ::core::option::Option::Some("New"),
+                                ru: ::core::option::Option::Some("Новый"),
+                            },
+                            ::dataapi::runtime::Label {
+                                code: "returning",
+                                en: ::core::option::Option::Some("Returned"),
+                                ru: ::core::option::Option::Some("Вернувшийся"),
+                            },
+                            ::dataapi::runtime::Label {
+                                code: "unknown",
+                                en: ::core::option::Option::None,
+                                ru: ::core::option::Option::Some("Не заполнен"),
+                            },
+                        ],
                     },
                 )
                 .filter(Yes)
@@ -727,6 +750,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     T::Enum {
                         name: "visitor_device",
                         codes: VisitorDevice::CODES,
+                        labels: &[],
                     },
                 )
                 .filter(Yes)
@@ -777,6 +801,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                         &T::Enum {
                             name: "attribute",
                             codes: Attribute::CODES,
+                            labels: &[],
                         },
                     ),
                 )
@@ -789,5 +814,7 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
             F::new("eq_utm_referrer", T::String).filter(Yes),
             F::new("eq_utm_expid", T::String).filter(Yes),
         ],
+        requires_one_of: &[],
+        filter_requires: &[],
     }
 };

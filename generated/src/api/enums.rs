@@ -405,7 +405,7 @@ impl Direction {
 ///
 /// _Причина завершения сессии звонка._
 ///
-/// Note: The codes are listed only in the English docs; the Russian docs point to a list they do not include. The list has grown over the years, so a code missing here still decodes.
+/// Note: The table of the get.calls_report pages, in CoMagic order: 92 codes on the CoMagic page, 89 on the CallGear page, which lacks three and spells eight differently. Those spellings are aliases: a reply of either brand decodes to the same variant, and encoding writes the CoMagic code. The list has grown over the years, so a code missing here still decodes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FinishReason {
@@ -432,6 +432,8 @@ pub enum FinishReason {
     /// _Сайтфон не настроен._
     ///
     /// Wire code `sitephone_is_not_configured`.
+    ///
+    /// Also decoded from `Sitephone_is_not_configured` (another brand's spelling); encoded as `sitephone_is_not_configured`.
     SitephoneIsNotConfigured,
     /// The application is switched off.
     ///
@@ -473,11 +475,15 @@ pub enum FinishReason {
     ///
     /// _Смысл в документации не определён._
     ///
+    /// Note: the CoMagic page describes it as undefined
+    ///
     /// Wire code `add_cdr_timeout`.
     AddCdrTimeout,
     /// Meaning not defined by the docs.
     ///
     /// _Смысл в документации не определён._
+    ///
+    /// Note: the CoMagic page describes it as undefined
     ///
     /// Wire code `success_finish`.
     SuccessFinish,
@@ -506,6 +512,8 @@ pub enum FinishReason {
     /// _Сотрудник не существует._
     ///
     /// Wire code `employee_not_exists`.
+    ///
+    /// Also decoded from `employees_not_exists` (another brand's spelling); encoded as `employee_not_exists`.
     EmployeeNotExists,
     /// Insufficient funds.
     ///
@@ -542,6 +550,8 @@ pub enum FinishReason {
     /// _Абонент положил трубку._
     ///
     /// Wire code `subscriber_disconnects`.
+    ///
+    /// Also decoded from `caller_disconnects` (another brand's spelling); encoded as `subscriber_disconnects`.
     SubscriberDisconnects,
     /// There is no operation left to process the call.
     ///
@@ -553,14 +563,10 @@ pub enum FinishReason {
     ///
     /// _Сценарий отсутствует._
     ///
+    /// Note: not on the CallGear page
+    ///
     /// Wire code `scenario_not_found`.
     ScenarioNotFound,
-    /// Funds ran out or the spending limit was hit.
-    ///
-    /// _Закончились средства или исчерпан финансовый лимит._
-    ///
-    /// Wire code `no_money`.
-    NoMoney,
     /// The employee dropped off during a transfer.
     ///
     /// _Сотрудник отключился во время перевода звонка._
@@ -596,18 +602,24 @@ pub enum FinishReason {
     /// _Линия абонента занята._
     ///
     /// Wire code `subscriber_busy`.
+    ///
+    /// Also decoded from `caller_busy` (another brand's spelling); encoded as `subscriber_busy`.
     SubscriberBusy,
     /// The subscriber did not pick up.
     ///
     /// _Абонент не ответил._
     ///
     /// Wire code `subscriber_not_responsible`.
+    ///
+    /// Also decoded from `caller_not_responsive` (another brand's spelling); encoded as `subscriber_not_responsible`.
     SubscriberNotResponsible,
     /// Trouble with the subscriber's number (a case for technical support)
     ///
     /// _Неполадки с номером абонента (нужно обратиться в техподдержку)_
     ///
     /// Wire code `subscriber_number_problems`.
+    ///
+    /// Also decoded from `caller_number_problems` (another brand's spelling); encoded as `subscriber_number_problems`.
     SubscriberNumberProblems,
     /// The employee picked up.
     ///
@@ -650,6 +662,8 @@ pub enum FinishReason {
     /// _Оператор не ответил._
     ///
     /// Wire code `operator_not_responsible`.
+    ///
+    /// Also decoded from `operator_not_responsive` (another brand's spelling); encoded as `operator_not_responsible`.
     OperatorNotResponsible,
     /// The operator hung up.
     ///
@@ -699,11 +713,17 @@ pub enum FinishReason {
     ///
     /// Wire code `employee_busy`.
     EmployeeBusy,
+    /// Employee busy after calling.
+    ///
+    /// _Сотрудник занят после звонка._
+    ///
+    /// Wire code `employee_busy_after_call`.
+    EmployeeBusyAfterCall,
     /// The number group is switched off by its schedule.
     ///
     /// _Группа номеров неактивна по расписанию._
     ///
-    /// Note: the English docs tie this to a scenario while the code names a schedule
+    /// Note: the English docs tie this to a scenario while the code names a schedule; not on the CallGear page
     ///
     /// Wire code `phone_group_inactive_by_schedule`.
     PhoneGroupInactiveBySchedule,
@@ -731,6 +751,12 @@ pub enum FinishReason {
     ///
     /// Wire code `employee_phone_inactive`.
     EmployeePhoneInactive,
+    /// Employee number is inactive according to schedule.
+    ///
+    /// _Номер сотрудника неактивен согласно расписанию._
+    ///
+    /// Wire code `employee_phone_inactive_by_schedule`.
+    EmployeePhoneInactiveBySchedule,
     /// The time interval set in the operation ran out.
     ///
     /// _Истёк заданный в операции интервал._
@@ -755,11 +781,19 @@ pub enum FinishReason {
     ///
     /// Wire code `max_transition_count_exceeded`.
     MaxTransitionCountExceeded,
+    /// The line dropped before processing began.
+    ///
+    /// _Разъединение до начала обработки звонка._
+    ///
+    /// Wire code `disconnect_before_call_processing`.
+    DisconnectBeforeCallProcessing,
     /// Could not get through to the subscriber.
     ///
     /// _Не получилось дозвониться до абонента._
     ///
     /// Wire code `no_success_subscriber_call`.
+    ///
+    /// Also decoded from `no_success_caller_call` (another brand's spelling); encoded as `no_success_subscriber_call`.
     NoSuccessSubscriberCall,
     /// Could not get through to an employee.
     ///
@@ -767,12 +801,30 @@ pub enum FinishReason {
     ///
     /// Wire code `no_success_operator_call`.
     NoSuccessOperatorCall,
-    /// The line dropped before processing began.
+    /// Group of employees is inactive according to schedule.
     ///
-    /// _Разъединение до начала обработки звонка._
+    /// _Группа сотрудников неактивна согласно расписанию._
     ///
-    /// Wire code `disconnect_before_call_processing`.
-    DisconnectBeforeCallProcessing,
+    /// Wire code `group_inactive_by_schedule`.
+    GroupInactiveBySchedule,
+    /// The operator's network is blocked.
+    ///
+    /// _Сеть оператора заблокирована._
+    ///
+    /// Wire code `net_lock`.
+    NetLock,
+    /// FMC service disabled.
+    ///
+    /// _Услуга FMC отключена._
+    ///
+    /// Wire code `fmc_is_disabled`.
+    FmcIsDisabled,
+    /// FMC line blocked.
+    ///
+    /// _FMC-линия заблокирована._
+    ///
+    /// Wire code `fmc_is_locked`.
+    FmcIsLocked,
     /// No processing method exists.
     ///
     /// _Способ обработки отсутствует._
@@ -783,11 +835,15 @@ pub enum FinishReason {
     ///
     /// _У сотрудника нет номеров телефона._
     ///
+    /// Note: the CoMagic page gives no description
+    ///
     /// Wire code `employee_without_phones`.
     EmployeeWithoutPhones,
     /// The employee group has no phone numbers.
     ///
     /// _У группы сотрудников нет номеров телефона._
+    ///
+    /// Note: the CoMagic page gives no description
     ///
     /// Wire code `group_without_phones`.
     GroupWithoutPhones,
@@ -797,6 +853,144 @@ pub enum FinishReason {
     ///
     /// Wire code `no_operator_cdr_found`.
     NoOperatorCdrFound,
+    /// Incoming calls are prohibited.
+    ///
+    /// _Прием входящих звонков запрещен._
+    ///
+    /// Wire code `in_call_not_allowed`.
+    InCallNotAllowed,
+    /// Calls from this type of number are prohibited by status.
+    ///
+    /// _Звонки с данного типа номера запрещены статусом._
+    ///
+    /// Wire code `phone_protocol_not_allowed_by_status`.
+    PhoneProtocolNotAllowedByStatus,
+    /// Employee in "Break" status.
+    ///
+    /// _Сотрудник в статусе "Перерыв"._
+    ///
+    /// Wire code `employee_status_break`.
+    EmployeeStatusBreak,
+    /// Employee in "Do Not Disturb" status.
+    ///
+    /// _Сотрудник в статусе "Не беспокоить"._
+    ///
+    /// Wire code `employee_status_do_not_disturb`.
+    EmployeeStatusDoNotDisturb,
+    /// _Сотрудник в статусе "Нет на месте"._
+    ///
+    /// Note: not on the CallGear page
+    ///
+    /// Wire code `employee_status_not_at_workplace`.
+    EmployeeStatusNotAtWorkplace,
+    /// Employee with "Out of Office" status.
+    ///
+    /// _Сотрудник в статусе "Нет на работе"._
+    ///
+    /// Wire code `employee_status_not_at_work`.
+    EmployeeStatusNotAtWork,
+    /// SIP trunk blocked.
+    ///
+    /// _SIP-транк заблокирован._
+    ///
+    /// Wire code `sip_trunk_is_locked`.
+    SipTrunkIsLocked,
+    /// Spam call.
+    ///
+    /// _Спам-звонок._
+    ///
+    /// Wire code `numa_in_spam_list`.
+    NumaInSpamList,
+    /// Called recently.
+    ///
+    /// _Звонили недавно._
+    ///
+    /// Wire code `numa_dnd_interval`.
+    NumaDndInterval,
+    /// Financial limit reached.
+    ///
+    /// _Достигнут финансовый лимит._
+    ///
+    /// Wire code `limit_exceeded`.
+    LimitExceeded,
+    /// Funds ran out or the spending limit was hit.
+    ///
+    /// _Закончились средства или исчерпан финансовый лимит._
+    ///
+    /// Wire code `no_money`.
+    NoMoney,
+    /// Outgoing calls are prohibited.
+    ///
+    /// _Исходящие звонки запрещены._
+    ///
+    /// Wire code `out_call_not_allowed`.
+    OutCallNotAllowed,
+    /// Outgoing calls are prohibited by status.
+    ///
+    /// _Исходящие звонки запрещены статусом._
+    ///
+    /// Wire code `out_call_not_allowed_by_status`.
+    OutCallNotAllowedByStatus,
+    /// External calls are prohibited.
+    ///
+    /// _Внешние звонки запрещены._
+    ///
+    /// Wire code `external_call_not_allowed`.
+    ExternalCallNotAllowed,
+    /// External calls are prohibited by status.
+    ///
+    /// _Внешние звонки запрещены статусом._
+    ///
+    /// Wire code `external_call_not_allowed_by_status`.
+    ExternalCallNotAllowedByStatus,
+    /// Internal calls are prohibited.
+    ///
+    /// _Внутренние звонки запрещены._
+    ///
+    /// Wire code `internal_call_not_allowed`.
+    InternalCallNotAllowed,
+    /// Internal calls are prohibited by status.
+    ///
+    /// _Внутренние звонки запрещены статусом._
+    ///
+    /// Wire code `internal_call_not_allowed_by_status`.
+    InternalCallNotAllowedByStatus,
+    /// Call queued.
+    ///
+    /// _Вызов поставлен в очередь._
+    ///
+    /// Wire code `call_enqueued`.
+    CallEnqueued,
+    /// Employee in the status "Outgoing call".
+    ///
+    /// _Сотрудник в статусе "Исходящий обзвон"._
+    ///
+    /// Wire code `employee_status_auto_out_call`.
+    EmployeeStatusAutoOutCall,
+    /// Employee with "Available" status.
+    ///
+    /// _Сотрудник в статусе "Доступен"._
+    ///
+    /// Wire code `employee_status_available`.
+    EmployeeStatusAvailable,
+    /// Too many identical incoming calls.
+    ///
+    /// _Слишком много одинаковых входящих звонков._
+    ///
+    /// Wire code `too_many_identical_incoming_calls`.
+    TooManyIdenticalIncomingCalls,
+    /// Employee in automatic Do Not Disturb status.
+    ///
+    /// _Сотрудник в автоматическом статусе "Не беспокоить"._
+    ///
+    /// Wire code `employee_auto_status_do_not_disturb`.
+    EmployeeAutoStatusDoNotDisturb,
+    /// Outgoing calling is prohibited by status.
+    ///
+    /// _Исходящий обзвон запрещен статусом._
+    ///
+    /// Wire code `auto_out_calls_not_allowed_by_status`.
+    AutoOutCallsNotAllowedByStatus,
     /// A code this version of the schema does not know, kept as it came.
     Unrecognized(::std::string::String),
 }
@@ -827,7 +1021,6 @@ impl FinishReason {
         FinishReason::SubscriberDisconnects,
         FinishReason::NoOperation,
         FinishReason::ScenarioNotFound,
-        FinishReason::NoMoney,
         FinishReason::TransferDisconnects,
         FinishReason::ScenarioDisconnects,
         FinishReason::FaxSessionDone,
@@ -851,22 +1044,51 @@ impl FinishReason {
         FinishReason::MaxInCallReached,
         FinishReason::MaxOutCallReached,
         FinishReason::EmployeeBusy,
+        FinishReason::EmployeeBusyAfterCall,
         FinishReason::PhoneGroupInactiveBySchedule,
         FinishReason::SipOffline,
         FinishReason::EmployeeInactive,
         FinishReason::EmployeeInactiveBySchedule,
         FinishReason::EmployeePhoneInactive,
+        FinishReason::EmployeePhoneInactiveBySchedule,
         FinishReason::ActionIntervalExceeded,
         FinishReason::GroupPhoneInactive,
         FinishReason::NoOperatorConfirmation,
         FinishReason::MaxTransitionCountExceeded,
+        FinishReason::DisconnectBeforeCallProcessing,
         FinishReason::NoSuccessSubscriberCall,
         FinishReason::NoSuccessOperatorCall,
-        FinishReason::DisconnectBeforeCallProcessing,
+        FinishReason::GroupInactiveBySchedule,
+        FinishReason::NetLock,
+        FinishReason::FmcIsDisabled,
+        FinishReason::FmcIsLocked,
         FinishReason::ProcessingMethodNotFound,
         FinishReason::EmployeeWithoutPhones,
         FinishReason::GroupWithoutPhones,
         FinishReason::NoOperatorCdrFound,
+        FinishReason::InCallNotAllowed,
+        FinishReason::PhoneProtocolNotAllowedByStatus,
+        FinishReason::EmployeeStatusBreak,
+        FinishReason::EmployeeStatusDoNotDisturb,
+        FinishReason::EmployeeStatusNotAtWorkplace,
+        FinishReason::EmployeeStatusNotAtWork,
+        FinishReason::SipTrunkIsLocked,
+        FinishReason::NumaInSpamList,
+        FinishReason::NumaDndInterval,
+        FinishReason::LimitExceeded,
+        FinishReason::NoMoney,
+        FinishReason::OutCallNotAllowed,
+        FinishReason::OutCallNotAllowedByStatus,
+        FinishReason::ExternalCallNotAllowed,
+        FinishReason::ExternalCallNotAllowedByStatus,
+        FinishReason::InternalCallNotAllowed,
+        FinishReason::InternalCallNotAllowedByStatus,
+        FinishReason::CallEnqueued,
+        FinishReason::EmployeeStatusAutoOutCall,
+        FinishReason::EmployeeStatusAvailable,
+        FinishReason::TooManyIdenticalIncomingCalls,
+        FinishReason::EmployeeAutoStatusDoNotDisturb,
+        FinishReason::AutoOutCallsNotAllowedByStatus,
     ];
     /// The wire code of each of [`Self::KNOWN`], in the same order.
     pub const CODES: &'static [&'static str] = &[
@@ -894,7 +1116,6 @@ impl FinishReason {
         "subscriber_disconnects",
         "no_operation",
         "scenario_not_found",
-        "no_money",
         "transfer_disconnects",
         "scenario_disconnects",
         "fax_session_done",
@@ -918,22 +1139,51 @@ impl FinishReason {
         "max_in_call_reached",
         "max_out_call_reached",
         "employee_busy",
+        "employee_busy_after_call",
         "phone_group_inactive_by_schedule",
         "sip_offline",
         "employee_inactive",
         "employee_inactive_by_schedule",
         "employee_phone_inactive",
+        "employee_phone_inactive_by_schedule",
         "action_interval_exceeded",
         "group_phone_inactive",
         "no_operator_confirmation",
         "max_transition_count_exceeded",
+        "disconnect_before_call_processing",
         "no_success_subscriber_call",
         "no_success_operator_call",
-        "disconnect_before_call_processing",
+        "group_inactive_by_schedule",
+        "net_lock",
+        "fmc_is_disabled",
+        "fmc_is_locked",
         "processing_method_not_found",
         "employee_without_phones",
         "group_without_phones",
         "no_operator_cdr_found",
+        "in_call_not_allowed",
+        "phone_protocol_not_allowed_by_status",
+        "employee_status_break",
+        "employee_status_do_not_disturb",
+        "employee_status_not_at_workplace",
+        "employee_status_not_at_work",
+        "sip_trunk_is_locked",
+        "numa_in_spam_list",
+        "numa_dnd_interval",
+        "limit_exceeded",
+        "no_money",
+        "out_call_not_allowed",
+        "out_call_not_allowed_by_status",
+        "external_call_not_allowed",
+        "external_call_not_allowed_by_status",
+        "internal_call_not_allowed",
+        "internal_call_not_allowed_by_status",
+        "call_enqueued",
+        "employee_status_auto_out_call",
+        "employee_status_available",
+        "too_many_identical_incoming_calls",
+        "employee_auto_status_do_not_disturb",
+        "auto_out_calls_not_allowed_by_status",
     ];
     /// The code as it is on the wire.
     pub fn as_str(&self) -> &str {
@@ -966,7 +1216,6 @@ impl FinishReason {
             FinishReason::SubscriberDisconnects => "subscriber_disconnects",
             FinishReason::NoOperation => "no_operation",
             FinishReason::ScenarioNotFound => "scenario_not_found",
-            FinishReason::NoMoney => "no_money",
             FinishReason::TransferDisconnects => "transfer_disconnects",
             FinishReason::ScenarioDisconnects => "scenario_disconnects",
             FinishReason::FaxSessionDone => "fax_session_done",
@@ -990,6 +1239,7 @@ impl FinishReason {
             FinishReason::MaxInCallReached => "max_in_call_reached",
             FinishReason::MaxOutCallReached => "max_out_call_reached",
             FinishReason::EmployeeBusy => "employee_busy",
+            FinishReason::EmployeeBusyAfterCall => "employee_busy_after_call",
             FinishReason::PhoneGroupInactiveBySchedule => {
                 "phone_group_inactive_by_schedule"
             }
@@ -997,19 +1247,63 @@ impl FinishReason {
             FinishReason::EmployeeInactive => "employee_inactive",
             FinishReason::EmployeeInactiveBySchedule => "employee_inactive_by_schedule",
             FinishReason::EmployeePhoneInactive => "employee_phone_inactive",
+            FinishReason::EmployeePhoneInactiveBySchedule => {
+                "employee_phone_inactive_by_schedule"
+            }
             FinishReason::ActionIntervalExceeded => "action_interval_exceeded",
             FinishReason::GroupPhoneInactive => "group_phone_inactive",
             FinishReason::NoOperatorConfirmation => "no_operator_confirmation",
             FinishReason::MaxTransitionCountExceeded => "max_transition_count_exceeded",
-            FinishReason::NoSuccessSubscriberCall => "no_success_subscriber_call",
-            FinishReason::NoSuccessOperatorCall => "no_success_operator_call",
             FinishReason::DisconnectBeforeCallProcessing => {
                 "disconnect_before_call_processing"
             }
+            FinishReason::NoSuccessSubscriberCall => "no_success_subscriber_call",
+            FinishReason::NoSuccessOperatorCall => "no_success_operator_call",
+            FinishReason::GroupInactiveBySchedule => "group_inactive_by_schedule",
+            FinishReason::NetLock => "net_lock",
+            FinishReason::FmcIsDisabled => "fmc_is_disabled",
+            FinishReason::FmcIsLocked => "fmc_is_locked",
             FinishReason::ProcessingMethodNotFound => "processing_method_not_found",
             FinishReason::EmployeeWithoutPhones => "employee_without_phones",
             FinishReason::GroupWithoutPhones => "group_without_phones",
             FinishReason::NoOperatorCdrFound => "no_operator_cdr_found",
+            FinishReason::InCallNotAllowed => "in_call_not_allowed",
+            FinishReason::PhoneProtocolNotAllowedByStatus => {
+                "phone_protocol_not_allowed_by_status"
+            }
+            FinishReason::EmployeeStatusBreak => "employee_status_break",
+            FinishReason::EmployeeStatusDoNotDisturb => "employee_status_do_not_disturb",
+            FinishReason::EmployeeStatusNotAtWorkplace => {
+                "employee_status_not_at_workplace"
+            }
+            FinishReason::EmployeeStatusNotAtWork => "employee_status_not_at_work",
+            FinishReason::SipTrunkIsLocked => "sip_trunk_is_locked",
+            FinishReason::NumaInSpamList => "numa_in_spam_list",
+            FinishReason::NumaDndInterval => "numa_dnd_interval",
+            FinishReason::LimitExceeded => "limit_exceeded",
+            FinishReason::NoMoney => "no_money",
+            FinishReason::OutCallNotAllowed => "out_call_not_allowed",
+            FinishReason::OutCallNotAllowedByStatus => "out_call_not_allowed_by_status",
+            FinishReason::ExternalCallNotAllowed => "external_call_not_allowed",
+            FinishReason::ExternalCallNotAllowedByStatus => {
+                "external_call_not_allowed_by_status"
+            }
+            FinishReason::InternalCallNotAllowed => "internal_call_not_allowed",
+            FinishReason::InternalCallNotAllowedByStatus => {
+                "internal_call_not_allowed_by_status"
+            }
+            FinishReason::CallEnqueued => "call_enqueued",
+            FinishReason::EmployeeStatusAutoOutCall => "employee_status_auto_out_call",
+            FinishReason::EmployeeStatusAvailable => "employee_status_available",
+            FinishReason::TooManyIdenticalIncomingCalls => {
+                "too_many_identical_incoming_calls"
+            }
+            FinishReason::EmployeeAutoStatusDoNotDisturb => {
+                "employee_auto_status_do_not_disturb"
+            }
+            FinishReason::AutoOutCallsNotAllowedByStatus => {
+                "auto_out_calls_not_allowed_by_status"
+            }
             FinishReason::Unrecognized(code) => code,
         }
     }
@@ -1028,7 +1322,7 @@ impl FinishReason {
             "numb_is_inactive" => {
                 ::core::option::Option::Some(FinishReason::NumbIsInactive)
             }
-            "sitephone_is_not_configured" => {
+            "sitephone_is_not_configured" | "Sitephone_is_not_configured" => {
                 ::core::option::Option::Some(FinishReason::SitephoneIsNotConfigured)
             }
             "app_is_inactive" => {
@@ -1064,7 +1358,7 @@ impl FinishReason {
             "component_is_inactive" => {
                 ::core::option::Option::Some(FinishReason::ComponentIsInactive)
             }
-            "employee_not_exists" => {
+            "employee_not_exists" | "employees_not_exists" => {
                 ::core::option::Option::Some(FinishReason::EmployeeNotExists)
             }
             "not_enough_money" => {
@@ -1080,14 +1374,13 @@ impl FinishReason {
             "communication_unavailable" => {
                 ::core::option::Option::Some(FinishReason::CommunicationUnavailable)
             }
-            "subscriber_disconnects" => {
+            "subscriber_disconnects" | "caller_disconnects" => {
                 ::core::option::Option::Some(FinishReason::SubscriberDisconnects)
             }
             "no_operation" => ::core::option::Option::Some(FinishReason::NoOperation),
             "scenario_not_found" => {
                 ::core::option::Option::Some(FinishReason::ScenarioNotFound)
             }
-            "no_money" => ::core::option::Option::Some(FinishReason::NoMoney),
             "transfer_disconnects" => {
                 ::core::option::Option::Some(FinishReason::TransferDisconnects)
             }
@@ -1101,13 +1394,13 @@ impl FinishReason {
             "another_operator_answer" => {
                 ::core::option::Option::Some(FinishReason::AnotherOperatorAnswer)
             }
-            "subscriber_busy" => {
+            "subscriber_busy" | "caller_busy" => {
                 ::core::option::Option::Some(FinishReason::SubscriberBusy)
             }
-            "subscriber_not_responsible" => {
+            "subscriber_not_responsible" | "caller_not_responsive" => {
                 ::core::option::Option::Some(FinishReason::SubscriberNotResponsible)
             }
-            "subscriber_number_problems" => {
+            "subscriber_number_problems" | "caller_number_problems" => {
                 ::core::option::Option::Some(FinishReason::SubscriberNumberProblems)
             }
             "operator_answer" => {
@@ -1124,7 +1417,7 @@ impl FinishReason {
                 ::core::option::Option::Some(FinishReason::ContractNotFound)
             }
             "operator_busy" => ::core::option::Option::Some(FinishReason::OperatorBusy),
-            "operator_not_responsible" => {
+            "operator_not_responsible" | "operator_not_responsive" => {
                 ::core::option::Option::Some(FinishReason::OperatorNotResponsible)
             }
             "operator_disconnects" => {
@@ -1145,6 +1438,9 @@ impl FinishReason {
                 ::core::option::Option::Some(FinishReason::MaxOutCallReached)
             }
             "employee_busy" => ::core::option::Option::Some(FinishReason::EmployeeBusy),
+            "employee_busy_after_call" => {
+                ::core::option::Option::Some(FinishReason::EmployeeBusyAfterCall)
+            }
             "phone_group_inactive_by_schedule" => {
                 ::core::option::Option::Some(FinishReason::PhoneGroupInactiveBySchedule)
             }
@@ -1158,6 +1454,11 @@ impl FinishReason {
             "employee_phone_inactive" => {
                 ::core::option::Option::Some(FinishReason::EmployeePhoneInactive)
             }
+            "employee_phone_inactive_by_schedule" => {
+                ::core::option::Option::Some(
+                    FinishReason::EmployeePhoneInactiveBySchedule,
+                )
+            }
             "action_interval_exceeded" => {
                 ::core::option::Option::Some(FinishReason::ActionIntervalExceeded)
             }
@@ -1170,17 +1471,25 @@ impl FinishReason {
             "max_transition_count_exceeded" => {
                 ::core::option::Option::Some(FinishReason::MaxTransitionCountExceeded)
             }
-            "no_success_subscriber_call" => {
-                ::core::option::Option::Some(FinishReason::NoSuccessSubscriberCall)
-            }
-            "no_success_operator_call" => {
-                ::core::option::Option::Some(FinishReason::NoSuccessOperatorCall)
-            }
             "disconnect_before_call_processing" => {
                 ::core::option::Option::Some(
                     FinishReason::DisconnectBeforeCallProcessing,
                 )
             }
+            "no_success_subscriber_call" | "no_success_caller_call" => {
+                ::core::option::Option::Some(FinishReason::NoSuccessSubscriberCall)
+            }
+            "no_success_operator_call" => {
+                ::core::option::Option::Some(FinishReason::NoSuccessOperatorCall)
+            }
+            "group_inactive_by_schedule" => {
+                ::core::option::Option::Some(FinishReason::GroupInactiveBySchedule)
+            }
+            "net_lock" => ::core::option::Option::Some(FinishReason::NetLock),
+            "fmc_is_disabled" => {
+                ::core::option::Option::Some(FinishReason::FmcIsDisabled)
+            }
+            "fmc_is_locked" => ::core::option::Option::Some(FinishReason::FmcIsLocked),
             "processing_method_not_found" => {
                 ::core::option::Option::Some(FinishReason::ProcessingMethodNotFound)
             }
@@ -1192,6 +1501,79 @@ impl FinishReason {
             }
             "no_operator_cdr_found" => {
                 ::core::option::Option::Some(FinishReason::NoOperatorCdrFound)
+            }
+            "in_call_not_allowed" => {
+                ::core::option::Option::Some(FinishReason::InCallNotAllowed)
+            }
+            "phone_protocol_not_allowed_by_status" => {
+                ::core::option::Option::Some(
+                    FinishReason::PhoneProtocolNotAllowedByStatus,
+                )
+            }
+            "employee_status_break" => {
+                ::core::option::Option::Some(FinishReason::EmployeeStatusBreak)
+            }
+            "employee_status_do_not_disturb" => {
+                ::core::option::Option::Some(FinishReason::EmployeeStatusDoNotDisturb)
+            }
+            "employee_status_not_at_workplace" => {
+                ::core::option::Option::Some(FinishReason::EmployeeStatusNotAtWorkplace)
+            }
+            "employee_status_not_at_work" => {
+                ::core::option::Option::Some(FinishReason::EmployeeStatusNotAtWork)
+            }
+            "sip_trunk_is_locked" => {
+                ::core::option::Option::Some(FinishReason::SipTrunkIsLocked)
+            }
+            "numa_in_spam_list" => {
+                ::core::option::Option::Some(FinishReason::NumaInSpamList)
+            }
+            "numa_dnd_interval" => {
+                ::core::option::Option::Some(FinishReason::NumaDndInterval)
+            }
+            "limit_exceeded" => ::core::option::Option::Some(FinishReason::LimitExceeded),
+            "no_money" => ::core::option::Option::Some(FinishReason::NoMoney),
+            "out_call_not_allowed" => {
+                ::core::option::Option::Some(FinishReason::OutCallNotAllowed)
+            }
+            "out_call_not_allowed_by_status" => {
+                ::core::option::Option::Some(FinishReason::OutCallNotAllowedByStatus)
+            }
+            "external_call_not_allowed" => {
+                ::core::option::Option::Some(FinishReason::ExternalCallNotAllowed)
+            }
+            "external_call_not_allowed_by_status" => {
+                ::core::option::Option::Some(
+                    FinishReason::ExternalCallNotAllowedByStatus,
+                )
+            }
+            "internal_call_not_allowed" => {
+                ::core::option::Option::Some(FinishReason::InternalCallNotAllowed)
+            }
+            "internal_call_not_allowed_by_status" => {
+                ::core::option::Option::Some(
+                    FinishReason::InternalCallNotAllowedByStatus,
+                )
+            }
+            "call_enqueued" => ::core::option::Option::Some(FinishReason::CallEnqueued),
+            "employee_status_auto_out_call" => {
+                ::core::option::Option::Some(FinishReason::EmployeeStatusAutoOutCall)
+            }
+            "employee_status_available" => {
+                ::core::option::Option::Some(FinishReason::EmployeeStatusAvailable)
+            }
+            "too_many_identical_incoming_calls" => {
+                ::core::option::Option::Some(FinishReason::TooManyIdenticalIncomingCalls)
+            }
+            "employee_auto_status_do_not_disturb" => {
+                ::core::option::Option::Some(
+                    FinishReason::EmployeeAutoStatusDoNotDisturb,
+                )
+            }
+            "auto_out_calls_not_allowed_by_status" => {
+                ::core::option::Option::Some(
+                    FinishReason::AutoOutCallsNotAllowedByStatus,
+                )
             }
             _ => ::core::option::Option::None,
         }
@@ -1317,7 +1699,7 @@ impl VisitorDevice {
 ///
 /// _Новый посетитель или вернувшийся._
 ///
-/// Note: The docs show display labels (New / Returned / Not filled in; Новый / Вернувшийся / Не заполнен) while the API returns the codes; values not listed here still decode.
+/// Note: Most pages show display labels (New / Returned; Новый / Вернувшийся / Не заполнен), kept as `labels`, while replies carry codes; some CallGear pages list the codes new, returning, unknown. Values not listed here still decode.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VisitorType {
@@ -1326,18 +1708,24 @@ pub enum VisitorType {
     /// _Новый посетитель._
     ///
     /// Wire code `new`.
+    ///
+    /// Docs that give no code show the label "New" / "Новый".
     New,
     /// Returning visitor.
     ///
     /// _Вернувшийся посетитель._
     ///
     /// Wire code `returning`.
+    ///
+    /// Docs that give no code show the label "Returned" / "Вернувшийся".
     Returning,
     /// Not known.
     ///
     /// _Не указан._
     ///
     /// Wire code `unknown`.
+    ///
+    /// Docs that give no code show the label "Не заполнен".
     Unknown,
     /// A code this version of the schema does not know, kept as it came.
     Unrecognized(::std::string::String),

@@ -204,6 +204,8 @@ pub enum Mnemonic {
     /// Note: code -32099 (protocol); also spelt `batch_opreations_not_supported`
     ///
     /// Wire code `batch_operations_not_supported`.
+    ///
+    /// Also decoded from `batch_opreations_not_supported` (another brand's spelling); encoded as `batch_operations_not_supported`.
     BatchOperationsNotSupported,
     /// A code this version of the schema does not know, kept as it came.
     Unrecognized(::std::string::String),

@@ -7,12 +7,28 @@ pub mod enums;
 pub mod errors;
 /// The filter operators, and which kinds of field each fits.
 pub mod operators;
+/// `get.call_legs_report`: Call legs report
+pub mod call_legs_report;
 /// `get.calls_report`: Calls report
 pub mod calls_report;
+/// `get.chat_channels`: Chat channels
+pub mod chat_channels;
+/// `get.chat_messages_report`: Chat messages report
+pub mod chat_messages_report;
+/// `get.chats_report`: Chats report
+pub mod chats_report;
 /// `get.communications`: Communications (user report)
 pub mod communications;
 /// `get.communications_report`: Communications report
 pub mod communications_report;
+/// `get.financial_call_legs_report`: Financial call legs report
+pub mod financial_call_legs_report;
+/// `get.goals_report`: Goals report
+pub mod goals_report;
+/// `get.offline_messages_report`: Offline messages report
+pub mod offline_messages_report;
+/// `get.visitor_sessions_report`: Visitor sessions report
+pub mod visitor_sessions_report;
 /// Events `queue`: Queue events
 pub mod queue;
 /// What typed requests need in scope: `use <this module>::prelude::*;`.
@@ -20,13 +36,23 @@ pub mod prelude {
     pub use super::operators::FilterOps;
     pub use ::dataapi::runtime::{Filter, Sort, SortOps};
     pub use super::calls_report::RequestExt as _;
+    pub use super::chat_messages_report::RequestExt as _;
     pub use super::communications::RequestExt as _;
+    pub use super::offline_messages_report::RequestExt as _;
 }
 /// The description of every method of the schema, by wire name.
 pub static METHODS: &[&::dataapi::runtime::MethodDescriptor] = &[
+    &call_legs_report::DESCRIPTOR,
     &calls_report::DESCRIPTOR,
+    &chat_channels::DESCRIPTOR,
+    &chat_messages_report::DESCRIPTOR,
+    &chats_report::DESCRIPTOR,
     &communications::DESCRIPTOR,
     &communications_report::DESCRIPTOR,
+    &financial_call_legs_report::DESCRIPTOR,
+    &goals_report::DESCRIPTOR,
+    &offline_messages_report::DESCRIPTOR,
+    &visitor_sessions_report::DESCRIPTOR,
 ];
 /// The filter operators and what each fits.
 pub static OPERATORS: &[&::dataapi::runtime::OperatorDescriptor] = &[

@@ -66,6 +66,15 @@ pub enum Error {
         /// The most rows one window can yield.
         reachable: u64,
     },
+    /// A request without a period holds more rows than `offset` and `limit` can reach, and
+    /// has no period to cut.
+    #[error("the request holds {rows} rows, more than one request can reach ({reachable}), and has no period to split")]
+    TooMany {
+        /// Its rows.
+        rows: u64,
+        /// The most rows one request can yield.
+        reachable: u64,
+    },
     /// The client was built without [`Auth`].
     #[error("the client has no token and no login: call `token(…)` or `login(…)` on the builder")]
     NoAuth,

@@ -44,13 +44,13 @@ pub struct PullState {
     pub rows: u64,
 }
 
-/// A window of a pull.
+/// A window of a pull: a span of whole seconds, or the whole of a request without a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WindowState {
     /// First second.
-    pub from: DateTime,
+    pub from: Option<DateTime>,
     /// Last second.
-    pub till: DateTime,
+    pub till: Option<DateTime>,
     /// Rows of the window before this offset were yielded.
     pub offset: u64,
     /// Whether its rows were counted and found to fit in one window.
@@ -59,36 +59,48 @@ pub struct WindowState {
 
 impl PullState {
     /// The windows of a new pull of `from..=till` for a method allowing `days` per request.
-    fn new(method: &str, from: DateTime, till: DateTime, days: u32) -> Self {
+    fn new(method: &str, from: Option<DateTime>, till: Option<DateTime>, days: u32) -> Self {
+        let (Some(from), Some(till)) = (from, till) else {
+            let whole = WindowState { from: None, till: None, offset: 0, fits: false };
+            return PullState { method: method.to_owned(), windows: vec![whole], rows: 0 };
+        };
         let step = chrono::TimeDelta::days(i64::from(days.max(1)));
         let second = chrono::TimeDelta::seconds(1);
         let mut windows = Vec::new();
         let mut start = from.0;
         while start <= till.0 {
             let end = (start + step - second).min(till.0);
-            windows.push(WindowState { from: DateTime(start), till: DateTime(end), offset: 0, fits: false });
+            windows.push(WindowState {
+                from: Some(DateTime(start)),
+                till: Some(DateTime(end)),
+                offset: 0,
+                fits: false,
+            });
             start = end + second;
         }
         PullState { method: method.to_owned(), windows, rows: 0 }
     }
 
-    fn window(&mut self, from: DateTime, till: DateTime) -> Option<&mut WindowState> {
+    fn window(&mut self, from: Span, till: Span) -> Option<&mut WindowState> {
         self.windows.iter_mut().find(|w| w.from == from && w.till == till)
     }
 }
 
+/// A window's first or last second (`None` for a request without a period).
+type Span = Option<DateTime>;
+
 /// What a window reader tells the consumer, in the order it happened.
 enum Message<T> {
     /// Rows from `offset` on; `None` stands for a row already yielded (it still moves the offset).
-    Rows { from: DateTime, till: DateTime, offset: u64, rows: Vec<Option<T>> },
+    Rows { from: Span, till: Span, offset: u64, rows: Vec<Option<T>> },
     /// The window's rows fit: reading goes on.
-    Fits { from: DateTime, till: DateTime },
+    Fits { from: Span, till: Span },
     /// The window is replaced by these two.
-    Split { from: DateTime, till: DateTime, parts: [WindowState; 2] },
+    Split { from: Span, till: Span, parts: [WindowState; 2] },
     /// The window's count changed: it is read again from 0, skipping rows already yielded.
-    Restart { from: DateTime, till: DateTime },
+    Restart { from: Span, till: Span },
     /// Every row of the window was yielded.
-    Done { from: DateTime, till: DateTime },
+    Done { from: Span, till: Span },
     /// The pull stops.
     Failed(Error),
 }
@@ -99,7 +111,7 @@ pub struct Pull<T> {
     rx: mpsc::Receiver<Message<T>>,
     state: PullState,
     progress: Arc<Progress>,
-    buffer: VecDeque<(DateTime, DateTime, u64, Option<T>)>,
+    buffer: VecDeque<(Span, Span, u64, Option<T>)>,
     task: Option<JoinHandle<()>>,
     finished: bool,
 }
@@ -318,6 +330,7 @@ fn prepare<M: Method>(mut request: Request<M>) -> Result<Request<M>, Error> {
     {
         fields.push("id".into());
     }
+    // The pull cuts the period into windows the method allows; the rest is checked as sent.
     let mut probe = request.clone();
     probe.date_till = probe.date_from;
     probe.validate().map_err(Error::Invalid)?;
@@ -394,13 +407,7 @@ impl<M: Method, T: Send + 'static> Reader<M, T> {
         self.tx.send(message).await.map_err(|_| Error::Transport("the pull was dropped".into()))
     }
 
-    async fn page(
-        &self,
-        from: DateTime,
-        till: DateTime,
-        offset: u64,
-        limit: u32,
-    ) -> Result<Page<(Option<String>, T)>, Error> {
+    async fn page(&self, from: Span, till: Span, offset: u64, limit: u32) -> Result<Page<(Option<String>, T)>, Error> {
         let mut request = self.request.clone();
         request.date_from = from;
         request.date_till = till;
@@ -412,13 +419,17 @@ impl<M: Method, T: Send + 'static> Reader<M, T> {
 }
 
 /// The halves of a window, or the error naming a second that holds too many rows.
-fn split(from: DateTime, till: DateTime, total: u64, reachable: u64) -> Result<[WindowState; 2], Error> {
+fn split(from: Span, till: Span, total: u64, reachable: u64) -> Result<[WindowState; 2], Error> {
+    let (Some(from), Some(till)) = (from, till) else {
+        return Err(Error::TooMany { rows: total, reachable });
+    };
     let seconds = (till.0 - from.0).num_seconds();
     if seconds <= 0 {
         return Err(Error::TooDense { second: from, rows: total, reachable });
     }
     let mid = from.0 + chrono::TimeDelta::seconds(seconds / 2);
-    let half = |from, till| WindowState { from: DateTime(from), till: DateTime(till), offset: 0, fits: false };
+    let half =
+        |from, till| WindowState { from: Some(DateTime(from)), till: Some(DateTime(till)), offset: 0, fits: false };
     Ok([half(from.0, mid), half(mid + chrono::TimeDelta::seconds(1), till.0)])
 }
 

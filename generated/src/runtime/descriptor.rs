@@ -50,6 +50,8 @@ pub enum TypeDescriptor {
         name: &'static str,
         /// Known codes.
         codes: &'static [&'static str],
+        /// The display labels the docs show for codes they do not name (`form_type`).
+        labels: &'static [Label],
     },
     /// `{value, value_id}`.
     ValueObject,
@@ -59,6 +61,59 @@ pub enum TypeDescriptor {
     Array(&'static TypeDescriptor),
     /// A filter expression.
     Filter,
+}
+
+/// The display label the docs show in place of an enum code, and the code it is believed to
+/// stand for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label {
+    /// The code the label is believed to stand for.
+    pub code: &'static str,
+    /// English label.
+    pub en: Option<&'static str>,
+    /// Russian label.
+    pub ru: Option<&'static str>,
+}
+
+/// A brand whose docs describe the API (one white-labelled codebase with small differences).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Brand {
+    /// CoMagic and UIS (the Russian docs).
+    CoMagic,
+    /// CallGear (the English docs).
+    CallGear,
+}
+
+impl fmt::Display for Brand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Brand::CoMagic => "CoMagic",
+            Brand::CallGear => "CallGear",
+        })
+    }
+}
+
+/// Where a method's longest date range comes from, and whether its requests carry dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DateRange {
+    /// The method's page states it.
+    Documented,
+    /// The page states none; the API-wide rule of 3 months, taken as 90 days, applies.
+    General,
+    /// The request takes no `date_from`/`date_till`.
+    NoDates,
+}
+
+/// A rule that a filter on some reply fields needs a companion: a parameter of the request,
+/// or a condition on another reply field in the same filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FilterRequires {
+    /// The fields whose filters need company.
+    pub fields: &'static [&'static str],
+    /// Parameters or reply fields of which one must be present.
+    pub with_one_of: &'static [&'static str],
+    /// What the API answers without one.
+    pub mnemonic: &'static str,
 }
 
 /// What kind of value a field holds, as the operator table names it.
@@ -152,12 +207,25 @@ pub struct FieldDescriptor {
     pub default: Stated,
     /// Required (parameters and event fields).
     pub required: bool,
+    /// The docs mark it deprecated.
+    pub deprecated: bool,
+    /// The brands whose docs list it; empty: every brand.
+    pub brands: &'static [Brand],
+}
+
+impl FieldDescriptor {
+    /// Whether `brand`'s docs list the field.
+    pub fn documented_for(&self, brand: Brand) -> bool {
+        self.brands.is_empty() || self.brands.contains(&brand)
+    }
 }
 
 /// Limits of a method's requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LimitsDescriptor {
-    /// Longest date range in days.
+    /// Where the date range comes from; [`DateRange::NoDates`]: the request has no dates.
+    pub date_range: DateRange,
+    /// Longest date range in days (0 where the request has no dates).
     pub date_range_days: u32,
     /// Deepest filter tree, where documented.
     pub filter_depth: Option<u32>,
@@ -186,6 +254,11 @@ pub struct MethodDescriptor {
     pub params: &'static [FieldDescriptor],
     /// Reply fields.
     pub fields: &'static [FieldDescriptor],
+    /// Sets of parameters of which a request must carry one in full; where the dates are in
+    /// one, a request may leave them out.
+    pub requires_one_of: &'static [&'static [&'static str]],
+    /// Filters that need a companion.
+    pub filter_requires: &'static [FilterRequires],
 }
 
 impl FieldDescriptor {
@@ -199,6 +272,8 @@ impl FieldDescriptor {
             sort: Stated::NotStated,
             default: Stated::NotStated,
             required: false,
+            deprecated: false,
+            brands: &[],
         }
     }
 
@@ -223,6 +298,18 @@ impl FieldDescriptor {
     /// Required (a parameter or an event field).
     pub const fn required(mut self) -> Self {
         self.required = true;
+        self
+    }
+
+    /// Deprecated by the docs.
+    pub const fn deprecated(mut self) -> Self {
+        self.deprecated = true;
+        self
+    }
+
+    /// Documented by these brands only.
+    pub const fn brands(mut self, brands: &'static [Brand]) -> Self {
+        self.brands = brands;
         self
     }
 }
@@ -257,7 +344,7 @@ impl fmt::Display for TypeDescriptor {
             TypeDescriptor::Boolean => f.write_str("boolean"),
             TypeDescriptor::DateTime => f.write_str("datetime"),
             TypeDescriptor::Date => f.write_str("date"),
-            TypeDescriptor::Enum { name, codes } => write!(f, "enum {name} ({} codes)", codes.len()),
+            TypeDescriptor::Enum { name, codes, .. } => write!(f, "enum {name} ({} codes)", codes.len()),
             TypeDescriptor::ValueObject => f.write_str("value_object"),
             TypeDescriptor::Object(fields) => write!(f, "object ({} fields)", fields.len()),
             TypeDescriptor::Array(item) => write!(f, "array of {item}"),
@@ -272,11 +359,29 @@ impl fmt::Display for MethodDescriptor {
         let l = &self.limits;
         writeln!(f, "{} ({:?})", self.name, self.kind)?;
         let depth = l.filter_depth.map_or("not documented".to_owned(), |d| d.to_string());
+        let range = match l.date_range {
+            DateRange::Documented => format!("date range {} days", l.date_range_days),
+            DateRange::General => format!("date range {} days (the general rule)", l.date_range_days),
+            DateRange::NoDates => "no dates".to_owned(),
+        };
         writeln!(
             f,
-            "limits: date range {} days, filter depth {depth}, limit {} (default {}), offset up to {}",
-            l.date_range_days, l.limit_max, l.limit_default, l.offset_max
+            "limits: {range}, filter depth {depth}, limit {} (default {}), offset up to {}",
+            l.limit_max, l.limit_default, l.offset_max
         )?;
+        if !self.requires_one_of.is_empty() {
+            let sets: Vec<String> = self.requires_one_of.iter().map(|set| set.join(" + ")).collect();
+            writeln!(f, "requires one of: {}", sets.join(" | "))?;
+        }
+        for rule in self.filter_requires {
+            writeln!(
+                f,
+                "filter on {} needs one of {} ({})",
+                rule.fields.join(", "),
+                rule.with_one_of.join(", "),
+                rule.mnemonic
+            )?;
+        }
         let operators: Vec<_> = self.operators.iter().map(|o| o.wire).collect();
         writeln!(f, "operators: {}", operators.join(" "))?;
         for p in self.params {
@@ -285,9 +390,16 @@ impl fmt::Display for MethodDescriptor {
         let width = self.fields.iter().map(|x| x.name.len()).max().unwrap_or(0).max(5);
         writeln!(f, "{:<width$}  filter  sort  default  type", "field")?;
         for x in self.fields {
+            let mut extra = String::new();
+            if x.deprecated {
+                extra.push_str(", deprecated");
+            }
+            for b in x.brands {
+                extra.push_str(&format!(", {b} only"));
+            }
             writeln!(
                 f,
-                "{:<width$}  {:<6}  {:<4}  {:<7}  {}",
+                "{:<width$}  {:<6}  {:<4}  {:<7}  {}{extra}",
                 x.name,
                 x.filter.mark(),
                 x.sort.mark(),

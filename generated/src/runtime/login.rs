@@ -14,6 +14,12 @@
 //! let session = Login::decode_reply(reply).unwrap();
 //! assert_eq!(session.access_token.expose(), "t0k3n");
 //! assert!(!format!("{session:?}").contains("t0k3n"));
+//! assert_eq!(session.app_id, Some(42));
+//!
+//! // The CoMagic docs' example spells it `expire`; the Call API example has no `app_id`.
+//! let reply = br#"{"jsonrpc":"2.0","id":1,"result":{"data":{"access_token":"t0k3n","expire":1774000000}}}"#;
+//! let session = Login::decode_reply(reply).unwrap();
+//! assert_eq!((session.expire_at, session.app_id), (1774000000, None));
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -61,10 +67,13 @@ impl Login {
 pub struct Session {
     /// The token for the `access_token` of other calls.
     pub access_token: AccessToken,
-    /// When the token expires, in Unix seconds.
+    /// When the token expires, in Unix seconds. Decoded from `expire_at` or `expire` (the
+    /// spelling of the CoMagic docs' example); encoded as `expire_at`.
+    #[serde(alias = "expire")]
     pub expire_at: i64,
-    /// The application (account) the session belongs to.
-    pub app_id: i64,
+    /// The application (account) the session belongs to; some replies leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<i64>,
 }
 
 #[derive(Deserialize)]

@@ -19,8 +19,8 @@ pub mod value;
 
 pub use datetime::{Date, DateTime, ParseDateError};
 pub use descriptor::{
-    FieldDescriptor, Kind, LimitsDescriptor, MethodDescriptor, OperatorDescriptor, RequestKind, Stated, TypeDescriptor,
-    ValueShape,
+    Brand, DateRange, FieldDescriptor, FilterRequires, Kind, Label, LimitsDescriptor, MethodDescriptor,
+    OperatorDescriptor, RequestKind, Stated, TypeDescriptor, ValueShape,
 };
 pub use envelope::{ApiVersion, Id, Limits, Metadata, Page, Reply, RpcRequest};
 pub use error::{ApiError, ErrorData, ReplyError};
@@ -30,7 +30,7 @@ pub use mnemonic::{ErrorTable, Mnemonic};
 #[doc(hidden)]
 pub use open_enum::{CodeVisitor, OpenEnum};
 pub use report::{Holds, Report, ReportEnum};
-pub use request::{NoParams, Request};
+pub use request::{NoParams, Request, period};
 pub use rust_decimal::Decimal;
 pub use secret::{AccessToken, Password};
 pub use typed::Filter;
@@ -47,6 +47,9 @@ pub trait Method: Sized + 'static {
     const NAME: &'static str;
     /// One row of its reply.
     type Row;
+    /// Whether its requests carry a period: [`period::Required`], [`period::Optional`] or
+    /// [`period::None`]; it decides which constructors [`Request`] offers.
+    type Period;
     /// The request parameters only this method takes ([`NoParams`] for none).
     type Params: serde::Serialize + Clone + PartialEq + std::fmt::Debug + Send + Sync;
     /// Its static description.

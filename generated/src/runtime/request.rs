@@ -11,7 +11,7 @@ use super::envelope::{Id, RpcRequest};
 use super::filter::{RawFilter, RawSort};
 use super::typed::{Filter, Sort};
 use super::validate::{self, Violations};
-use super::{AccessToken, DateTime, Method};
+use super::{AccessToken, Brand, DateTime, Method};
 
 /// A request of method `M`: the `params` of its call. Each generated method module names it
 /// `Request` (`dataapi::calls_report::Request` is `Request<CallsReport>`).
@@ -34,10 +34,12 @@ pub struct Request<M: Method> {
     /// Rows per page, at most the method's `limit` maximum.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
-    /// Start of the period.
-    pub date_from: DateTime,
+    /// Start of the period (every dated report has one; see [`Request::without_dates`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<DateTime>,
     /// End of the period.
-    pub date_till: DateTime,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_till: Option<DateTime>,
     /// Which rows to return.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<RawFilter>,
@@ -52,9 +54,43 @@ pub struct Request<M: Method> {
     pub params: M::Params,
 }
 
+/// Whether a method's requests carry a period, as types: what [`Method::Period`] names.
+pub mod period {
+    /// Every request carries `date_from` and `date_till`.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Required;
+    /// A request may carry a period, or narrow its rows by other parameters instead.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Optional;
+    /// Requests carry no period (a list, such as `get.chat_channels`).
+    #[derive(Debug, Clone, Copy)]
+    pub struct None;
+
+    /// A request of the method can carry a period.
+    #[diagnostic::on_unimplemented(
+        message = "this method's requests take no period",
+        label = "no `date_from` and `date_till` here",
+        note = "build the request with `Request::without_dates(token)`"
+    )]
+    pub trait Dated {}
+    impl Dated for Required {}
+    impl Dated for Optional {}
+
+    /// A request of the method can go without a period.
+    #[diagnostic::on_unimplemented(
+        message = "this method's requests need a period",
+        label = "`date_from` and `date_till` are required here",
+        note = "build the request with `Request::new(token, date_from, date_till)`"
+    )]
+    pub trait Undated {}
+    impl Undated for Optional {}
+    impl Undated for None {}
+}
+
 impl<M: Method> Request<M>
 where
     M::Params: Default,
+    M::Period: period::Dated,
 {
     /// A request for the rows of `date_from`..`date_till`.
     pub fn new(access_token: impl Into<AccessToken>, date_from: DateTime, date_till: DateTime) -> Self {
@@ -62,7 +98,22 @@ where
     }
 }
 
-impl<M: Method> Request<M> {
+impl<M: Method> Request<M>
+where
+    M::Params: Default,
+    M::Period: period::Undated,
+{
+    /// A request without a period: for a method that takes none (`get.chat_channels`), or one
+    /// that another parameter can narrow instead (`get.chat_messages_report` with a chat).
+    pub fn without_dates(access_token: impl Into<AccessToken>) -> Self {
+        Request::build(access_token.into(), None, M::Params::default())
+    }
+}
+
+impl<M: Method> Request<M>
+where
+    M::Period: period::Dated,
+{
     /// A request for the rows of `date_from`..`date_till`, with the method's own parameters.
     pub fn with_params(
         access_token: impl Into<AccessToken>,
@@ -70,13 +121,37 @@ impl<M: Method> Request<M> {
         date_till: DateTime,
         params: M::Params,
     ) -> Self {
+        Request::build(access_token.into(), Some((date_from, date_till)), params)
+    }
+
+    /// Sets the period `date_from`..`date_till`.
+    #[must_use]
+    pub fn dates(mut self, date_from: DateTime, date_till: DateTime) -> Self {
+        self.date_from = Some(date_from);
+        self.date_till = Some(date_till);
+        self
+    }
+}
+
+impl<M: Method> Request<M>
+where
+    M::Period: period::Undated,
+{
+    /// A request without a period, with the method's own parameters.
+    pub fn without_dates_with_params(access_token: impl Into<AccessToken>, params: M::Params) -> Self {
+        Request::build(access_token.into(), None, params)
+    }
+}
+
+impl<M: Method> Request<M> {
+    fn build(access_token: AccessToken, dates: Option<(DateTime, DateTime)>, params: M::Params) -> Self {
         Request {
-            access_token: access_token.into(),
+            access_token,
             user_id: None,
             offset: None,
             limit: None,
-            date_from,
-            date_till,
+            date_from: dates.map(|d| d.0),
+            date_till: dates.map(|d| d.1),
             filter: None,
             sort: Vec::new(),
             fields: None,
@@ -155,6 +230,15 @@ impl<M: Method> Request<M> {
     /// Checks the request against everything the schema knows the API would reject, and
     /// returns every problem at once.
     pub fn validate(&self) -> Result<(), Violations> {
+        self.check(None)
+    }
+
+    /// As [`Request::validate`], and also refuses the fields `brand`'s docs do not list.
+    pub fn validate_for(&self, brand: Brand) -> Result<(), Violations> {
+        self.check(Some(brand))
+    }
+
+    fn check(&self, brand: Option<Brand>) -> Result<(), Violations> {
         validate::typed(
             M::DESCRIPTOR,
             &validate::Typed {
@@ -167,6 +251,7 @@ impl<M: Method> Request<M> {
                 sort: &self.sort,
                 filter: self.filter.as_ref(),
                 params: &self.params,
+                brand,
             },
         )
     }

@@ -82,9 +82,11 @@ macro_rules! field {
         #[doc = ::core::concat!("The reply field `", $name, "`, for typed filters and sort keys.")]
         $(#[$attr])*
         #[derive(Debug, Clone, Copy)]
-        #[allow(non_camel_case_types)]
+        #[allow(non_camel_case_types, deprecated)]
         pub struct $ident;
 
+        // A deprecated field warns where users name it, not here.
+        #[allow(deprecated)]
         impl $crate::runtime::Field for $ident {
             type Method = Method;
             type Value = $value;

@@ -11,7 +11,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::descriptor::{
-    COMMON_PARAMS, FieldDescriptor, MethodDescriptor, OperatorDescriptor, TypeDescriptor, ValueShape,
+    Brand, COMMON_PARAMS, DateRange, FieldDescriptor, MethodDescriptor, OperatorDescriptor, TypeDescriptor, ValueShape,
 };
 use super::filter::{RawFilter, RawSort};
 use super::mnemonic::Mnemonic;
@@ -115,6 +115,16 @@ impl fmt::Display for At<'_> {
 struct Walk<'d> {
     method: &'d MethodDescriptor,
     found: Vec<Violation>,
+    /// The brand whose docs the request is held to, where known.
+    brand: Option<Brand>,
+    /// The reply fields the filter has conditions on, for `filter_requires`.
+    filtered: Vec<String>,
+}
+
+impl<'d> Walk<'d> {
+    fn new(method: &'d MethodDescriptor, brand: Option<Brand>) -> Self {
+        Walk { method, found: Vec::new(), brand, filtered: Vec::new() }
+    }
 }
 
 impl Walk<'_> {
@@ -129,14 +139,25 @@ impl Walk<'_> {
 
 /// Checks a request's whole `params` object.
 pub fn params(method: &MethodDescriptor, params: &Value) -> Result<(), Violations> {
-    let mut w = Walk { method, found: Vec::new() };
+    params_for(method, None, params)
+}
+
+/// Checks a request's whole `params` object as [`params`] does, and where `brand` is given,
+/// also refuses the fields that brand's docs do not list.
+pub fn params_for(method: &MethodDescriptor, brand: Option<Brand>, params: &Value) -> Result<(), Violations> {
+    let mut w = Walk::new(method, brand);
     let Some(map) = params.as_object() else {
         w.report(&ROOT, Mnemonic::DATA_TYPE_ERROR, format!("`params` is an object, not {}", kind_of(params)), None);
         return w.finish();
     };
     w.common(map);
     w.method_params(map);
-    let known = COMMON_PARAMS.iter().copied().chain(method.params.iter().map(|p| p.name));
+    let dated = method.limits.date_range != DateRange::NoDates;
+    let known = COMMON_PARAMS
+        .iter()
+        .copied()
+        .filter(|k| dated || !matches!(*k, "date_from" | "date_till"))
+        .chain(method.params.iter().map(|p| p.name));
     for key in map.keys() {
         if !known.clone().any(|k| k == key) {
             let help = did_you_mean(key, known.clone());
@@ -148,6 +169,7 @@ pub fn params(method: &MethodDescriptor, params: &Value) -> Result<(), Violation
             );
         }
     }
+    w.rules(|name| map.get(name).is_some_and(|v| !v.is_null()));
     w.finish()
 }
 
@@ -172,10 +194,10 @@ pub fn request<R: serde::Serialize>(method: &MethodDescriptor, request: &R) -> R
 pub struct Typed<'r, P> {
     /// The token (its `Debug` prints `***`).
     pub access_token: &'r AccessToken,
-    /// Start of the period.
-    pub date_from: DateTime,
-    /// End of the period.
-    pub date_till: DateTime,
+    /// Start of the period, where the request has one.
+    pub date_from: Option<DateTime>,
+    /// End of the period, where the request has one.
+    pub date_till: Option<DateTime>,
     /// Page size.
     pub limit: Option<u32>,
     /// Rows to skip.
@@ -188,15 +210,17 @@ pub struct Typed<'r, P> {
     pub filter: Option<&'r RawFilter>,
     /// The method's own parameters, checked by their JSON form (they are few and small).
     pub params: &'r P,
+    /// The brand whose docs the request is held to, where known.
+    pub brand: Option<Brand>,
 }
 
 /// Checks a typed request by the same rules as [`params`], skipping what its types guarantee
 /// (a date is a date, a limit a number, a filter a well-formed tree).
 #[doc(hidden)]
 pub fn typed<P: serde::Serialize>(method: &MethodDescriptor, request: &Typed<'_, P>) -> Result<(), Violations> {
-    let mut w = Walk { method, found: Vec::new() };
+    let mut w = Walk::new(method, request.brand);
     w.access_token(request.access_token.expose());
-    w.dates(request.date_from, request.date_till);
+    w.period(request.date_from, request.date_till);
     for ((key, min, max), n) in w.paging().into_iter().zip([request.limit, request.offset]) {
         if let Some(n) = n {
             w.within(key, u64::from(n), min, max);
@@ -205,7 +229,7 @@ pub fn typed<P: serde::Serialize>(method: &MethodDescriptor, request: &Typed<'_,
     if let Some(fields) = request.fields {
         let base = top("fields");
         for (i, name) in fields.iter().enumerate() {
-            w.field_name(&base.index(i), name, fields[..i].iter().map(|e| e.as_ref()));
+            w.field_name(&base.index(i), name);
         }
     }
     let base = top("sort");
@@ -215,33 +239,38 @@ pub fn typed<P: serde::Serialize>(method: &MethodDescriptor, request: &Typed<'_,
     if let Some(filter) = request.filter {
         w.raw_filter(&top("filter"), filter, 1);
     }
-    if !method.params.is_empty() {
-        match serde_json::to_value(request.params) {
-            Ok(Value::Object(map)) => w.method_params(&map),
-            _ => w.report(&ROOT, Mnemonic::DATA_TYPE_ERROR, "the method's parameters are not an object".into(), None),
-        }
-    }
+    let params = match serde_json::to_value(request.params) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    w.method_params(&params);
+    let (from, till) = (request.date_from.is_some(), request.date_till.is_some());
+    w.rules(|name| match name {
+        "date_from" => from,
+        "date_till" => till,
+        _ => params.get(name).is_some_and(|v| !v.is_null()),
+    });
     w.finish()
 }
 
 /// Checks a filter (`{field, operator, value}` or a tree) given on its own, for example read
 /// from a config file.
 pub fn filter(method: &MethodDescriptor, filter: &Value) -> Result<(), Violations> {
-    let mut w = Walk { method, found: Vec::new() };
+    let mut w = Walk::new(method, None);
     w.filter(&top("filter"), filter, 1);
     w.finish()
 }
 
 /// Checks a `sort` list given on its own.
 pub fn sort(method: &MethodDescriptor, sort: &Value) -> Result<(), Violations> {
-    let mut w = Walk { method, found: Vec::new() };
+    let mut w = Walk::new(method, None);
     w.sort(sort);
     w.finish()
 }
 
 /// Checks a `fields` list given on its own.
 pub fn fields(method: &MethodDescriptor, fields: &Value) -> Result<(), Violations> {
-    let mut w = Walk { method, found: Vec::new() };
+    let mut w = Walk::new(method, None);
     w.fields(fields);
     w.finish()
 }
@@ -267,10 +296,17 @@ impl Walk<'_> {
 
     fn common(&mut self, map: &Map<String, Value>) {
         self.access_token(map.get("access_token").and_then(Value::as_str).unwrap_or(""));
-        let from = self.date("date_from", map.get("date_from"));
-        let till = self.date("date_till", map.get("date_till"));
-        if let (Some(from), Some(till)) = (from, till) {
-            self.dates(from, till);
+        if self.method.limits.date_range != DateRange::NoDates {
+            let given = |key| map.get(key).is_some_and(|v: &Value| !v.is_null());
+            // Where a rule makes the period optional, it is checked only when half of it is there.
+            let optional = self.dates_optional();
+            if !optional || given("date_from") || given("date_till") {
+                let from = self.date("date_from", map.get("date_from"));
+                let till = self.date("date_till", map.get("date_till"));
+                if let (Some(from), Some(till)) = (from, till) {
+                    self.dates(from, till);
+                }
+            }
         }
         for (key, min, max) in self.paging() {
             self.bounded(key, map.get(key), min, max);
@@ -290,6 +326,52 @@ impl Walk<'_> {
     }
 
     // The rules below are shared by JSON input and typed requests.
+
+    /// Whether `requires_one_of` makes the period optional.
+    fn dates_optional(&self) -> bool {
+        self.method.requires_one_of.iter().any(|set| set.iter().any(|p| matches!(*p, "date_from" | "date_till")))
+    }
+
+    /// A typed request's period: both dates or, where a rule allows it, none.
+    fn period(&mut self, from: Option<DateTime>, till: Option<DateTime>) {
+        match (from, till) {
+            (Some(from), Some(till)) => self.dates(from, till),
+            (None, None) if self.dates_optional() || self.method.limits.date_range == DateRange::NoDates => {}
+            (from, _) => {
+                let key = if from.is_none() { "date_from" } else { "date_till" };
+                self.report(&top(key), Mnemonic::REQUIRED_PARAMETER_MISSED, format!("`{key}` is required"), None);
+            }
+        }
+    }
+
+    /// The method's rules across parameters: `requires_one_of` and `filter_requires`;
+    /// `given` tells whether the request carries a parameter.
+    fn rules(&mut self, given: impl Fn(&str) -> bool) {
+        let sets = self.method.requires_one_of;
+        if !sets.is_empty() && !sets.iter().any(|set| set.iter().all(|p| given(p))) {
+            let alternatives: Vec<_> =
+                sets.iter().map(|set| set.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(" and ")).collect();
+            self.report(
+                &top(sets[0].first().copied().unwrap_or("params")),
+                Mnemonic::REQUIRED_PARAMETER_MISSED,
+                format!("{} needs {}", self.method.name, alternatives.join(" or ")),
+                None,
+            );
+        }
+        for rule in self.method.filter_requires {
+            let Some(field) = rule.fields.iter().find(|f| self.filtered.iter().any(|x| x == *f)) else { continue };
+            let companion = rule.with_one_of.iter().any(|c| given(c) || self.filtered.iter().any(|x| x == c));
+            if !companion {
+                let names: Vec<_> = rule.with_one_of.iter().map(|c| format!("`{c}`")).collect();
+                self.report(
+                    &top("filter"),
+                    Mnemonic::from_static(rule.mnemonic),
+                    format!("`{field}` can be filtered only together with one of {}", names.join(", ")),
+                    None,
+                );
+            }
+        }
+    }
 
     fn access_token(&mut self, token: &str) {
         if token.is_empty() {
@@ -338,12 +420,9 @@ impl Walk<'_> {
         }
     }
 
-    /// The `i`th name of `fields`, after the `earlier` ones.
-    fn field_name<'n>(&mut self, at: &At<'_>, name: &str, mut earlier: impl Iterator<Item = &'n str>) {
+    /// A name of `fields`. The API accepts a name listed twice, so a repeat is no problem.
+    fn field_name(&mut self, at: &At<'_>, name: &str) {
         self.known_field(at, name, Mnemonic::UNEXPECTED_PARAMETERS);
-        if earlier.any(|e| e == name) {
-            self.report(at, Mnemonic::INVALID_PARAMETER_VALUE, format!("`{name}` is listed twice"), None);
-        }
     }
 
     /// The field of a sort key: known and sortable.
@@ -434,9 +513,18 @@ impl Walk<'_> {
     /// The field `name`, or a report that it does not exist.
     fn known_field(&mut self, at: &At<'_>, name: &str, mnemonic: Mnemonic) -> Option<&'static FieldDescriptor> {
         let found = self.method.field(name);
-        if found.is_none() {
-            let help = did_you_mean(name, self.field_names());
-            self.report(at, mnemonic, format!("{} has no field `{name}`", self.method.name), help);
+        match (found, self.brand) {
+            (None, _) => {
+                let help = did_you_mean(name, self.field_names());
+                self.report(at, mnemonic, format!("{} has no field `{name}`", self.method.name), help);
+            }
+            (Some(f), Some(brand)) if !f.documented_for(brand) => {
+                let owners: Vec<_> = f.brands.iter().map(ToString::to_string).collect();
+                let message = format!("`{name}` is documented by {} only, not by {brand}", owners.join(", "));
+                self.report(at, mnemonic, message, None);
+                return None;
+            }
+            _ => {}
         }
         found
     }
@@ -454,7 +542,7 @@ impl Walk<'_> {
         for (i, item) in list.iter().enumerate() {
             let path = base.index(i);
             match item.as_str() {
-                Some(name) => self.field_name(&path, name, list[..i].iter().filter_map(Value::as_str)),
+                Some(name) => self.field_name(&path, name),
                 None => {
                     self.report(&path, Mnemonic::DATA_TYPE_ERROR, format!("a field name, not {}", kind_of(item)), None)
                 }
@@ -589,6 +677,11 @@ impl Walk<'_> {
     /// A condition's field is filterable, its operator exists and fits, and its value has the
     /// operator's shape.
     fn condition_rules(&mut self, path: &At<'_>, name: Option<&str>, op: Option<&str>, value: &Value) {
+        if let Some(name) = name
+            && !self.filtered.iter().any(|f| f == name)
+        {
+            self.filtered.push(name.to_owned());
+        }
         let field_path = path.key("field");
         let field = name.and_then(|name| match self.known_field(&field_path, name, Mnemonic::FILTER_PROHIBITED) {
             Some(f) if !f.filter.allows() => {
@@ -706,6 +799,17 @@ impl Walk<'_> {
             TypeDescriptor::Object(_) | TypeDescriptor::Filter => value.is_object(),
             TypeDescriptor::Array(_) => value.is_array(),
         };
+        if fits
+            && let (TypeDescriptor::Enum { labels, .. }, Some(text)) = (ty, value.as_str())
+            && let Some(label) = labels.iter().find(|l| l.en == Some(text) || l.ru == Some(text))
+        {
+            self.report(
+                path,
+                Mnemonic::INVALID_PARAMETER_VALUE,
+                format!("{text:?} is how the docs label a value, not a code"),
+                Some(format!("the code is believed to be `{}`", label.code)),
+            );
+        }
         if !fits {
             let expected = match ty {
                 TypeDescriptor::DateTime => "a date-time `YYYY-MM-DD hh:mm:ss`".to_owned(),

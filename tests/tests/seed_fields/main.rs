@@ -70,6 +70,40 @@ fn communications_has_every_documented_field() {
     same_set("get.communications params", &params, names::COMMUNICATIONS_PARAMS);
 }
 
+/// The classic reports added from the vendor tables: reply fields and own parameters.
+#[test]
+fn classic_reports_have_every_documented_field() {
+    let schema = schema();
+    let methods: [(&str, &[&str], &[&str]); 8] = [
+        ("get.chats_report", names::CHATS_REPORT, names::CHATS_REPORT_PARAMS),
+        ("get.offline_messages_report", names::OFFLINE_MESSAGES_REPORT, names::OFFLINE_MESSAGES_REPORT_PARAMS),
+        ("get.call_legs_report", names::CALL_LEGS_REPORT, names::CALL_LEGS_REPORT_PARAMS),
+        ("get.goals_report", names::GOALS_REPORT, names::GOALS_REPORT_PARAMS),
+        ("get.visitor_sessions_report", names::VISITOR_SESSIONS_REPORT, names::VISITOR_SESSIONS_REPORT_PARAMS),
+        ("get.financial_call_legs_report", names::FINANCIAL_CALL_LEGS_REPORT, names::FINANCIAL_CALL_LEGS_REPORT_PARAMS),
+        ("get.chat_messages_report", names::CHAT_MESSAGES_REPORT, names::CHAT_MESSAGES_REPORT_PARAMS),
+        ("get.chat_channels", names::CHAT_CHANNELS, names::CHAT_CHANNELS_PARAMS),
+    ];
+    for (method, docs, doc_params) in methods {
+        let (fields, params) = method_fields(&schema, method);
+        same_set(&format!("{method} fields"), &fields, docs);
+        same_set(&format!("{method} params"), &params, doc_params);
+    }
+}
+
+/// The call legs: 34 fields on the CoMagic page, 30 on the CallGear page.
+#[test]
+fn call_legs_fields_of_one_brand_are_marked() {
+    use dataapi_codegen::ir::Brand;
+    let schema = schema();
+    let m = schema.method("get.call_legs_report").expect("get.call_legs_report");
+    let comagic_only: Vec<String> =
+        m.fields.iter().filter(|f| f.brands == [Brand::CoMagic]).map(|f| f.name.clone()).collect();
+    same_set("get.call_legs_report CoMagic-only fields", &comagic_only, names::CALL_LEGS_REPORT_COMAGIC_ONLY);
+    let of = |b: Brand| m.fields.iter().filter(|f| f.brands.is_empty() || f.brands.contains(&b)).count();
+    assert_eq!((of(Brand::CoMagic), of(Brand::CallGear)), (34, 30));
+}
+
 #[test]
 fn queue_events_have_every_documented_field() {
     let schema = schema();
