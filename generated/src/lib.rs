@@ -31,6 +31,9 @@ pub use ::serde_json;
 
 pub mod runtime;
 
+#[cfg(feature = "fake")]
+pub mod fake;
+
 pub use runtime::{AccessToken, Date, DateTime, Decimal, Holds, Password, Report, ReportEnum, ValueObject};
 
 /// Derives [`Report`](trait@Report) for a struct of the fields a user reads from a method's
