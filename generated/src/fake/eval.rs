@@ -9,13 +9,15 @@
 //! - `regexp`: a regular expression (the `regex` crate's syntax, a superset of POSIX ERE for
 //!   the usual cases), unanchored;
 //! - `in`, `not_in`: the cell equals one / none of the values;
-//! - `overlap`, `not_overlap`: the array cell has one / none of the values;
+//! - `overlap`, `not_overlap`: the array cell has one / none of the values (an item that is
+//!   an object equals a value with the same members);
 //! - `is_null`, `is_not_null`: the cell is / is not `null` (an empty array is not `null`);
 //! - `jsquery` is refused: the fake server does not evaluate jsquery.
 //!
 //! As in SQL, a `null` cell matches no comparison and no pattern: only `is_null` and `= null`
-//! find it. Sorting puts `null` after every value, as PostgreSQL does, and rows that compare
-//! equal keep their order in the data set.
+//! find it. Sorting puts `null` after every value, as PostgreSQL does (so first when
+//! descending); nested objects have no order of their own; rows that compare equal keep their
+//! order in the data set.
 
 use std::cmp::Ordering;
 
@@ -104,6 +106,8 @@ pub enum Lit {
     Time(i64),
     /// Days since the epoch.
     Day(i64),
+    /// An object (an item of an array of objects), equal to a cell with the same members.
+    Json(Value),
 }
 
 /// A piece of a `like` pattern.
@@ -216,6 +220,7 @@ fn literal(ty: &TypeDescriptor, v: &Value, at: &str) -> Result<Lit, Refusal> {
             Some(i) => Lit::Int(i),
             None => Lit::Dec(n.to_string().parse().map_err(|_| bad())?),
         },
+        (TypeDescriptor::Object(_), Value::Object(_)) => Lit::Json(v.clone()),
         _ => return Err(bad()),
     })
 }
@@ -279,6 +284,7 @@ fn compare(cell: &Cell, lit: &Lit) -> Option<Ordering> {
         (Cell::Str(a) | Cell::Enum(a), Lit::Str(b)) => a.as_ref().cmp(b.as_str()),
         (Cell::Bool(a), Lit::Bool(b)) => a.cmp(b),
         (Cell::DateTime(a), Lit::Time(b)) | (Cell::Date(a), Lit::Day(b)) => a.cmp(b),
+        (Cell::Object(_), Lit::Json(v)) => return (cell.to_json() == *v).then_some(Ordering::Equal),
         (Cell::ValueObject { id, .. }, lit) => match (id, lit) {
             (ValueIdCell::Int(a), Lit::Int(b)) => a.cmp(b),
             (ValueIdCell::Int(a), Lit::Dec(b)) => Decimal::from(*a).cmp(b),
