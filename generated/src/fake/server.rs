@@ -1,6 +1,7 @@
 //! HTTP/1.1 on loopback: `POST /v2.0` for JSON-RPC, `GET /__stats` for the counters.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -40,21 +41,25 @@ pub(crate) struct Shared {
 pub(crate) enum ReplyBody {
     /// The whole body.
     Whole(Option<Bytes>),
-    /// The first part of the body, then an error that makes hyper drop the connection.
-    Broken(Option<Bytes>),
+    /// The first part of the body, then (once it has been flushed) an error that makes hyper
+    /// drop the connection.
+    Broken(Option<Bytes>, Pin<Box<tokio::time::Sleep>>),
 }
 
 impl Body for ReplyBody {
     type Data = Bytes;
     type Error = io::Error;
 
-    fn poll_frame(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         let this = self.get_mut();
         Poll::Ready(match this {
             ReplyBody::Whole(part) => part.take().map(|b| Ok(Frame::data(b))),
-            ReplyBody::Broken(part) => match part.take() {
+            ReplyBody::Broken(part, pause) => match part.take() {
                 Some(b) => Some(Ok(Frame::data(b))),
-                None => Some(Err(io::Error::other("fault: connection closed mid-body"))),
+                None => match pause.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(()) => Some(Err(io::Error::other("fault: connection closed mid-body"))),
+                },
             },
         })
     }
@@ -67,7 +72,7 @@ impl Body for ReplyBody {
         match self {
             ReplyBody::Whole(Some(b)) => SizeHint::with_exact(b.len() as u64),
             ReplyBody::Whole(None) => SizeHint::with_exact(0),
-            ReplyBody::Broken(_) => SizeHint::default(),
+            ReplyBody::Broken(..) => SizeHint::default(),
         }
     }
 }
@@ -151,7 +156,8 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
     Ok(match fault {
         Some(FaultKind::Truncated) => reply(StatusCode::OK, JSON, full.slice(..full.len() / 2)),
         Some(FaultKind::Disconnect) => {
-            let mut r = Response::new(ReplyBody::Broken(Some(full.slice(..full.len() / 2))));
+            let pause = Box::pin(tokio::time::sleep(Duration::from_millis(50)));
+            let mut r = Response::new(ReplyBody::Broken(Some(full.slice(..full.len() / 2)), pause));
             r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
             r.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(full.len()));
             r
