@@ -52,7 +52,7 @@ pub struct Remaining {
 
 impl Remaining {
     /// `metadata.limits`: `{}` when nothing is limited.
-    pub fn to_json(&self) -> serde_json::Value {
+    pub fn to_json(self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
         if let Some(limit) = self.day_limit {
             map.insert("day_limit".into(), limit.into());

@@ -94,6 +94,12 @@ pub struct Service {
 pub struct RpcError {
     mnemonic: String,
     message: String,
+    detail: Box<Detail>,
+}
+
+/// The optional members of an error's `data`.
+#[derive(Debug, Default)]
+struct Detail {
     field: Option<String>,
     value: Option<Value>,
     helper: Option<String>,
@@ -103,19 +109,12 @@ pub struct RpcError {
 impl RpcError {
     /// An error with a mnemonic and a message.
     pub fn new(mnemonic: &str, message: impl Into<String>) -> Self {
-        RpcError {
-            mnemonic: mnemonic.to_owned(),
-            message: message.into(),
-            field: None,
-            value: None,
-            helper: None,
-            metadata: None,
-        }
+        RpcError { mnemonic: mnemonic.to_owned(), message: message.into(), detail: Box::default() }
     }
 
     fn field(mut self, field: impl Into<String>, value: Option<Value>) -> Self {
-        self.field = Some(field.into());
-        self.value = value;
+        self.detail.field = Some(field.into());
+        self.detail.value = value;
         self
     }
 
@@ -128,16 +127,17 @@ impl RpcError {
     pub fn reply(&self, id: &Value) -> String {
         let mut data = Map::new();
         data.insert("mnemonic".into(), self.mnemonic.clone().into());
-        if let Some(field) = &self.field {
+        let detail = &self.detail;
+        if let Some(field) = &detail.field {
             data.insert("field".into(), field.clone().into());
         }
-        if let Some(value) = &self.value {
+        if let Some(value) = &detail.value {
             data.insert("value".into(), value.clone());
         }
-        if let Some(helper) = &self.helper {
+        if let Some(helper) = &detail.helper {
             data.insert("extended_helper".into(), helper.clone().into());
         }
-        if let Some(metadata) = &self.metadata {
+        if let Some(metadata) = &detail.metadata {
             data.insert("metadata".into(), metadata.clone());
         }
         let error = json!({"code": code_of(&self.mnemonic), "message": self.message, "data": data});
@@ -197,7 +197,7 @@ impl Service {
                     let help = crate::runtime::validate::did_you_mean(name, known);
                     let mut e = RpcError::new("method_not_found", format!("there is no method `{name}`"))
                         .field("method", Some(name.into()));
-                    e.helper = help;
+                    e.detail.helper = help;
                     Err(e)
                 }
             },
@@ -226,7 +226,7 @@ impl Service {
             let first = violations.iter().next().expect("a failed validation has a violation");
             let value = value_at(params, &first.path).filter(|_| first.path != "access_token").cloned();
             let mut e = RpcError::new(&first.mnemonic.to_string(), first.message.clone()).field(&first.path, value);
-            e.helper = first.help.clone();
+            e.detail.helper = first.help.clone();
             return Err(e);
         }
         let token = token.expect("the validator requires a token");
@@ -242,7 +242,7 @@ impl Service {
                     Spent::Minute => ("minute", r.minute_reset),
                 };
                 let mut e = RpcError::new("limit_exceeded", format!("the {which} limit is spent; retry in {reset} s"));
-                e.metadata = Some(json!({"limits": r.to_json()}));
+                e.detail.metadata = Some(json!({"limits": r.to_json()}));
                 return Err(e);
             }
         };
@@ -295,7 +295,6 @@ impl Service {
 }
 
 /// The envelope: `id`, `method` and `params`, or the error with the id to answer it with.
-#[allow(clippy::result_large_err)]
 fn envelope(body: &[u8]) -> Result<(Value, String, Value), (Value, RpcError)> {
     let request: Value = serde_json::from_slice(body)
         .map_err(|e| (Value::Null, RpcError::new("parse_error", format!("the body is not JSON: {e}"))))?;
