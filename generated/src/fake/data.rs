@@ -65,6 +65,8 @@ pub enum Cell {
     Cents(i64),
     /// Text.
     Str(Cow<'static, str>),
+    /// Generated text, kept in parts and printed without being built first.
+    Text(Text),
     /// A boolean.
     Bool(bool),
     /// A date-time, as seconds since 1970-01-01 00:00:00 (naive, account-local).
@@ -84,6 +86,56 @@ pub enum Cell {
     Array(Vec<Cell>),
     /// An object, its fields in schema order.
     Object(Vec<(&'static str, Cell)>),
+}
+
+/// Text the generator made: a few words and numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    /// `{word} {k}`.
+    Word(u8, u8),
+    /// `7495000{n:04}`.
+    Phone(u16),
+    /// `user{k}@example.com`.
+    Email(u8),
+    /// `https://example.com/{field}/{k}`.
+    Link(&'static str, u8),
+}
+
+impl Text {
+    /// Appends the text (which never needs escaping, field names aside) to `out`.
+    fn write(&self, out: &mut String) {
+        match *self {
+            Text::Word(w, k) => {
+                out.push_str(WORDS[usize::from(w)]);
+                out.push(' ');
+                write_u64(out, u64::from(k));
+            }
+            Text::Phone(n) => {
+                out.push_str("7495000");
+                let n = u32::from(n);
+                two(out, n / 100);
+                two(out, n % 100);
+            }
+            Text::Email(k) => {
+                out.push_str("user");
+                write_u64(out, u64::from(k));
+                out.push_str("@example.com");
+            }
+            Text::Link(name, k) => {
+                out.push_str("https://example.com/");
+                out.push_str(name);
+                out.push('/');
+                write_u64(out, u64::from(k));
+            }
+        }
+    }
+
+    /// The text.
+    pub fn to_text(self) -> String {
+        let mut s = String::with_capacity(32);
+        self.write(&mut s);
+        s
+    }
 }
 
 /// The code of a value object.
@@ -120,24 +172,42 @@ impl Cell {
         matches!(self, Cell::Null)
     }
 
+    /// The text of a text or enum cell.
+    pub fn text(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Cell::Str(s) | Cell::Enum(s) => Some(Cow::Borrowed(s)),
+            Cell::Text(t) => Some(Cow::Owned(t.to_text())),
+            _ => None,
+        }
+    }
+
     /// Appends the cell's wire form (JSON) to `out`.
     pub fn write_json(&self, out: &mut String) {
         match self {
             Cell::Null => out.push_str("null"),
             Cell::Int(n) => {
-                let _ = write!(out, "{n}");
+                if *n < 0 {
+                    out.push('-');
+                }
+                write_u64(out, n.unsigned_abs());
             }
             Cell::Cents(c) => {
                 let sign = if *c < 0 { "-" } else { "" };
                 let _ = write!(out, "{sign}{}.{:02}", c.unsigned_abs() / 100, c.unsigned_abs() % 100);
             }
             Cell::Str(s) | Cell::Enum(s) => write_str(out, s),
-            Cell::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Cell::DateTime(secs) => {
-                let _ = write!(out, "\"{}\"", crate::runtime::DateTime(datetime_of(*secs)));
+            Cell::Text(t @ Text::Link(..)) => write_str(out, &t.to_text()),
+            Cell::Text(t) => {
+                out.push('"');
+                t.write(out);
+                out.push('"');
             }
+            Cell::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Cell::DateTime(secs) => write_datetime(out, *secs),
             Cell::Date(days) => {
-                let _ = write!(out, "\"{}\"", crate::runtime::Date(EPOCH + TimeDelta::days(*days)));
+                out.push('"');
+                write_date(out, *days);
+                out.push('"');
             }
             Cell::ValueObject { value, id } => {
                 out.push_str("{\"value\":");
@@ -195,7 +265,9 @@ impl Cell {
             | (Cell::Cents(a), Cell::Cents(b))
             | (Cell::DateTime(a), Cell::DateTime(b))
             | (Cell::Date(a), Cell::Date(b)) => a.cmp(b),
-            (Cell::Str(a) | Cell::Enum(a), Cell::Str(b) | Cell::Enum(b)) => a.cmp(b),
+            (a @ (Cell::Str(_) | Cell::Enum(_) | Cell::Text(_)), b @ (Cell::Str(_) | Cell::Enum(_) | Cell::Text(_))) => {
+                a.text().cmp(&b.text())
+            }
             (Cell::Bool(a), Cell::Bool(b)) => a.cmp(b),
             (Cell::ValueObject { id: a, .. }, Cell::ValueObject { id: b, .. }) => a.sort_cmp(b),
             (Cell::Array(a), Cell::Array(b)) => {
@@ -210,7 +282,7 @@ impl Cell {
         match self {
             Cell::Int(_) => 0,
             Cell::Cents(_) => 1,
-            Cell::Str(_) => 2,
+            Cell::Str(_) | Cell::Text(_) => 2,
             Cell::Bool(_) => 3,
             Cell::DateTime(_) => 4,
             Cell::Date(_) => 5,
@@ -243,9 +315,67 @@ impl ValueIdCell {
 }
 
 fn write_str(out: &mut String, s: &str) {
-    // serde_json's escaping, written into the same buffer.
-    let quoted = serde_json::to_string(s).expect("a string serializes");
-    out.push_str(&quoted);
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        // Nothing to escape: the common case, without serde_json's byte-by-byte writer.
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(s).expect("a string serializes"));
+    }
+}
+
+/// Writes `YYYY-MM-DD` of days since the epoch.
+fn write_date(out: &mut String, days: i64) {
+    use chrono::Datelike;
+    let d = EPOCH + TimeDelta::days(days);
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if (0..=9999).contains(&y) {
+        let digits = [y / 1000, y / 100 % 10, y / 10 % 10, y % 10];
+        for n in digits {
+            out.push(char::from(b'0' + n as u8));
+        }
+        for (sep, n) in [('-', m), ('-', day)] {
+            out.push(sep);
+            two(out, n);
+        }
+    } else {
+        let _ = write!(out, "{}", crate::runtime::Date(d));
+    }
+}
+
+/// Writes a number in decimal without the formatting machinery.
+fn write_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[at..]).expect("digits"));
+}
+
+fn two(out: &mut String, n: u32) {
+    out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// Writes `"YYYY-MM-DD hh:mm:ss"` of seconds since the epoch.
+fn write_datetime(out: &mut String, secs: i64) {
+    out.push('"');
+    write_date(out, secs.div_euclid(86_400));
+    let t = secs.rem_euclid(86_400) as u32;
+    out.push(' ');
+    two(out, t / 3600);
+    out.push(':');
+    two(out, t / 60 % 60);
+    out.push(':');
+    two(out, t % 60);
+    out.push('"');
 }
 
 /// Words text fields are made of: mixed case and two scripts, so that `like`, `ilike` and
@@ -297,6 +427,42 @@ pub struct MethodData {
     days: u64,
     first_day: i64,
     field_salts: Vec<u64>,
+    flavors: Vec<Flavor>,
+}
+
+/// What kind of text or number a field holds, guessed once from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flavor {
+    /// `…_id`: small ids that repeat.
+    Id,
+    /// `…duration…`: seconds up to an hour.
+    Duration,
+    /// `…phone…`: phone numbers.
+    Phone,
+    /// `…email…`: addresses.
+    Email,
+    /// `…url…`, `…link…`, `…record…`, `…page…`: links.
+    Link,
+    /// Anything else.
+    Plain,
+}
+
+impl Flavor {
+    fn of(name: &str) -> Flavor {
+        if name.ends_with("_id") {
+            Flavor::Id
+        } else if name.contains("duration") {
+            Flavor::Duration
+        } else if name.contains("phone") {
+            Flavor::Phone
+        } else if name.contains("email") {
+            Flavor::Email
+        } else if ["url", "link", "record", "page"].iter().any(|w| name.contains(w)) {
+            Flavor::Link
+        } else {
+            Flavor::Plain
+        }
+    }
 }
 
 /// The field that gives a row its time (the date window and the spreading of rows over the
@@ -325,6 +491,7 @@ impl Dataset {
                 days,
                 first_day: days_of(options.from),
                 field_salts: descriptor.fields.iter().map(|f| name_hash(f.name)).collect(),
+                flavors: descriptor.fields.iter().map(|f| Flavor::of(f.name)).collect(),
             })
             .collect();
         Dataset { options, days, methods }
@@ -420,7 +587,7 @@ impl MethodData {
         if rng.chance(8) {
             return Cell::Null;
         }
-        generate(field, &field.ty, &mut rng, day, 0)
+        generate(field, self.flavors[f], &field.ty, &mut rng, day, 0)
     }
 
     /// Appends row `g` as a JSON object of the fields `fields` (indices) to `out`.
@@ -444,12 +611,12 @@ impl MethodData {
 }
 
 /// A value of type `ty` for `field`, on day `day` (days since the epoch).
-fn generate(field: &FieldDescriptor, ty: &TypeDescriptor, rng: &mut Rng, day: i64, depth: u32) -> Cell {
+fn generate(field: &'static FieldDescriptor, flavor: Flavor, ty: &TypeDescriptor, rng: &mut Rng, day: i64, depth: u32) -> Cell {
     let name = field.name;
     match ty {
-        TypeDescriptor::Integer => Cell::Int(integer(name, rng)),
+        TypeDescriptor::Integer => Cell::Int(integer(flavor, rng)),
         TypeDescriptor::Decimal => Cell::Cents(rng.below(1_000_000) as i64),
-        TypeDescriptor::String => Cell::Str(Cow::Owned(text(name, rng))),
+        TypeDescriptor::String => Cell::Text(text(name, flavor, rng)),
         TypeDescriptor::Boolean => Cell::Bool(rng.below(2) == 1),
         TypeDescriptor::DateTime => Cell::DateTime(day * 86_400 + rng.below(86_400) as i64),
         TypeDescriptor::Date => Cell::Date(day),
@@ -475,39 +642,34 @@ fn generate(field: &FieldDescriptor, ty: &TypeDescriptor, rng: &mut Rng, day: i6
                 .iter()
                 .map(|f| {
                     let value =
-                        if depth > 3 || rng.chance(5) { Cell::Null } else { generate(f, &f.ty, rng, day, depth + 1) };
+                        if depth > 3 || rng.chance(5) { Cell::Null } else { generate(f, Flavor::of(f.name), &f.ty, rng, day, depth + 1) };
                     (f.name, value)
                 })
                 .collect(),
         ),
         TypeDescriptor::Array(item) => {
             let len = if depth > 3 { 0 } else { rng.below(4) };
-            Cell::Array((0..len).map(|_| generate(field, item, rng, day, depth + 1)).collect())
+            Cell::Array((0..len).map(|_| generate(field, flavor, item, rng, day, depth + 1)).collect())
         }
         TypeDescriptor::Filter => Cell::Null,
     }
 }
 
-fn integer(name: &str, rng: &mut Rng) -> i64 {
-    if name.ends_with("_id") {
-        1 + rng.below(500) as i64
-    } else if name.contains("duration") {
-        rng.below(3_600) as i64
-    } else {
-        rng.below(1_000) as i64
+fn integer(flavor: Flavor, rng: &mut Rng) -> i64 {
+    match flavor {
+        Flavor::Id => 1 + rng.below(500) as i64,
+        Flavor::Duration => rng.below(3_600) as i64,
+        _ => rng.below(1_000) as i64,
     }
 }
 
-fn text(name: &str, rng: &mut Rng) -> String {
-    let k = rng.below(20);
-    if name.contains("phone") {
-        format!("7495000{:04}", rng.below(200))
-    } else if name.contains("email") {
-        format!("user{k}@example.com")
-    } else if name.contains("url") || name.contains("link") || name.contains("record") || name.contains("page") {
-        format!("https://example.com/{name}/{k}")
-    } else {
-        format!("{} {k}", WORDS[rng.below(WORDS.len() as u64) as usize])
+fn text(name: &'static str, flavor: Flavor, rng: &mut Rng) -> Text {
+    let k = rng.below(20) as u8;
+    match flavor {
+        Flavor::Phone => Text::Phone(rng.below(200) as u16),
+        Flavor::Email => Text::Email(k),
+        Flavor::Link => Text::Link(name, k),
+        _ => Text::Word(rng.below(WORDS.len() as u64) as u8, k),
     }
 }
 
@@ -552,6 +714,21 @@ mod tests {
         for f in 0..m.descriptor.fields.len() {
             assert_eq!(m.cell(77, f), m.cell(77, f));
         }
+    }
+
+    #[test]
+    fn dates_print_as_the_runtime_prints_them() {
+        for secs in [0, 59, 86_399, 1_767_225_600, 1_767_225_600 + 86_400 * 400 + 3_723, -86_400 * 3 + 5] {
+            let mut s = String::new();
+            write_datetime(&mut s, secs);
+            assert_eq!(s, format!("\"{}\"", crate::runtime::DateTime(datetime_of(secs))));
+            let mut s = String::new();
+            write_date(&mut s, secs.div_euclid(86_400));
+            assert_eq!(s, crate::runtime::Date(datetime_of(secs).date()).to_string());
+        }
+        let mut s = String::new();
+        write_str(&mut s, "a \"quote\" \\ and \n");
+        assert_eq!(serde_json::from_str::<String>(&s).unwrap(), "a \"quote\" \\ and \n");
     }
 
     #[test]

@@ -276,6 +276,9 @@ pub fn like(pieces: &[Piece], text: &str) -> bool {
 
 /// How a cell compares with a value, where they are comparable.
 fn compare(cell: &Cell, lit: &Lit) -> Option<Ordering> {
+    if let (Cell::Text(t), Lit::Str(b)) = (cell, lit) {
+        return Some(t.to_text().as_str().cmp(b.as_str()));
+    }
     Some(match (cell, lit) {
         (Cell::Int(a), Lit::Int(b)) => a.cmp(b),
         (Cell::Int(a), Lit::Dec(b)) => Decimal::from(*a).cmp(b),
@@ -323,13 +326,14 @@ impl Test {
                 items.iter().any(|item| list.iter().any(|l| equals(item, l))) == *positive
             }
             (Test::Overlap(..), _) => false,
-            (Test::Like(pieces, insensitive, negated), Cell::Str(s) | Cell::Enum(s)) => {
-                let hit = if *insensitive { like(pieces, &s.to_lowercase()) } else { like(pieces, s) };
-                hit != *negated
-            }
-            (Test::Like(..), _) => false,
-            (Test::Regexp(re), Cell::Str(s) | Cell::Enum(s)) => re.is_match(s),
-            (Test::Regexp(_), _) => false,
+            (Test::Like(pieces, insensitive, negated), c) => match c.text() {
+                Some(s) => {
+                    let hit = if *insensitive { like(pieces, &s.to_lowercase()) } else { like(pieces, &s) };
+                    hit != *negated
+                }
+                None => false,
+            },
+            (Test::Regexp(re), c) => c.text().is_some_and(|s| re.is_match(&s)),
         }
     }
 }
