@@ -265,9 +265,10 @@ impl Cell {
             | (Cell::Cents(a), Cell::Cents(b))
             | (Cell::DateTime(a), Cell::DateTime(b))
             | (Cell::Date(a), Cell::Date(b)) => a.cmp(b),
-            (a @ (Cell::Str(_) | Cell::Enum(_) | Cell::Text(_)), b @ (Cell::Str(_) | Cell::Enum(_) | Cell::Text(_))) => {
-                a.text().cmp(&b.text())
-            }
+            (
+                a @ (Cell::Str(_) | Cell::Enum(_) | Cell::Text(_)),
+                b @ (Cell::Str(_) | Cell::Enum(_) | Cell::Text(_)),
+            ) => a.text().cmp(&b.text()),
             (Cell::Bool(a), Cell::Bool(b)) => a.cmp(b),
             (Cell::ValueObject { id: a, .. }, Cell::ValueObject { id: b, .. }) => a.sort_cmp(b),
             (Cell::Array(a), Cell::Array(b)) => {
@@ -428,6 +429,8 @@ pub struct MethodData {
     first_day: i64,
     field_salts: Vec<u64>,
     flavors: Vec<Flavor>,
+    /// `"name":` of each field, printed once.
+    keys: Vec<String>,
 }
 
 /// What kind of text or number a field holds, guessed once from its name.
@@ -492,6 +495,16 @@ impl Dataset {
                 first_day: days_of(options.from),
                 field_salts: descriptor.fields.iter().map(|f| name_hash(f.name)).collect(),
                 flavors: descriptor.fields.iter().map(|f| Flavor::of(f.name)).collect(),
+                keys: descriptor
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let mut key = String::new();
+                        write_str(&mut key, f.name);
+                        key.push(':');
+                        key
+                    })
+                    .collect(),
             })
             .collect();
         Dataset { options, days, methods }
@@ -597,8 +610,7 @@ impl MethodData {
             if i > 0 {
                 out.push(',');
             }
-            write_str(out, self.descriptor.fields[f].name);
-            out.push(':');
+            out.push_str(&self.keys[f]);
             self.cell(g, f).write_json(out);
         }
         out.push('}');
@@ -611,7 +623,14 @@ impl MethodData {
 }
 
 /// A value of type `ty` for `field`, on day `day` (days since the epoch).
-fn generate(field: &'static FieldDescriptor, flavor: Flavor, ty: &TypeDescriptor, rng: &mut Rng, day: i64, depth: u32) -> Cell {
+fn generate(
+    field: &'static FieldDescriptor,
+    flavor: Flavor,
+    ty: &TypeDescriptor,
+    rng: &mut Rng,
+    day: i64,
+    depth: u32,
+) -> Cell {
     let name = field.name;
     match ty {
         TypeDescriptor::Integer => Cell::Int(integer(flavor, rng)),
@@ -641,8 +660,11 @@ fn generate(field: &'static FieldDescriptor, flavor: Flavor, ty: &TypeDescriptor
             fields
                 .iter()
                 .map(|f| {
-                    let value =
-                        if depth > 3 || rng.chance(5) { Cell::Null } else { generate(f, Flavor::of(f.name), &f.ty, rng, day, depth + 1) };
+                    let value = if depth > 3 || rng.chance(5) {
+                        Cell::Null
+                    } else {
+                        generate(f, Flavor::of(f.name), &f.ty, rng, day, depth + 1)
+                    };
                     (f.name, value)
                 })
                 .collect(),
