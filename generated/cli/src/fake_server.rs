@@ -130,7 +130,7 @@ pub fn run(args: Args) -> ExitCode {
         None => dataapi::METHODS.to_vec(),
     };
     let mut builder = FakeServer::builder()
-        .methods(methods)
+        .methods(&methods)
         .addr(args.addr)
         .seed(args.seed)
         .period(Date(args.from), Date(args.till))

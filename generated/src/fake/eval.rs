@@ -65,7 +65,7 @@ pub enum Test {
     /// A comparison with one value.
     Compare(Cmp, Lit),
     /// `in` (`true`) or `not_in` (`false`).
-    In(Vec<Lit>, bool),
+    In(Values, bool),
     /// `overlap` (`true`) or `not_overlap` (`false`).
     Overlap(Vec<Lit>, bool),
     /// `like` family: the pattern, case-insensitive, negated.
@@ -108,6 +108,44 @@ pub enum Lit {
     Day(i64),
     /// An object (an item of an array of objects), equal to a cell with the same members.
     Json(Value),
+}
+
+/// The values of `in` and `not_in`: whole numbers and texts in sets, so that a long list
+/// costs a lookup per row rather than a scan.
+#[derive(Debug)]
+pub struct Values {
+    ints: std::collections::HashSet<i64>,
+    texts: std::collections::HashSet<String>,
+    others: Vec<Lit>,
+}
+
+impl Values {
+    fn new(list: Vec<Lit>) -> Self {
+        let mut values = Values { ints: Default::default(), texts: Default::default(), others: Vec::new() };
+        for lit in list {
+            match lit {
+                Lit::Int(n) => {
+                    values.ints.insert(n);
+                }
+                Lit::Str(s) => {
+                    values.texts.insert(s);
+                }
+                other => values.others.push(other),
+            }
+        }
+        values
+    }
+
+    fn contains(&self, cell: &Cell) -> bool {
+        let found = match cell {
+            Cell::Int(n) => self.ints.contains(n),
+            Cell::ValueObject { id: ValueIdCell::Int(n), .. } => self.ints.contains(n),
+            Cell::Cents(c) if c % 100 == 0 => self.ints.contains(&(c / 100)),
+            Cell::ValueObject { id: ValueIdCell::Str(s), .. } => self.texts.contains(s.as_str()),
+            c => c.text().is_some_and(|t| self.texts.contains(t.as_ref())),
+        };
+        found || self.others.iter().any(|l| equals(cell, l))
+    }
 }
 
 /// A piece of a `like` pattern.
@@ -175,7 +213,7 @@ pub fn compile(method: &MethodDescriptor, node: &Value, path: &str) -> Result<Fi
             };
             Test::Compare(cmp, literal(ty, v, &at)?)
         }
-        ("in" | "not_in", Value::Array(list)) => Test::In(literals(ty, list, &at)?, op == "in"),
+        ("in" | "not_in", Value::Array(list)) => Test::In(Values::new(literals(ty, list, &at)?), op == "in"),
         ("overlap" | "not_overlap", Value::Array(list)) => Test::Overlap(literals(item, list, &at)?, op == "overlap"),
         ("like" | "ilike" | "not_like" | "not_ilike", Value::String(p)) => {
             let insensitive = op.contains("ilike");
@@ -321,7 +359,7 @@ impl Test {
                     Cmp::Ge => o.is_ge(),
                 },
             },
-            (Test::In(list, positive), c) => list.iter().any(|l| equals(c, l)) == *positive,
+            (Test::In(values, positive), c) => values.contains(c) == *positive,
             (Test::Overlap(list, positive), Cell::Array(items)) => {
                 items.iter().any(|item| list.iter().any(|l| equals(item, l))) == *positive
             }

@@ -30,6 +30,7 @@
 //! use dataapi::Date;
 //!
 //! let server = FakeServer::builder()
+//!     .methods(dataapi::METHODS)
 //!     .seed(7)
 //!     .period(Date::from_ymd(2026, 1, 1).unwrap(), Date::from_ymd(2026, 1, 31).unwrap())
 //!     .rows_per_day(100)
@@ -100,9 +101,10 @@ impl Default for Builder {
 }
 
 impl Builder {
-    /// The methods to serve (by default the bundled ones, [`crate::METHODS`]).
-    pub fn methods(mut self, methods: impl IntoIterator<Item = &'static MethodDescriptor>) -> Self {
-        self.methods = methods.into_iter().collect();
+    /// The methods to serve: by default the bundled ones, [`crate::METHODS`]; a build
+    /// script's generated modules have their own `METHODS` (`.methods(api::METHODS)`).
+    pub fn methods(mut self, methods: &[&'static MethodDescriptor]) -> Self {
+        self.methods = methods.to_vec();
         self
     }
 

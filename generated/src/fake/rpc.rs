@@ -222,14 +222,17 @@ impl Service {
     fn report(&self, rows: &MethodData, params: &Value, charge: bool) -> Result<String, RpcError> {
         let method = rows.descriptor;
         let token = self.token(params)?;
-        if let Err(violations) = validate::params(method, params) {
-            let first = violations.iter().next().expect("a failed validation has a violation");
+        if let Err(violations) = validate::params(method, params)
+            && let Some(first) = violations.iter().next()
+        {
             let value = value_at(params, &first.path).filter(|_| first.path != "access_token").cloned();
             let mut e = RpcError::new(&first.mnemonic.to_string(), first.message.clone()).field(&first.path, value);
             e.detail.helper = first.help.clone();
             return Err(e);
         }
-        let token = token.expect("the validator requires a token");
+        // The validator requires a token; this only guards against it changing its mind.
+        let token = token
+            .ok_or_else(|| RpcError::new("required_parameter_missed", "no access token").field("access_token", None))?;
         let filter = match params.get("filter").filter(|f| !f.is_null()) {
             Some(f) => Some(eval::compile(method, f, "filter")?),
             None => None,

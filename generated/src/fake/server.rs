@@ -151,7 +151,14 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
         _ => {}
     }
     let breaks = matches!(fault, Some(FaultKind::Disconnect | FaultKind::Truncated));
-    let answer = shared.service.call(&body, !breaks);
+    // Filtering and sorting a large window is CPU work: it runs off the connection tasks, so
+    // that one heavy request does not hold up the others.
+    let worker = shared.clone();
+    let answer = tokio::task::spawn_blocking(move || worker.service.call(&body, !breaks)).await;
+    let Ok(answer) = answer else {
+        let e = RpcError::new("internal_error", "the fake server failed on this request");
+        return Ok(rpc_error(&shared, StatusCode::OK, e));
+    };
     let full = Bytes::from(answer);
     Ok(match fault {
         Some(FaultKind::Truncated) => reply(StatusCode::OK, JSON, full.slice(..full.len() / 2)),
