@@ -420,6 +420,31 @@ fn sorting_is_stable_with_many_equal_keys() {
     }
 }
 
+/// `date_from ≤ time ≤ date_till`, both inclusive, to the second.
+#[test]
+fn the_window_is_inclusive_to_the_second() {
+    let w = world();
+    let (m, dump) = &w.dumps.iter().find(|(m, _)| m.name == "get.calls_report").unwrap();
+    for row in dump.iter().step_by(37) {
+        let t = row["start_time"].as_str().unwrap();
+        let at = |from: &str, till: &str| {
+            let p =
+                json!({"access_token": "T", "date_from": from, "date_till": till, "fields": ["id"], "limit": 10000});
+            let reply = w.server.call(m.name, p);
+            reply["result"]["data"].as_array().unwrap().iter().any(|r| r["id"] == row["id"])
+        };
+        let shifted = |secs: i64| {
+            let parsed: dataapi::DateTime = t.parse().unwrap();
+            let d = std::time::Duration::from_secs(secs.unsigned_abs());
+            dataapi::DateTime(if secs < 0 { parsed.0 - d } else { parsed.0 + d }).to_string()
+        };
+        let (before, after) = (shifted(-1), shifted(1));
+        assert!(at(t, t), "{t} is within [{t}, {t}]");
+        assert!(!at(&after, &shifted(2)), "{t} is before the window");
+        assert!(!at(&before, &before), "{t} is after the window");
+    }
+}
+
 /// Paging through a sorted, filtered window gives every matching row once.
 #[test]
 fn pages_cover_the_window() {

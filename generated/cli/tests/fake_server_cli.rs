@@ -93,7 +93,27 @@ fn a_schema_folder_is_laid_over_the_bundled_one() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8(out.stdout).unwrap().lines().count() > 0);
+    let dumped: Vec<Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(!dumped.is_empty());
+
+    // And it serves the user's method as it serves the bundled ones.
+    let mut child = dataapi()
+        .args(["fake-server", "--token", "T"])
+        .args(DATA)
+        .args(["--schema", concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/consumers/buildrs/schema")])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let params = json!({"access_token": "T", "date_from": "2026-01-01 00:00:00", "date_till": "2026-01-31 23:59:59",
+        "fields": ["id"], "limit": 5000});
+    let reply = post(first.trim(), &json!({"jsonrpc": "2.0", "id": 1, "method": "get.deals_report", "params": params}));
+    child.kill().unwrap();
+    let _ = child.wait();
+    let served = reply["result"]["data"].as_array().unwrap_or_else(|| panic!("{}", reply["error"]));
+    assert!(served == &dumped, "the user's method serves its dump");
 }
 
 #[test]
