@@ -41,11 +41,11 @@ pub struct Refusal {
 
 /// A compiled filter.
 #[derive(Debug)]
-pub enum Filter {
+pub enum Compiled {
     /// Every child matches.
-    All(Vec<Filter>),
+    All(Vec<Compiled>),
     /// Some child matches.
-    Any(Vec<Filter>),
+    Any(Vec<Compiled>),
     /// One condition on one field.
     Test {
         /// Index of the field.
@@ -59,7 +59,7 @@ pub enum Filter {
 #[derive(Debug)]
 pub enum Test {
     /// `is_null`, `= null`.
-    IsNull,
+    Null,
     /// `is_not_null`, `!= null`.
     NotNull,
     /// A comparison with one value.
@@ -67,28 +67,28 @@ pub enum Test {
     /// `in` (`true`) or `not_in` (`false`).
     In(Values, bool),
     /// `overlap` (`true`) or `not_overlap` (`false`).
-    Overlap(Vec<Lit>, bool),
+    Shares(Vec<Lit>, bool),
     /// `like` family: the pattern, case-insensitive, negated.
-    Like(Vec<Piece>, bool, bool),
+    Pattern(Vec<Piece>, bool, bool),
     /// `regexp`.
-    Regexp(Box<Regex>),
+    Regex(Box<Regex>),
 }
 
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmp {
     /// `=`.
-    Eq,
+    Equal,
     /// `!=`.
-    Ne,
+    NotEqual,
     /// `<`.
-    Lt,
+    Less,
     /// `>`.
-    Gt,
+    Greater,
     /// `<=`.
-    Le,
+    AtMost,
     /// `>=`.
-    Ge,
+    AtLeast,
 }
 
 /// A filter value, read by the type of its field.
@@ -171,7 +171,7 @@ fn refuse(field: String, message: String) -> Refusal {
 }
 
 /// Compiles a filter that the validator accepted.
-pub fn compile(method: &MethodDescriptor, node: &Value, path: &str) -> Result<Filter, Refusal> {
+pub fn compile(method: &MethodDescriptor, node: &Value, path: &str) -> Result<Compiled, Refusal> {
     let obj = node.as_object().ok_or_else(|| refuse(path.into(), "a filter is an object".into()))?;
     if let Some(children) = obj.get("filters") {
         let list = children.as_array().map(Vec::as_slice).unwrap_or_default();
@@ -181,8 +181,8 @@ pub fn compile(method: &MethodDescriptor, node: &Value, path: &str) -> Result<Fi
             .map(|(i, c)| compile(method, c, &format!("{path}.filters[{i}]")))
             .collect::<Result<Vec<_>, _>>()?;
         return Ok(match obj.get("condition").and_then(Value::as_str) {
-            Some("or") => Filter::Any(compiled),
-            _ => Filter::All(compiled),
+            Some("or") => Compiled::Any(compiled),
+            _ => Compiled::All(compiled),
         });
     }
     let name = obj.get("field").and_then(Value::as_str).unwrap_or_default();
@@ -200,38 +200,38 @@ pub fn compile(method: &MethodDescriptor, node: &Value, path: &str) -> Result<Fi
         ty => ty,
     };
     let test = match (op, value) {
-        ("is_null", _) | ("=", Value::Null) => Test::IsNull,
+        ("is_null", _) | ("=", Value::Null) => Test::Null,
         ("is_not_null", _) | ("!=", Value::Null) => Test::NotNull,
         ("=" | "!=" | "<" | ">" | "<=" | ">=", v) => {
             let cmp = match op {
-                "=" => Cmp::Eq,
-                "!=" => Cmp::Ne,
-                "<" => Cmp::Lt,
-                ">" => Cmp::Gt,
-                "<=" => Cmp::Le,
-                _ => Cmp::Ge,
+                "=" => Cmp::Equal,
+                "!=" => Cmp::NotEqual,
+                "<" => Cmp::Less,
+                ">" => Cmp::Greater,
+                "<=" => Cmp::AtMost,
+                _ => Cmp::AtLeast,
             };
             Test::Compare(cmp, literal(ty, v, &at)?)
         }
         ("in" | "not_in", Value::Array(list)) => Test::In(Values::new(literals(ty, list, &at)?), op == "in"),
-        ("overlap" | "not_overlap", Value::Array(list)) => Test::Overlap(literals(item, list, &at)?, op == "overlap"),
+        ("overlap" | "not_overlap", Value::Array(list)) => Test::Shares(literals(item, list, &at)?, op == "overlap"),
         ("like" | "ilike" | "not_like" | "not_ilike", Value::String(p)) => {
             let insensitive = op.contains("ilike");
-            Test::Like(pattern(p, insensitive), insensitive, op.starts_with("not_"))
+            Test::Pattern(pattern(p, insensitive), insensitive, op.starts_with("not_"))
         }
         ("regexp", Value::String(p)) => {
             let re = regex::RegexBuilder::new(p)
                 .size_limit(1 << 20)
                 .build()
                 .map_err(|e| refuse(at, format!("not a regular expression: {e}")))?;
-            Test::Regexp(Box::new(re))
+            Test::Regex(Box::new(re))
         }
         ("jsquery", _) => {
             return Err(refuse(format!("{path}.operator"), "the fake server does not support `jsquery`".into()));
         }
         (op, _) => return Err(refuse(format!("{path}.operator"), format!("`{op}` cannot take this value"))),
     };
-    Ok(Filter::Test { field, test })
+    Ok(Compiled::Test { field, test })
 }
 
 fn literals(ty: &TypeDescriptor, list: &[Value], at: &str) -> Result<Vec<Lit>, Refusal> {
@@ -345,44 +345,44 @@ impl Test {
     /// Whether a cell passes.
     pub fn matches(&self, cell: &Cell) -> bool {
         match (self, cell) {
-            (Test::IsNull, c) => c.is_null(),
+            (Test::Null, c) => c.is_null(),
             (Test::NotNull, c) => !c.is_null(),
             (_, Cell::Null) => false,
             (Test::Compare(cmp, lit), c) => match compare(c, lit) {
-                None => *cmp == Cmp::Ne,
+                None => *cmp == Cmp::NotEqual,
                 Some(o) => match cmp {
-                    Cmp::Eq => o.is_eq(),
-                    Cmp::Ne => o.is_ne(),
-                    Cmp::Lt => o.is_lt(),
-                    Cmp::Gt => o.is_gt(),
-                    Cmp::Le => o.is_le(),
-                    Cmp::Ge => o.is_ge(),
+                    Cmp::Equal => o.is_eq(),
+                    Cmp::NotEqual => o.is_ne(),
+                    Cmp::Less => o.is_lt(),
+                    Cmp::Greater => o.is_gt(),
+                    Cmp::AtMost => o.is_le(),
+                    Cmp::AtLeast => o.is_ge(),
                 },
             },
             (Test::In(values, positive), c) => values.contains(c) == *positive,
-            (Test::Overlap(list, positive), Cell::Array(items)) => {
+            (Test::Shares(list, positive), Cell::Array(items)) => {
                 items.iter().any(|item| list.iter().any(|l| equals(item, l))) == *positive
             }
-            (Test::Overlap(..), _) => false,
-            (Test::Like(pieces, insensitive, negated), c) => match c.text() {
+            (Test::Shares(..), _) => false,
+            (Test::Pattern(pieces, insensitive, negated), c) => match c.text() {
                 Some(s) => {
                     let hit = if *insensitive { like(pieces, &s.to_lowercase()) } else { like(pieces, &s) };
                     hit != *negated
                 }
                 None => false,
             },
-            (Test::Regexp(re), c) => c.text().is_some_and(|s| re.is_match(&s)),
+            (Test::Regex(re), c) => c.text().is_some_and(|s| re.is_match(&s)),
         }
     }
 }
 
-impl Filter {
+impl Compiled {
     /// Whether row `g` passes.
     pub fn matches(&self, rows: &MethodData, g: u64) -> bool {
         match self {
-            Filter::All(children) => children.iter().all(|c| c.matches(rows, g)),
-            Filter::Any(children) => children.iter().any(|c| c.matches(rows, g)),
-            Filter::Test { field, test } => test.matches(&rows.cell(g, *field)),
+            Compiled::All(children) => children.iter().all(|c| c.matches(rows, g)),
+            Compiled::Any(children) => children.iter().any(|c| c.matches(rows, g)),
+            Compiled::Test { field, test } => test.matches(&rows.cell(g, *field)),
         }
     }
 }

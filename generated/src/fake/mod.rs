@@ -16,9 +16,20 @@
 //! - the budgets: each successful call costs a point of the token's day and minute budgets,
 //!   reported in `metadata.limits`; a spent budget is `-32029 limit_exceeded`;
 //! - and then the data: rows of a deterministic [`Dataset`] within `date_from ≤ time ≤
-//!   date_till` (both inclusive, to the second), through `filter` (see [`eval`] for how each
-//!   operator reads), `sort`, `fields` (the default-reply fields when omitted), `offset` and
-//!   `limit`, with `metadata.total_items`.
+//!   date_till` (both inclusive, to the second), through `filter`, `sort`, `fields` (the
+//!   default-reply fields when omitted), `offset` and `limit`, with `metadata.total_items`.
+//!
+//! How each operator reads: `=`, `!=`, `<`, `>`, `<=`, `>=` compare numbers as numbers,
+//! date-times and dates as times, text and enum codes byte for byte, value objects by their
+//! `value_id`; `=`/`!=` with `null` test for an empty cell. `like`, `not_like` (case-sensitive)
+//! and `ilike`, `not_ilike` (case-insensitive): `%` matches any run of characters, every other
+//! character itself. `regexp`: a regular expression in the `regex` crate's syntax, unanchored.
+//! `in`, `not_in`: the cell equals one / none of the values. `overlap`, `not_overlap`: the
+//! array cell has one / none of the values. `is_null`, `is_not_null`: the cell is / is not
+//! `null` (an empty array is not). As in SQL, a `null` cell matches no comparison and no
+//! pattern. `jsquery` is refused (`invalid_parameter_value`): the fake server does not
+//! evaluate it. Sorting puts `null` after every value (first when descending), as PostgreSQL
+//! does; rows that compare equal keep their order in the data set (by `id`).
 //!
 //! Faults ([`FaultKind`]) can be injected at a rate, drawn from the seed. `GET /__stats`
 //! answers the counters ([`Stats`]).
@@ -48,7 +59,7 @@
 
 mod auth;
 pub mod data;
-pub mod eval;
+mod eval;
 mod faults;
 mod limits;
 mod rpc;

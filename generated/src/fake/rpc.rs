@@ -365,7 +365,7 @@ fn reply_fields(method: &MethodDescriptor, params: &Value) -> Vec<usize> {
     }
 }
 
-fn page(rows: &MethodData, params: &Value, filter: Option<&eval::Filter>) -> Page {
+fn page(rows: &MethodData, params: &Value, filter: Option<&eval::Compiled>) -> Page {
     let method = rows.descriptor;
     let fields = reply_fields(method, params);
     let time = |key: &str| {
