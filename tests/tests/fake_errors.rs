@@ -320,7 +320,7 @@ fn internal_error_is_a_fault() {
             .period(Date::from_ymd(2026, 1, 1).unwrap(), Date::from_ymd(2026, 1, 2).unwrap())
             .rows_per_day(5)
             .token("T")
-            .fault(FaultKind::InternalError, 1.0),
+            .fault(FaultKind::ErrorReply, 1.0),
     );
     let reply = s.call("get.calls_report", params(json!({"date_till": "2026-01-02 00:00:00"})));
     check(&reply, -32603, "internal_error", None, None);

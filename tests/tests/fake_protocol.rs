@@ -14,7 +14,7 @@ use fake_common::{Running, mnemonic, params, post, request};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-fn small() -> dataapi::fake::Builder {
+fn small() -> dataapi::fake::FakeServerBuilder {
     FakeServer::builder()
         .seed(5)
         .period(Date::from_ymd(2026, 1, 1).unwrap(), Date::from_ymd(2026, 1, 10).unwrap())
@@ -226,7 +226,7 @@ fn faults_of_each_kind() {
         match kind {
             FaultKind::BadGateway => assert_eq!(status, 502),
             FaultKind::Unavailable => assert_eq!(status, 503),
-            FaultKind::InternalError => {
+            FaultKind::ErrorReply => {
                 assert_eq!(mnemonic(&serde_json::from_slice(&reply).unwrap()), "internal_error");
             }
             FaultKind::Slow => {
@@ -260,7 +260,7 @@ fn faults_are_drawn_from_the_seed_and_never_change_data() {
             small()
                 .fault(FaultKind::BadGateway, 0.3)
                 .fault(FaultKind::Truncated, 0.2)
-                .fault(FaultKind::InternalError, 0.1),
+                .fault(FaultKind::ErrorReply, 0.1),
         );
         let outcomes: Vec<String> = (0..40)
             .map(|_| {

@@ -10,8 +10,7 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use clap::Parser;
-use dataapi::fake::data::secs_of;
-use dataapi::fake::{Dataset, FakeServer, FaultKind};
+use dataapi::fake::{Dataset, FakeServer, FaultKind, secs_of};
 use dataapi::runtime::{Date, DateTime, MethodDescriptor};
 
 use crate::USAGE;
@@ -219,7 +218,7 @@ fn dump(dataset: &Dataset, method: &str, args: &Args) -> ExitCode {
     }
 }
 
-fn serve(builder: dataapi::fake::Builder) -> ExitCode {
+fn serve(builder: dataapi::fake::FakeServerBuilder) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {

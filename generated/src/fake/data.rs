@@ -56,7 +56,7 @@ impl Rng {
 
 /// One value of a row, in a form that compares and prints cheaply.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     /// `null`.
     Null,
     /// A whole number.
@@ -90,7 +90,7 @@ pub enum Cell {
 
 /// Text the generator made: a few words and numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Text {
+pub(crate) enum Text {
     /// `{word} {k}`.
     Word(u8, u8),
     /// `7495000{n:04}`.
@@ -140,7 +140,7 @@ impl Text {
 
 /// The code of a value object.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ValueIdCell {
+pub(crate) enum ValueIdCell {
     /// A number.
     Int(i64),
     /// A string.
@@ -152,7 +152,8 @@ pub enum ValueIdCell {
 const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
 
 /// `YYYY-MM-DD hh:mm:ss` of seconds since the epoch.
-pub fn datetime_of(secs: i64) -> NaiveDateTime {
+#[cfg(test)]
+fn datetime_of(secs: i64) -> NaiveDateTime {
     EPOCH.and_hms_opt(0, 0, 0).expect("midnight") + TimeDelta::seconds(secs)
 }
 
@@ -583,7 +584,7 @@ impl MethodData {
     }
 
     /// The cell of field `f` (an index into the method's fields) of row `g`.
-    pub fn cell(&self, g: u64, f: usize) -> Cell {
+    pub(crate) fn cell(&self, g: u64, f: usize) -> Cell {
         let field = &self.descriptor.fields[f];
         if Some(f) == self.time {
             return Cell::DateTime(self.time_of(g));

@@ -13,8 +13,8 @@ pub enum FaultKind {
     BadGateway,
     /// HTTP 503 Service Unavailable, with `Retry-After: 1`.
     Unavailable,
-    /// A JSON-RPC `-32603 internal_error`.
-    InternalError,
+    /// A JSON-RPC error reply `-32603 internal_error`.
+    ErrorReply,
     /// The right reply, after a delay.
     Slow,
     /// The connection is closed after part of the body.
@@ -28,7 +28,7 @@ impl FaultKind {
     pub const ALL: [FaultKind; 6] = [
         FaultKind::BadGateway,
         FaultKind::Unavailable,
-        FaultKind::InternalError,
+        FaultKind::ErrorReply,
         FaultKind::Slow,
         FaultKind::Disconnect,
         FaultKind::Truncated,
@@ -39,7 +39,7 @@ impl FaultKind {
         match self {
             FaultKind::BadGateway => "http_502",
             FaultKind::Unavailable => "http_503",
-            FaultKind::InternalError => "internal_error",
+            FaultKind::ErrorReply => "internal_error",
             FaultKind::Slow => "slow",
             FaultKind::Disconnect => "disconnect",
             FaultKind::Truncated => "truncated",

@@ -58,7 +58,7 @@
 //! ```
 
 mod auth;
-pub mod data;
+mod data;
 mod eval;
 mod faults;
 mod limits;
@@ -73,7 +73,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use data::{Cell, DataOptions, Dataset, MethodData};
+pub use data::{DataOptions, Dataset, MethodData, secs_of};
 pub use faults::{FaultKind, FaultOptions};
 pub use limits::LimitOptions;
 pub use rpc::{Stats, code_of};
@@ -83,7 +83,7 @@ use crate::runtime::{Date, MethodDescriptor};
 
 /// Everything a fake server is made from; build one with [`FakeServer::builder`].
 #[derive(Debug, Clone)]
-pub struct Builder {
+pub struct FakeServerBuilder {
     methods: Vec<&'static MethodDescriptor>,
     data: DataOptions,
     tokens: Vec<String>,
@@ -95,9 +95,9 @@ pub struct Builder {
     max_body: usize,
 }
 
-impl Default for Builder {
+impl Default for FakeServerBuilder {
     fn default() -> Self {
-        Builder {
+        FakeServerBuilder {
             methods: Vec::new(),
             data: DataOptions::default(),
             tokens: Vec::new(),
@@ -111,7 +111,7 @@ impl Default for Builder {
     }
 }
 
-impl Builder {
+impl FakeServerBuilder {
     /// The methods to serve: by default the bundled ones, [`crate::METHODS`]; a build
     /// script's generated modules have their own `METHODS` (`.methods(api::METHODS)`).
     pub fn methods(mut self, methods: &[&'static MethodDescriptor]) -> Self {
@@ -279,9 +279,9 @@ pub struct FakeServer {
 }
 
 impl FakeServer {
-    /// The options, to change before [`Builder::start`].
-    pub fn builder() -> Builder {
-        Builder::default()
+    /// The options, to change before [`FakeServerBuilder::start`].
+    pub fn builder() -> FakeServerBuilder {
+        FakeServerBuilder::default()
     }
 
     /// The endpoint: `http://127.0.0.1:PORT/v2.0`.

@@ -137,7 +137,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
             r.headers_mut().insert("retry-after", HeaderValue::from_static("1"));
             return Ok(r);
         }
-        Some(FaultKind::InternalError) => {
+        Some(FaultKind::ErrorReply) => {
             let id = serde_json::from_slice::<serde_json::Value>(&body)
                 .ok()
                 .and_then(|v| v.get("id").cloned())

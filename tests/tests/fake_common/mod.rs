@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-use dataapi::fake::{Builder, FakeServer};
+use dataapi::fake::{FakeServer, FakeServerBuilder};
 use serde_json::{Value, json};
 
 /// A fake server running on a runtime of its own.
@@ -18,7 +18,7 @@ pub struct Running {
 
 impl Running {
     /// Starts the server that `builder` describes.
-    pub fn start(builder: Builder) -> Running {
+    pub fn start(builder: FakeServerBuilder) -> Running {
         let runtime =
             tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime");
         let server = runtime.block_on(builder.start()).expect("the fake server starts");
