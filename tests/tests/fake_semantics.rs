@@ -179,6 +179,9 @@ fn expected(m: &MethodDescriptor, dump: &[Map<String, Value>], params: &Value) -
             .unwrap_or(ga.cmp(gb))
     });
     let fields: Vec<&str> = match params.get("fields") {
+        Some(list) if list.as_array().unwrap().is_empty() && m.kind == RequestKind::Report => {
+            m.fields.iter().filter(|f| f.default == Stated::Yes).map(|f| f.name).collect()
+        }
         Some(list) => list.as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect(),
         // A flat report without `fields` has no columns, so no data.
         None if m.kind == RequestKind::FlatReport => Vec::new(),
@@ -401,6 +404,8 @@ fn omitted_fields_are_the_default_ones_and_flat_reports_need_fields() {
             p["report_id"] = json!(1);
             p["report_type"] = json!("communications");
         }
+        agree(m, dump, &p);
+        p["fields"] = json!([]);
         agree(m, dump, &p);
     }
 }

@@ -304,8 +304,8 @@ impl FakeServer {
         self.shared.service.counters.snapshot()
     }
 
-    /// Stops accepting connections, lets requests in flight finish, and returns when the
-    /// listener is closed.
+    /// Stops accepting connections and returns when the listener is closed; open connections
+    /// finish the request they are on and then close.
     pub async fn stop(mut self) {
         let _ = self.stop.send(true);
         if let Some(task) = self.task.take() {

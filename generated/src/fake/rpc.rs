@@ -349,20 +349,24 @@ struct Page {
 }
 
 /// The fields a reply carries: the requested ones, or the default ones (every field when the
-/// schema marks none). A flat report without `fields` has no data.
+/// schema marks none). A flat report without `fields`, or with an empty list, has no data.
 fn reply_fields(method: &MethodDescriptor, params: &Value) -> Vec<usize> {
     match params.get("fields").and_then(Value::as_array) {
+        // An empty list asks for nothing in particular: the defaults, as when it is omitted.
+        Some(list) if list.is_empty() && method.kind == RequestKind::Report => default_fields(method),
         Some(list) => list
             .iter()
             .filter_map(|n| n.as_str().and_then(|n| method.fields.iter().position(|f| f.name == n)))
             .collect(),
         None if method.kind == RequestKind::FlatReport => Vec::new(),
-        None => {
-            let default: Vec<usize> =
-                (0..method.fields.len()).filter(|&i| method.fields[i].default == Stated::Yes).collect();
-            if default.is_empty() { (0..method.fields.len()).collect() } else { default }
-        }
+        None => default_fields(method),
     }
+}
+
+/// The fields marked "returned by default", or every field when the schema marks none.
+fn default_fields(method: &MethodDescriptor) -> Vec<usize> {
+    let default: Vec<usize> = (0..method.fields.len()).filter(|&i| method.fields[i].default == Stated::Yes).collect();
+    if default.is_empty() { (0..method.fields.len()).collect() } else { default }
 }
 
 fn page(rows: &MethodData, params: &Value, filter: Option<&eval::Compiled>) -> Page {
