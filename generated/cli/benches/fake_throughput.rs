@@ -3,8 +3,10 @@
 //! spread over a 90-day window of 27 000 rows. The server runs in-process on the same
 //! 2-core machine as the clients.
 //!
-//! `cargo bench -p dataapi-cli --bench fake_throughput` (options: `-- SECONDS CLIENTS`,
-//! default 5 s and 32 clients); the figure is in BENCHMARKS.md.
+//! `cargo bench -p dataapi-cli --bench fake_throughput` (options: `-- SECONDS CLIENTS
+//! [filtered]`, default 5 s and 32 clients; `filtered` adds a filter on `direction` and a sort
+//! by `finish_reason`, so that every request reads the whole window); the figures are in
+//! BENCHMARKS.md.
 
 use std::time::{Duration, Instant};
 
@@ -46,6 +48,12 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let seconds: u64 = args.first().and_then(|s| s.parse().ok()).unwrap_or(5);
     let clients: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(32);
+    let filtered = args.get(2).is_some_and(|s| s == "filtered");
+    let extra = if filtered {
+        r#","filter":{"field":"direction","operator":"=","value":"in"},"sort":[{"field":"finish_reason","order":"desc"}]"#
+    } else {
+        ""
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
     runtime.block_on(async move {
         let server = FakeServer::builder()
@@ -64,14 +72,15 @@ fn main() {
             .map(|c| {
                 let host = host.clone();
                 tokio::spawn(async move {
+                    let window = if filtered { 11_400 } else { 26_900 };
                     let stream = TcpStream::connect(addr).await.expect("connect");
                     stream.set_nodelay(true).expect("no delay");
                     let mut stream = BufReader::new(stream);
                     let (mut done, mut rows) = (0u64, 0u64);
                     while Instant::now() < deadline {
-                        let offset = (c as u64 * 997 + done * 100) % 26_900;
+                        let offset = (c as u64 * 997 + done * 100) % window;
                         let body = format!(
-                            r#"{{"jsonrpc":"2.0","id":{done},"method":"get.calls_report","params":{{"access_token":"T","date_from":"2026-01-01 00:00:00","date_till":"2026-03-31 23:59:59","limit":100,"offset":{offset}}}}}"#
+                            r#"{{"jsonrpc":"2.0","id":{done},"method":"get.calls_report","params":{{"access_token":"T","date_from":"2026-01-01 00:00:00","date_till":"2026-03-31 23:59:59","limit":100,"offset":{offset}{extra}}}}}"#
                         );
                         let reply = post(&mut stream, &host, &body).await.expect("a reply");
                         // The clients share the machine with the server: they check every
@@ -98,7 +107,8 @@ fn main() {
         }
         let elapsed = started.elapsed().as_secs_f64();
         println!(
-            "fake_throughput: {clients} clients, {requests} requests in {elapsed:.2} s: {:.0} requests/s, {:.0} rows/s",
+            "fake_throughput{}: {clients} clients, {requests} requests in {elapsed:.2} s: {:.0} requests/s, {:.0} rows/s",
+            if filtered { " (filtered, sorted)" } else { "" },
             requests as f64 / elapsed,
             rows as f64 / elapsed
         );

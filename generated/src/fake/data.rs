@@ -266,6 +266,7 @@ impl Cell {
             | (Cell::Cents(a), Cell::Cents(b))
             | (Cell::DateTime(a), Cell::DateTime(b))
             | (Cell::Date(a), Cell::Date(b)) => a.cmp(b),
+            (Cell::Str(a) | Cell::Enum(a), Cell::Str(b) | Cell::Enum(b)) => a.as_ref().cmp(b.as_ref()),
             (
                 a @ (Cell::Str(_) | Cell::Enum(_) | Cell::Text(_)),
                 b @ (Cell::Str(_) | Cell::Enum(_) | Cell::Text(_)),
