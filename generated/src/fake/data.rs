@@ -1,6 +1,7 @@
 //! The fake server's data set: every row of every method, computed on demand from the seed.
 //!
-//! Nothing is stored. A method's rows are numbered `0..days × rows_per_day` in time order;
+//! Rows are not stored (only the columns that filters and sorts read, for small data sets).
+//! A method's rows are numbered `0..days × rows_per_day` in time order;
 //! row `g` lies on day `g / rows_per_day`, and each of its cells is a pure function of the
 //! seed, the method's name, `g` and the field's name, drawn from a small PRNG (splitmix64)
 //! that this file owns. So any cell of any row costs a few hashes, a date window is found by
@@ -11,6 +12,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
@@ -433,7 +435,13 @@ pub struct MethodData {
     flavors: Vec<Flavor>,
     /// `"name":` of each field, printed once.
     keys: Vec<String>,
+    /// Columns that filters and sorts have read, computed once (small data sets only).
+    columns: Vec<OnceLock<Box<[Cell]>>>,
 }
+
+/// The most rows whose columns are kept once a filter or sort reads them (about 20 MB a
+/// column at most); larger data sets compute every cell each time it is read.
+const CACHED_ROWS: u64 = 300_000;
 
 /// What kind of text or number a field holds, guessed once from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -507,6 +515,7 @@ impl Dataset {
                         key
                     })
                     .collect(),
+                columns: descriptor.fields.iter().map(|_| OnceLock::new()).collect(),
             })
             .collect();
         Dataset { options, days, methods }
@@ -603,6 +612,16 @@ impl MethodData {
             return Cell::Null;
         }
         generate(field, self.flavors[f], &field.ty, &mut rng, day, 0)
+    }
+
+    /// The cell of field `f` of row `g`, from the field's column where the data set is small
+    /// enough to keep it: filters and sorts read the same columns request after request.
+    pub(crate) fn cell_ref(&self, g: u64, f: usize) -> Cow<'_, Cell> {
+        if self.len() > CACHED_ROWS {
+            return Cow::Owned(self.cell(g, f));
+        }
+        let column = self.columns[f].get_or_init(|| (0..self.len()).map(|g| self.cell(g, f)).collect());
+        Cow::Borrowed(&column[g as usize])
     }
 
     /// Appends row `g` as a JSON object of the fields `fields` (indices) to `out`.

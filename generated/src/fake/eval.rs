@@ -19,6 +19,7 @@
 //! descending); nested objects have no order of their own; rows that compare equal keep their
 //! order in the data set.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use regex::Regex;
@@ -382,7 +383,7 @@ impl Compiled {
         match self {
             Compiled::All(children) => children.iter().all(|c| c.matches(rows, g)),
             Compiled::Any(children) => children.iter().any(|c| c.matches(rows, g)),
-            Compiled::Test { field, test } => test.matches(&rows.cell(g, *field)),
+            Compiled::Test { field, test } => test.matches(&rows.cell_ref(g, *field)),
         }
     }
 }
@@ -404,8 +405,8 @@ pub fn sort(rows: &MethodData, ids: &mut Vec<u64>, keys: &[SortKey]) {
     if keys.is_empty() {
         return;
     }
-    let mut keyed: Vec<(Vec<Cell>, u64)> =
-        ids.iter().map(|&g| (keys.iter().map(|k| rows.cell(g, k.field)).collect(), g)).collect();
+    let mut keyed: Vec<(Vec<Cow<'_, Cell>>, u64)> =
+        ids.iter().map(|&g| (keys.iter().map(|k| rows.cell_ref(g, k.field)).collect(), g)).collect();
     keyed.sort_by(|(a, ga), (b, gb)| {
         for ((x, y), key) in a.iter().zip(b).zip(keys) {
             let o = x.sort_cmp(y);
