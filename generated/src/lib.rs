@@ -34,6 +34,9 @@ pub mod runtime;
 #[cfg(feature = "client")]
 pub mod client;
 
+#[cfg(feature = "fake")]
+pub mod fake;
+
 pub use runtime::{AccessToken, Date, DateTime, Decimal, Holds, Password, Report, ReportEnum, ValueObject};
 
 /// Derives [`Report`](trait@Report) for a struct of the fields a user reads from a method's

@@ -1,0 +1,35 @@
+//! `dataapi`: the project's data command line. `cargo dataapi <command>` runs it from the
+//! repository root (an alias in `.cargo/config.toml`).
+//!
+//! Each subcommand lives in its own module: `fake-server` in [`fake_server`].
+
+mod descriptors;
+mod fake_server;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The dataapi command line.
+#[derive(Debug, Parser)]
+#[command(name = "dataapi", version, about = "Tools for the CoMagic / UIS / CallGear Data API")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve a fake Data API built from the schema on loopback, or dump the rows it holds.
+    FakeServer(fake_server::Args),
+}
+
+/// Exit code for bad options, as clap uses it.
+const USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::FakeServer(args) => fake_server::run(args),
+    }
+}
