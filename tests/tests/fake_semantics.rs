@@ -435,6 +435,29 @@ fn sorting_is_stable_with_many_equal_keys() {
     }
 }
 
+/// Trees two and three levels deep, with both conditions, as the docs' own example nests them.
+#[test]
+fn nested_trees() {
+    let w = world();
+    let (m, dump) = &w.dumps.iter().find(|(m, _)| m.name == "get.calls_report").unwrap();
+    let two = json!({"condition": "or", "filters": [
+        {"field": "direction", "operator": "=", "value": "in"},
+        {"field": "total_duration", "operator": ">=", "value": 1800}]});
+    let three = json!({"condition": "and", "filters": [
+        two.clone(),
+        {"condition": "or", "filters": [
+            {"field": "finish_reason", "operator": "in", "value": ["subscriber_disconnects", "operator_disconnects"]},
+            {"field": "cpn_region_name", "operator": "ilike", "value": "%a%"}]},
+        {"field": "is_lost", "operator": "!=", "value": true}]});
+    for filter in [two, three] {
+        let p = json!({"access_token": "T", "date_from": FROM, "date_till": TILL, "filter": filter,
+            "sort": [{"field": "finish_reason", "order": "desc"}, {"field": "direction"}], "fields": ["id", "total_duration", "finish_reason"], "limit": 10000});
+        agree(m, dump, &p);
+        let (total, _) = expected(m, dump, &p);
+        assert!(total > 0 && total < dump.len() as u64, "the tree selects some rows, not all: {total}");
+    }
+}
+
 /// `date_from ≤ time ≤ date_till`, both inclusive, to the second.
 #[test]
 fn the_window_is_inclusive_to_the_second() {

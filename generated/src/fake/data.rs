@@ -1,12 +1,12 @@
 //! The fake server's data set: every row of every method, computed on demand from the seed.
 //!
-//! Rows are not stored (only the columns that filters and sorts read, for small data sets).
-//! A method's rows are numbered `0..days × rows_per_day` in time order;
-//! row `g` lies on day `g / rows_per_day`, and each of its cells is a pure function of the
-//! seed, the method's name, `g` and the field's name, drawn from a small PRNG (splitmix64)
-//! that this file owns. So any cell of any row costs a few hashes, a date window is found by
-//! binary search, a page is built from its own rows only, and the same seed and options give
-//! the same rows on every machine and in every order of access.
+//! Rows are not stored (only the columns that filters and sorts read, for small data sets). A
+//! method's rows are numbered `0..days × rows_per_day` in time order; row `g` lies on day
+//! `g / rows_per_day`, and each of its cells is a pure function of the seed, the method's
+//! name, `g` and the field's name, drawn from a small PRNG (splitmix64) that this file owns.
+//! So any cell of any row costs a few hashes, a date window is found by binary search, a page
+//! is built from its own rows only, and the same seed and options give the same rows on every
+//! machine and in every order of access.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
