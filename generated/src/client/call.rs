@@ -104,7 +104,9 @@ impl Error {
 #[derive(Debug, Clone)]
 struct Session {
     token: AccessToken,
-    expires: Option<Instant>,
+    /// When to log in again: the relogin margin before it expires (a quarter of the session
+    /// at most, for short sessions).
+    renew_at: Option<Instant>,
 }
 
 /// What clones of a [`Client`] share.
@@ -142,7 +144,7 @@ impl Client {
         M: Method,
         M::Row: DeserializeOwned,
     {
-        request.validate().map_err(Error::Invalid)?;
+        check(request)?;
         self.send(request, &Progress::default(), Reply::<M::Row>::decode).await
     }
 
@@ -258,7 +260,7 @@ impl Client {
             Some(Auth::Login { login, password }) => (login, password),
         };
         let mut session = inner.session.lock().await;
-        let fresh = |s: &Session| s.expires.is_none_or(|at| at > Instant::now() + inner.config.relogin_margin);
+        let fresh = |s: &Session| s.renew_at.is_none_or(|at| at > Instant::now());
         if let Some(s) = session.as_ref().filter(|s| fresh(s)) {
             return Ok(s.token.clone());
         }
@@ -283,9 +285,11 @@ impl Client {
             }
         };
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-        let expires = (logged.expire_at > 0)
-            .then(|| Instant::now() + Duration::from_secs((logged.expire_at - now).max(0) as u64));
-        *session = Some(Session { token: logged.access_token.clone(), expires });
+        let renew_at = (logged.expire_at > 0).then(|| {
+            let left = Duration::from_secs((logged.expire_at - now).max(0) as u64);
+            Instant::now() + left - inner.config.relogin_margin.min(left / 4)
+        });
+        *session = Some(Session { token: logged.access_token.clone(), renew_at });
         Ok(logged.access_token)
     }
 
@@ -296,6 +300,13 @@ impl Client {
             *session = None;
         }
     }
+}
+
+/// Checks a request as the client will send it: with the client's token, not its own.
+pub(crate) fn check<M: Method>(request: &Request<M>) -> Result<(), Error> {
+    let mut sent = request.clone();
+    sent.access_token = AccessToken::new("the client's");
+    sent.validate().map_err(Error::Invalid)
 }
 
 fn is(e: &ApiError, mnemonic: &str) -> bool {

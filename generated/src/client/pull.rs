@@ -333,7 +333,7 @@ fn prepare<M: Method>(mut request: Request<M>) -> Result<Request<M>, Error> {
     // The pull cuts the period into windows the method allows; the rest is checked as sent.
     let mut probe = request.clone();
     probe.date_till = probe.date_from;
-    probe.validate().map_err(Error::Invalid)?;
+    super::call::check(&probe)?;
     Ok(request)
 }
 
@@ -388,8 +388,10 @@ impl<M: Method, T: Send + 'static> Reader<M, T> {
                 continue;
             }
             expected = Some(total);
-            let count = page.data.len() as u64;
-            let rows = page.data.into_iter().map(|(id, row)| match id {
+            // A page past the offset ceiling starts at the ceiling: its first rows were yielded.
+            let skip = offset - fetched(offset, limits.offset_max);
+            let count = (page.data.len() as u64).saturating_sub(skip);
+            let rows = page.data.into_iter().skip(skip as usize).map(|(id, row)| match id {
                 Some(id) => seen.insert(id).then_some(row),
                 None => Some(row),
             });
@@ -412,10 +414,16 @@ impl<M: Method, T: Send + 'static> Reader<M, T> {
         request.date_from = from;
         request.date_till = till;
         request.limit = Some(limit);
-        request.offset = Some(offset as u32);
+        request.offset = Some(fetched(offset, M::DESCRIPTOR.limits.offset_max) as u32);
         let decode = self.decode;
         self.client.send(&request, &self.progress, move |body| decode_page(body, decode)).await
     }
+}
+
+/// The `offset` a page from row `offset` on is asked for: the row itself, or the ceiling
+/// (a pull resumed past it reads the last page again and skips what was yielded).
+fn fetched(offset: u64, offset_max: u32) -> u64 {
+    offset.min(u64::from(offset_max))
 }
 
 /// The halves of a window, or the error naming a second that holds too many rows.
