@@ -30,7 +30,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use call::Error;
-pub use limits::Progress;
+pub use limits::{Progress, Snapshot};
 pub use pull::{Pull, PullState, WindowState};
 
 use crate::runtime::{AccessToken, Password};
