@@ -3,6 +3,7 @@
 //! README's Rust examples as doctests, so that they keep compiling.
 
 pub mod hostile;
+pub mod replies;
 
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

@@ -10,8 +10,8 @@ use dataapi::errors::Mnemonic;
 use dataapi::runtime::{
     ApiVersion, Date, DateTime, Decimal, Id, Limits, Page, Reply, ReplyError, ValueId, ValueObject,
 };
-use serde::Serialize;
-use serde_json::{Value, json};
+use dataapi_tests::replies::{assert_rows_round_trip, decode};
+use serde_json::json;
 
 const CALLS_REPORT: &str = include_str!("../fixtures/calls_report_reply.json");
 const COMMUNICATIONS_REPORT: &str = include_str!("../fixtures/communications_report_reply.json");
@@ -19,35 +19,6 @@ const COMMUNICATIONS: &str = include_str!("../fixtures/communications_reply.json
 
 fn dt(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime {
     DateTime::from_ymd_hms(y, mo, d, h, mi, s).expect("a valid date-time")
-}
-
-fn decode<T: serde::de::DeserializeOwned>(body: &str) -> Page<T> {
-    Reply::<T>::decode(body.as_bytes()).unwrap_or_else(|e| panic!("the reply should decode: {e}"))
-}
-
-/// Removes, at every depth, the keys whose value is `null` and the keys named in `unknown`.
-fn strip(value: &mut Value, unknown: &[&str]) {
-    match value {
-        Value::Object(map) => {
-            map.retain(|k, v| !v.is_null() && !unknown.contains(&k.as_str()));
-            map.values_mut().for_each(|v| strip(v, unknown));
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| strip(v, unknown)),
-        _ => {}
-    }
-}
-
-/// Every decoded row encodes back to its input row, less unknown keys and nulls.
-fn assert_rows_round_trip<T: Serialize>(page: &Page<T>, body: &str, unknown: &[&str]) {
-    let reply: Value = serde_json::from_str(body).unwrap();
-    let rows = reply["result"]["data"].as_array().expect("result.data is an array");
-    assert_eq!(page.data.len(), rows.len(), "every row of the reply decodes");
-    for (i, (row, input)) in page.data.iter().zip(rows).enumerate() {
-        let mut expected = input.clone();
-        strip(&mut expected, unknown);
-        let actual = serde_json::to_value(row).unwrap();
-        assert_eq!(actual, expected, "row {i} does not encode back to its input");
-    }
 }
 
 fn api_error<T: std::fmt::Debug>(result: Result<Page<T>, ReplyError>) -> dataapi::runtime::ApiError {
