@@ -10,24 +10,9 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use dataapi::runtime::Reply;
-use dataapi::{DateTime, Report};
-use support::{PlainReply, PlainUserCall, plain_calls::PlainCall};
+use support::{PlainReply, PlainUserCall, UserCall, plain_calls::PlainCall};
 
 const ROWS: usize = 10_000;
-
-/// A user's struct with the same eight fields, checked against the schema.
-#[derive(Debug, Report)]
-#[report(method = "get.calls_report")]
-pub struct UserCall {
-    id: u64,
-    start_time: DateTime,
-    finish_reason: Option<dataapi::calls_report::FinishReason>,
-    direction: dataapi::enums::Direction,
-    total_duration: Option<u32>,
-    is_lost: bool,
-    virtual_phone_number: Option<String>,
-    tags: Vec<dataapi::calls_report::Tag>,
-}
 
 fn full_rows(c: &mut Criterion) {
     let body = support::calls_reply(ROWS);

@@ -5,6 +5,7 @@
 
 pub mod plain_calls;
 
+use dataapi::{DateTime, Report};
 use serde_json::{Value, json};
 
 /// The two full rows of the reply fixture: every field of `get.calls_report` filled in.
@@ -87,4 +88,18 @@ pub struct PlainUserCall {
     pub is_lost: bool,
     pub virtual_phone_number: Option<String>,
     pub tags: Option<Vec<plain_calls::PlainTag>>,
+}
+
+/// A user's struct with the same eight fields as [`PlainUserCall`], checked against the schema.
+#[derive(Debug, Report)]
+#[report(method = "get.calls_report")]
+pub struct UserCall {
+    id: u64,
+    start_time: DateTime,
+    finish_reason: Option<dataapi::calls_report::FinishReason>,
+    direction: dataapi::enums::Direction,
+    total_duration: Option<u32>,
+    is_lost: bool,
+    virtual_phone_number: Option<String>,
+    tags: Vec<dataapi::calls_report::Tag>,
 }

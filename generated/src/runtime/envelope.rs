@@ -164,14 +164,24 @@ impl<T: DeserializeOwned> Reply<T> {
 
 /// Decodes a body, with the path of the offending value when it fails.
 pub(crate) fn decode_body<R: DeserializeOwned>(body: &[u8]) -> Result<R, ReplyError> {
-    // Tracking the path of every value costs half the decoding time, so a body is decoded
-    // plainly, and only a body that fails is decoded again to say where.
-    serde_json::from_slice(body).map_err(|plain| {
-        let de = &mut serde_json::Deserializer::from_slice(body);
-        match serde_path_to_error::deserialize::<_, R>(de) {
-            Err(e) => ReplyError::decode(e),
-            // Not expected: the same input and types fail the same way twice.
-            Ok(_) => ReplyError::Decode { path: String::new(), source: plain },
-        }
-    })
+    // The whole body's UTF-8 is checked once, so that serde_json reads it as text and does not
+    // check string by string. Tracking the path of every value costs half the decoding time,
+    // so a body is decoded plainly, and only a body that fails is decoded again to say where.
+    let Ok(text) = std::str::from_utf8(body) else {
+        return serde_json::from_slice(body)
+            .map_err(|plain| located::<R>(serde_json::Deserializer::from_slice(body), plain));
+    };
+    serde_json::from_str(text).map_err(|plain| located::<R>(serde_json::Deserializer::from_str(text), plain))
+}
+
+/// The error of a body that failed to decode, with the path of the offending value.
+fn located<'de, R: DeserializeOwned>(
+    mut de: serde_json::Deserializer<impl serde_json::de::Read<'de>>,
+    plain: serde_json::Error,
+) -> ReplyError {
+    match serde_path_to_error::deserialize::<_, R>(&mut de) {
+        Err(e) => ReplyError::decode(e),
+        // Not expected: the same input and types fail the same way twice.
+        Ok(_) => ReplyError::Decode { path: String::new(), source: plain },
+    }
 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Instructions and peak memory of decoding the benchmarks' 10 000-row replies, one decoder at
+# a time: `valgrind --tool=callgrind` counts instructions (the same count on every run of the
+# same binary, whatever else the machine does), less those of building the body alone (`none`,
+# `user-none`); the benchmark's counting allocator gives the peak of bytes allocated while
+# decoding, beyond the body. Usage: scripts/decode-instructions.sh (needs valgrind; about six
+# minutes on 2 cores).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$(cargo bench -p dataapi --bench decode_once --no-run --message-format=json 2>/dev/null |
+    python3 -c 'import json,sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "decode_once" and m.get("executable"):
+        print(m["executable"])')
+count() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" 2>&1 | awk '/Collected/ { print $4 }'
+}
+peak() {
+    "$bin" "$1" | sed -n 's/.*decoding peak \([0-9]*\) bytes.*/\1/p'
+}
+report() { # base decoders...
+    local base; base=$(count "$1"); shift
+    printf '%-16s %15s %22s\n' decoder instructions 'peak memory (MiB)'
+    for d in "$@"; do
+        local n; n=$(count "$d"); local bytes; bytes=$(peak "$d")
+        awk -v d="$d" -v n="$n" -v b="$base" -v m="$bytes" 'BEGIN { printf "%-16s %15.0f %22.1f\n", d, n - b, m / 1048576 }'
+    done
+}
+report none generated generated-slice plain value
+echo
+report user-none user user-plain user-value
