@@ -1,10 +1,11 @@
 //! `dataapi`: the project's data command line. `cargo dataapi <command>` runs it from the
 //! repository root (an alias in `.cargo/config.toml`).
 //!
-//! Each subcommand lives in its own module: `fake-server` in [`fake_server`].
+//! Each subcommand lives in its own module: `pull` in [`pull`], `fake-server` in [`fake_server`].
 
 mod descriptors;
 mod fake_server;
+mod pull;
 
 use std::process::ExitCode;
 
@@ -20,6 +21,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Pull every row of a method's period into NDJSON or CSV, resumable.
+    Pull(pull::Args),
     /// Serve a fake Data API built from the schema on loopback, or dump the rows it holds.
     FakeServer(fake_server::Args),
 }
@@ -30,6 +33,7 @@ const USAGE: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Pull(args) => pull::run(args),
         Command::FakeServer(args) => fake_server::run(args),
     }
 }

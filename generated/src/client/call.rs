@@ -180,8 +180,10 @@ impl Client {
             let token = self.token(progress).await?;
             let mut sent = request.clone();
             sent.set_token(token.clone());
-            let result =
-                self.post(request.descriptor().name, &sent, progress).await.and_then(|body| decode(&body).map_err(Error::from_reply));
+            let result = self
+                .post(request.descriptor().name, &sent, progress)
+                .await
+                .and_then(|body| decode(&body).map_err(Error::from_reply));
             match result {
                 Ok(page) => {
                     if let Some(limits) = &page.metadata.limits {

@@ -81,9 +81,7 @@ impl JsonRequest {
     pub fn fields(&self) -> Vec<String> {
         match self.params.get("fields").and_then(Value::as_array) {
             Some(fields) => fields.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-            None => {
-                self.method.fields.iter().filter(|f| f.default.allows()).map(|f| f.name.to_owned()).collect()
-            }
+            None => self.method.fields.iter().filter(|f| f.default.allows()).map(|f| f.name.to_owned()).collect(),
         }
     }
 
@@ -136,10 +134,7 @@ impl Client {
         let request = if state.method == request.method.name {
             Ok(request)
         } else {
-            Err(Error::Transport(format!(
-                "the pull state is of {}, not of {}",
-                state.method, request.method.name
-            )))
+            Err(Error::Transport(format!("the pull state is of {}, not of {}", state.method, request.method.name)))
         };
         self.start(request, state, |raw: &str| RawValue::from_string(raw.to_owned()))
     }
