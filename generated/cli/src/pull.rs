@@ -278,7 +278,7 @@ struct Sink {
 /// The writer of a format.
 enum Out {
     Ndjson(BufWriter<File>),
-    Csv(csv::Writer<BufWriter<File>>),
+    Csv(Box<csv::Writer<BufWriter<File>>>),
 }
 
 impl Sink {
@@ -296,7 +296,7 @@ impl Sink {
                 if keep.unwrap_or(0) == 0 {
                     csv.write_record(&fields).map_err(io::Error::other)?;
                 }
-                Out::Csv(csv)
+                Out::Csv(Box::new(csv))
             }
         };
         Ok(Sink { out, fields })
