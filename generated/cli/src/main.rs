@@ -5,6 +5,7 @@
 
 mod descriptors;
 mod fake_server;
+mod parquet;
 mod pull;
 
 use std::process::ExitCode;
@@ -21,7 +22,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Pull every row of a method's period into NDJSON or CSV, resumable.
+    /// Pull every row of a method's period into NDJSON, CSV or Parquet, resumable.
     Pull(pull::Args),
     /// Serve a fake Data API built from the schema on loopback, or dump the rows it holds.
     FakeServer(fake_server::Args),

@@ -1,4 +1,4 @@
-//! `dataapi pull`: every row of a method's period into NDJSON or CSV, through a temporary
+//! `dataapi pull`: every row of a method's period into NDJSON, CSV or Parquet, through a temporary
 //! file renamed at the end, with a checkpoint beside the output to resume an interrupted pull.
 //!
 //! The data file and its checkpoint stay consistent: the rows written so far are flushed and
@@ -85,7 +85,7 @@ pub struct Args {
     /// The environment variable holding the password of --login.
     #[arg(long, value_name = "VAR", requires = "login")]
     password_env: Option<String>,
-    /// The output file: `.ndjson` (or `.jsonl`) or `.csv`.
+    /// The output file: `.ndjson` (or `.jsonl`), `.csv` or `.parquet`.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
     /// Continue an interrupted pull from the checkpoint beside --out.
@@ -108,6 +108,9 @@ pub struct Args {
 enum Format {
     Ndjson,
     Csv,
+    /// Rows are kept as NDJSON in the temporary file (so that a pull can resume) and
+    /// converted, a row group at a time, once every row is there.
+    Parquet,
 }
 
 /// What is kept beside the output to resume: the request, the pull's state and how much of
@@ -158,8 +161,10 @@ fn check(args: &Args) -> Result<(JsonRequest, Client, Format), Vec<String>> {
     let format = match args.out.extension().and_then(|e| e.to_str()) {
         Some("ndjson" | "jsonl") => Some(Format::Ndjson),
         Some("csv") => Some(Format::Csv),
+        Some("parquet") => Some(Format::Parquet),
         _ => {
-            problems.push(format!("--out {}: the file must end in .ndjson, .jsonl or .csv", args.out.display()));
+            let out = args.out.display();
+            problems.push(format!("--out {out}: the file must end in .ndjson, .jsonl, .csv or .parquet"));
             None
         }
     };
@@ -290,7 +295,7 @@ impl Sink {
         }
         let buffered = BufWriter::with_capacity(1 << 16, file);
         let out = match format {
-            Format::Ndjson => Out::Ndjson(buffered),
+            Format::Ndjson | Format::Parquet => Out::Ndjson(buffered),
             Format::Csv => {
                 let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(buffered);
                 if keep.unwrap_or(0) == 0 {
@@ -393,6 +398,7 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
     let method = request.method().name.to_owned();
     let params = request.params().clone();
     let fields = request.fields();
+    let descriptor = request.method();
     let mut state = request.start_state();
     let mut keep = None;
     if args.resume {
@@ -427,7 +433,7 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
     if keep.is_none() {
         let _ = fs::remove_file(&paths.checkpoint);
     }
-    let mut sink = match Sink::open(&paths.part, format, fields, keep) {
+    let mut sink = match Sink::open(&paths.part, format, fields.clone(), keep) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: cannot write {}: {e}", paths.part.display());
@@ -482,7 +488,15 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
     let summary = format!("{rows} rows, {} requests, {} retries, {took:.1} s", s.requests, s.retries);
     match outcome {
         Ok(()) => {
-            let done = sink.sync().and_then(|_| fs::rename(&paths.part, &paths.out));
+            let done = match format {
+                Format::Parquet => sink.sync().map_err(|e| e.to_string()).and_then(|_| {
+                    let staged = paths.part.with_extension("part.parquet");
+                    crate::parquet::convert(&paths.part, &staged, descriptor, &fields)?;
+                    fs::rename(&staged, &paths.out).map_err(|e| e.to_string())?;
+                    fs::remove_file(&paths.part).map_err(|e| e.to_string())
+                }),
+                _ => sink.sync().and_then(|_| fs::rename(&paths.part, &paths.out)).map_err(|e| e.to_string()),
+            };
             if let Err(e) = done {
                 eprintln!("error: cannot finish {}: {e}", paths.out.display());
                 return FAILED;
