@@ -254,3 +254,90 @@ fn a_pull_killed_mid_way_resumes_without_loss_or_repeat() {
     assert_complete(&out, "id,start_time,finish_reason");
     assert!(!checkpoint.exists());
 }
+
+/// Reads a Parquet file with pyarrow: a first line with the column types, then one JSON line
+/// per row.
+const READ_WITH_PYARROW: &str = r#"
+import json, sys
+import pyarrow.parquet as pq
+t = pq.read_table(sys.argv[1])
+print(json.dumps({f.name: str(f.type) for f in t.schema}))
+meta = t.schema.field("finish_reason").metadata or {}
+print(json.dumps({k.decode(): v.decode() for k, v in meta.items()}))
+for r in t.to_pylist():
+    print(json.dumps({
+        "id": r["id"],
+        "start_time": r["start_time"].strftime("%Y-%m-%d %H:%M:%S"),
+        "finish_reason": r["finish_reason"],
+        "source": r["source"],
+        "sale_cost": None if r["sale_cost"] is None else str(r["sale_cost"]),
+        "tags": None if r["tags"] is None else [[t["tag_id"], t["tag_name"], t["tag_change_time"] and t["tag_change_time"].strftime("%Y-%m-%d %H:%M:%S")] for t in r["tags"]],
+        "call_records": r["call_records"],
+    }))
+"#;
+
+#[test]
+fn parquet_is_read_back_by_pyarrow_as_the_dump() {
+    let has_pyarrow = Command::new("python3").args(["-c", "import pyarrow"]).output().is_ok_and(|o| o.status.success());
+    if !has_pyarrow {
+        // CI installs pyarrow (.ci/run) and sets DATAAPI_REQUIRE_PYARROW, so this never passes silently there.
+        assert!(std::env::var_os("DATAAPI_REQUIRE_PYARROW").is_none(), "python3 with pyarrow is required");
+        eprintln!("skipped: python3 with pyarrow is not installed");
+        return;
+    }
+    let server = Server::start(&[]);
+    let dir = scratch("parquet");
+    let out = dir.join("calls.parquet");
+    let fields = "id,start_time,finish_reason,source,sale_cost,tags,call_records";
+    let run = pull(&server, &out, &["--fields", fields, "--page-size", "300"]).output().unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(!dir.join("calls.parquet.part").exists());
+
+    let read = Command::new("python3").args(["-c", READ_WITH_PYARROW]).arg(&out).output().unwrap();
+    assert!(read.status.success(), "{}", stderr(&read));
+    let text = String::from_utf8(read.stdout).unwrap();
+    let mut lines = text.lines();
+    let types: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert_eq!(types["id"], "int64");
+    assert_eq!(types["start_time"], "timestamp[ms]");
+    assert_eq!(types["finish_reason"], "dictionary<values=string, indices=int32, ordered=0>");
+    assert_eq!(types["sale_cost"], "decimal128(18, 2)");
+    assert!(
+        types["tags"].as_str().unwrap().starts_with("list<item: struct<tag_name: string, tag_id: int64"),
+        "{types}"
+    );
+    assert_eq!(types["call_records"], "list<item: string>");
+    let meta: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert_eq!(meta["dataapi.name"], "finish_reason");
+    assert!(meta["dataapi.type"].as_str().unwrap().starts_with("enum finish_reason"));
+
+    let mut got: Vec<Value> = lines.map(|l| serde_json::from_str(l).unwrap()).collect();
+    got.sort_by_key(|r| r["id"].as_i64().unwrap());
+    let expected: Vec<Value> = by_id(&dump("get.calls_report", fields))
+        .into_iter()
+        .map(|r| {
+            let tags = r["tags"].as_array().map(|tags| {
+                tags.iter()
+                    .map(|t| serde_json::json!([t["tag_id"], t["tag_name"], t["tag_change_time"]]))
+                    .collect::<Vec<_>>()
+            });
+            serde_json::json!({
+                "id": r["id"],
+                "start_time": r["start_time"],
+                "finish_reason": r["finish_reason"],
+                "source": r["source"],
+                "sale_cost": r["sale_cost"].as_f64().map(|c| format!("{c:.2}")),
+                "tags": tags,
+                "call_records": r["call_records"],
+            })
+        })
+        .collect();
+    assert_eq!(got.len(), 700);
+    assert!(got == expected, "pyarrow reads the server's rows");
+    let codes = match dataapi::calls_report::DESCRIPTOR.field("finish_reason").unwrap().ty {
+        dataapi::runtime::TypeDescriptor::Enum { codes, .. } => codes,
+        _ => unreachable!(),
+    };
+    let unknown = got.iter().filter_map(|r| r["finish_reason"].as_str()).find(|c| !codes.contains(c));
+    assert!(unknown.is_some(), "an unknown code is kept verbatim");
+}
