@@ -301,7 +301,6 @@ pub fn convert(ndjson: &Path, out: &Path, method: &MethodDescriptor, fields: &[S
         }
     }
     flush(&mut rows, &mut written)?;
-    drop(flush);
     let file = writer.into_inner().map_err(|e| e.to_string())?;
     file.sync_all().map_err(|e| format!("{}: {e}", out.display()))?;
     Ok(written)
