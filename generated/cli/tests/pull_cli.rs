@@ -341,3 +341,36 @@ fn parquet_is_read_back_by_pyarrow_as_the_dump() {
     let unknown = got.iter().filter_map(|r| r["finish_reason"].as_str()).find(|c| !codes.contains(c));
     assert!(unknown.is_some(), "an unknown code is kept verbatim");
 }
+
+#[test]
+fn a_spent_day_budget_and_sigterm_exit_4_and_resume() {
+    let dir = scratch("day");
+    let out = dir.join("calls.csv");
+    let args = ["--fields", "id,start_time", "--page-size", "50"];
+    {
+        let spent = Server::start(&["--day-limit", "5"]);
+        let run = pull(&spent, &out, &args).output().unwrap();
+        assert_eq!(run.status.code(), Some(4), "{}", stderr(&run));
+        assert!(stderr(&run).contains("--resume"), "{}", stderr(&run));
+        assert!(!out.exists());
+    }
+    // The same data served again, as after the day's reset; SIGTERM stops it with a checkpoint.
+    let slow = Server::start(&["--minute-limit", "2", "--minute-length", "0.5"]);
+    let mut child = pull(&slow, &out, &args).arg("--resume").stderr(Stdio::piped()).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(4), "SIGTERM leaves a checkpoint");
+    assert!(!out.exists());
+
+    let server = Server::start(&[]);
+    let run = pull(&server, &out, &args).arg("--resume").output().unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let ids: Vec<i64> = reader.records().map(|r| r.unwrap()[0].parse().unwrap()).collect();
+    let unique: HashSet<i64> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "no row is repeated");
+    let expected: HashSet<i64> =
+        by_id(&dump("get.calls_report", "id")).iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert!(unique == expected, "every row is there");
+}
