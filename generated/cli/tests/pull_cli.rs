@@ -374,3 +374,44 @@ fn a_spent_day_budget_and_sigterm_exit_4_and_resume() {
         by_id(&dump("get.calls_report", "id")).iter().map(|r| r["id"].as_i64().unwrap()).collect();
     assert!(unique == expected, "every row is there");
 }
+
+#[test]
+fn a_build_rs_schema_method_is_pulled_with_schema() {
+    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/consumers/buildrs/schema");
+    let server = Server::start(&["--schema", schema]);
+    let dir = scratch("schema");
+    let out = dir.join("deals.ndjson");
+    let run = dataapi()
+        .args(["pull", "get.deals_report", "--from", FROM, "--till", TILL, "--url", &server.url])
+        .args(["--token-env", "PULL_TEST_TOKEN", "--schema", schema, "--page-size", "128", "--out"])
+        .arg(&out)
+        .env("PULL_TEST_TOKEN", "T")
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let dump = dataapi()
+        .args(["fake-server", "--schema", schema])
+        .args(DATA)
+        .args(["--dump", "get.deals_report", "--dump-from", FROM, "--dump-till", TILL])
+        .output()
+        .unwrap();
+    let pulled: Vec<String> = std::fs::read_to_string(&out).unwrap().lines().map(str::to_owned).collect();
+    let dumped: Vec<Value> =
+        by_id(&String::from_utf8(dump.stdout).unwrap().lines().map(str::to_owned).collect::<Vec<_>>());
+    let pulled = by_id(&pulled);
+    assert_eq!(pulled.len(), 700);
+    // The pull asks for the default-reply fields; the dump holds every field.
+    for (p, d) in pulled.iter().zip(&dumped) {
+        for (key, value) in p.as_object().unwrap() {
+            assert_eq!(&d[key], value, "{key} of {}", p["id"]);
+        }
+    }
+    // Without --schema the method is unknown: bad input.
+    let run = dataapi()
+        .args(["pull", "get.deals_report", "--from", FROM, "--till", TILL, "--token-env", "PULL_TEST_TOKEN", "--out"])
+        .arg(&out)
+        .env("PULL_TEST_TOKEN", "T")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+}
