@@ -1,9 +1,11 @@
 //! `dataapi`: the project's data command line. `cargo dataapi <command>` runs it from the
 //! repository root (an alias in `.cargo/config.toml`).
 //!
-//! Each subcommand lives in its own module: `pull` in [`pull`], `fake-server` in [`fake_server`].
+//! Each subcommand lives in its own module: `pull` in [`pull`], `events` in [`events`],
+//! `fake-server` in [`fake_server`].
 
 mod descriptors;
+mod events;
 mod fake_server;
 mod parquet;
 mod pull;
@@ -24,6 +26,8 @@ struct Cli {
 enum Command {
     /// Pull every row of a method's period into NDJSON, CSV or Parquet, resumable.
     Pull(pull::Args),
+    /// Receive queue events over HTTP and append each accepted one to a file as a JSON line.
+    Events(events::Args),
     /// Serve a fake Data API built from the schema on loopback, or dump the rows it holds.
     FakeServer(fake_server::Args),
 }
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Pull(args) => pull::run(args),
+        Command::Events(args) => events::run(args),
         Command::FakeServer(args) => fake_server::run(args),
     }
 }
