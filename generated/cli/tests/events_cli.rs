@@ -155,6 +155,9 @@ fn the_eight_events_as_json_form_and_query_are_written_as_decoded() {
     assert_eq!(last.to_json(), unknown);
 }
 
+/// A request (method, target, content type, body) and its expected status and reason.
+type Case<'a> = (&'a str, &'a str, Option<&'a str>, Vec<u8>, u16, &'a str);
+
 #[test]
 fn bad_and_hostile_requests_get_a_4xx_with_the_reason_and_write_nothing() {
     let dir = scratch("hostile");
@@ -164,7 +167,7 @@ fn bad_and_hostile_requests_get_a_4xx_with_the_reason_and_write_nothing() {
     let mut deep = String::from(r#"{"event":"Joined","x":"#);
     deep.push_str(&"[".repeat(3_000));
     let huge = format!(r#"{{"event":"Joined","x":"{}"}}"#, "a".repeat(1 << 20));
-    let cases: Vec<(&str, &str, Option<&str>, Vec<u8>, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         ("POST", "/", json_type, br#"{"event":"Joined","channel":"call""#.to_vec(), 400, "not JSON"),
         ("POST", "/", json_type, deep.into_bytes(), 400, "not JSON"),
         ("POST", "/", json_type, huge.into_bytes(), 413, "4096"),
