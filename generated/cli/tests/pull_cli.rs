@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
 use serde_json::value::RawValue;
+use serde_json::{Value, json};
 
 fn dataapi() -> Command {
     Command::new(env!("CARGO_BIN_EXE_dataapi"))
@@ -340,6 +340,58 @@ fn parquet_is_read_back_by_pyarrow_as_the_dump() {
     };
     let unknown = got.iter().filter_map(|r| r["finish_reason"].as_str()).find(|c| !codes.contains(c));
     assert!(unknown.is_some(), "an unknown code is kept verbatim");
+
+    // Value objects are structs of two strings, `value_id` as the API wrote it.
+    let out = dir.join("communications.parquet");
+    let run = dataapi()
+        .args(["pull", "get.communications", "--from", FROM, "--till", TILL, "--url", &server.url])
+        .args([
+            "--params",
+            r#"{"report_id": 1, "report_type": "x"}"#,
+            "--fields",
+            "communication_type,site_domain_name",
+        ])
+        .args(["--token-env", "PULL_TEST_TOKEN", "--out"])
+        .arg(&out)
+        .env("PULL_TEST_TOKEN", "T")
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let script = r#"
+import json, sys
+import pyarrow.parquet as pq
+t = pq.read_table(sys.argv[1])
+print(str(t.schema.field("communication_type").type))
+for r in t.to_pylist():
+    print(json.dumps(r["communication_type"]))
+"#;
+    let read = Command::new("python3").args(["-c", script]).arg(&out).output().unwrap();
+    assert!(read.status.success(), "{}", stderr(&read));
+    let text = String::from_utf8(read.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("struct<value: string, value_id: string>"));
+    let mut got: Vec<Value> = lines.map(|l| serde_json::from_str(l).unwrap()).collect();
+    let text_of = |v: &Value| match v {
+        Value::String(s) => Value::String(s.clone()),
+        Value::Null => Value::Null,
+        other => Value::String(other.to_string()),
+    };
+    let mut expected: Vec<Value> = dump("get.communications", "communication_type")
+        .iter()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            let c = &v["communication_type"];
+            if c.is_null() {
+                Value::Null
+            } else {
+                json!({"value": text_of(&c["value"]), "value_id": text_of(&c["value_id"])})
+            }
+        })
+        .collect();
+    let key = |v: &Value| v.to_string();
+    got.sort_by_key(key);
+    expected.sort_by_key(key);
+    assert!(!got.is_empty() && got == expected, "value objects read back as the dump's");
 }
 
 #[test]
