@@ -152,7 +152,8 @@ async fn receive_one(receiver: &Receiver, request: Request<Incoming>) -> Result<
     let mut line = event.to_json().to_string();
     line.push('\n');
     let mut out = receiver.out.lock().await;
-    let written = out.write_all(line.as_bytes()).and_then(|()| out.sync_data());
+    // Writing and syncing block; other connections go on on the runtime's other threads.
+    let written = tokio::task::block_in_place(|| out.write_all(line.as_bytes()).and_then(|()| out.sync_data()));
     drop(out);
     match written {
         Ok(()) => Ok(event.name().to_owned()),
