@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::pull::{Paged, Pull, PullState, Span, time_field};
 use super::{Client, Error};
-use crate::runtime::validate::{self, Violations};
+use crate::runtime::validate::{self, Violation, Violations};
 use crate::runtime::{AccessToken, DateTime, MethodDescriptor, Mnemonic};
 
 /// The `params` of a request of any method, as JSON, checked against the method's descriptor;
@@ -134,7 +134,12 @@ impl Client {
         let request = if state.method == request.method.name {
             Ok(request)
         } else {
-            Err(Error::Transport(format!("the pull state is of {}, not of {}", state.method, request.method.name)))
+            Err(Error::Invalid(Violations(vec![Violation {
+                path: "state.method".into(),
+                mnemonic: Mnemonic::INVALID_PARAMETERS_COMBINATION,
+                message: format!("the pull state is of {}, not of {}", state.method, request.method.name),
+                help: None,
+            }])))
         };
         self.start(request, state, |raw: &str| RawValue::from_string(raw.to_owned()))
     }
