@@ -246,7 +246,7 @@ fn serve(builder: dataapi::fake::FakeServerBuilder) -> ExitCode {
 }
 
 /// Waits for SIGINT or SIGTERM.
-async fn stopped() {
+pub async fn stopped() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -1,10 +1,14 @@
 //! `dataapi`: the project's data command line. `cargo dataapi <command>` runs it from the
 //! repository root (an alias in `.cargo/config.toml`).
 //!
-//! Each subcommand lives in its own module: `fake-server` in [`fake_server`].
+//! Each subcommand lives in its own module: `pull` in [`pull`], `events` in [`events`],
+//! `fake-server` in [`fake_server`].
 
 mod descriptors;
+mod events;
 mod fake_server;
+mod parquet;
+mod pull;
 
 use std::process::ExitCode;
 
@@ -20,6 +24,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Pull every row of a method's period into NDJSON, CSV or Parquet, resumable.
+    Pull(pull::Args),
+    /// Receive queue events over HTTP and append each accepted one to a file as a JSON line.
+    Events(events::Args),
     /// Serve a fake Data API built from the schema on loopback, or dump the rows it holds.
     FakeServer(fake_server::Args),
 }
@@ -30,6 +38,8 @@ const USAGE: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Pull(args) => pull::run(args),
+        Command::Events(args) => events::run(args),
         Command::FakeServer(args) => fake_server::run(args),
     }
 }

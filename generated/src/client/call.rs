@@ -10,6 +10,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use super::limits::{Budget, Gate, Progress};
+use super::pull::Paged;
 use super::{Auth, Client, Config, PullState};
 use crate::runtime::login::Login;
 use crate::runtime::{AccessToken, ApiError, DateTime, Method, Mnemonic, Page, Reply, ReplyError, Request, Violations};
@@ -150,9 +151,9 @@ impl Client {
 
     /// Sends `request` with the current token and decodes the reply with `decode`; waits on the
     /// budget, logs in again once on an expired token, and retries faults.
-    pub(crate) async fn send<M: Method, T>(
+    pub(crate) async fn send<Q: Paged, T>(
         &self,
-        request: &Request<M>,
+        request: &Q,
         progress: &Progress,
         decode: impl Fn(&[u8]) -> Result<Page<T>, ReplyError>,
     ) -> Result<Page<T>, Error> {
@@ -178,9 +179,11 @@ impl Client {
             }
             let token = self.token(progress).await?;
             let mut sent = request.clone();
-            sent.access_token = token.clone();
-            let result =
-                self.post(M::NAME, &sent, progress).await.and_then(|body| decode(&body).map_err(Error::from_reply));
+            sent.set_token(token.clone());
+            let result = self
+                .post(request.descriptor().name, &sent, progress)
+                .await
+                .and_then(|body| decode(&body).map_err(Error::from_reply));
             match result {
                 Ok(page) => {
                     if let Some(limits) = &page.metadata.limits {

@@ -23,6 +23,7 @@
 //! limits, retries what can be retried, and can resume from its [`PullState`].
 
 mod call;
+mod json;
 mod limits;
 mod pull;
 
@@ -30,6 +31,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use call::Error;
+pub use json::JsonRequest;
 pub use limits::{Progress, Snapshot};
 pub use pull::{Pull, PullState, WindowState};
 

@@ -27,9 +27,37 @@ use tokio::task::{JoinHandle, JoinSet};
 use super::limits::{Progress, Snapshot};
 use super::{Client, Error};
 use crate::runtime::{
-    DateTime, Method, MethodDescriptor, Order, Page, RawSort, Reply, ReplyError, Report, Request, TypeDescriptor,
-    report::Wire,
+    AccessToken, DateTime, Method, MethodDescriptor, Order, Page, RawSort, Reply, ReplyError, Report, Request,
+    TypeDescriptor, report::Wire,
 };
+
+/// A request a pull reads page by page: a typed [`Request`], or a [`JsonRequest`] built from
+/// JSON for a method known only by its descriptor.
+pub(crate) trait Paged: Serialize + Clone + Send + Sync + 'static {
+    /// The method.
+    fn descriptor(&self) -> &'static MethodDescriptor;
+    /// Sets the window and the page.
+    fn page(&mut self, from: Span, till: Span, offset: u32, limit: u32);
+    /// Sets the token the call is sent with.
+    fn set_token(&mut self, token: AccessToken);
+}
+
+impl<M: Method> Paged for Request<M> {
+    fn descriptor(&self) -> &'static MethodDescriptor {
+        M::DESCRIPTOR
+    }
+
+    fn page(&mut self, from: Span, till: Span, offset: u32, limit: u32) {
+        self.date_from = from;
+        self.date_till = till;
+        self.offset = Some(offset);
+        self.limit = Some(limit);
+    }
+
+    fn set_token(&mut self, token: AccessToken) {
+        self.access_token = token;
+    }
+}
 
 /// Where a pull stands: the windows not yet finished, each with the offset of its next row not
 /// yet yielded. Small and serializable, to checkpoint a pull and resume it with
@@ -59,7 +87,7 @@ pub struct WindowState {
 
 impl PullState {
     /// The windows of a new pull of `from..=till` for a method allowing `days` per request.
-    fn new(method: &str, from: Option<DateTime>, till: Option<DateTime>, days: u32) -> Self {
+    pub(super) fn new(method: &str, from: Option<DateTime>, till: Option<DateTime>, days: u32) -> Self {
         let (Some(from), Some(till)) = (from, till) else {
             let whole = WindowState { from: None, till: None, offset: 0, fits: false };
             return PullState { method: method.to_owned(), windows: vec![whole], rows: 0 };
@@ -87,7 +115,7 @@ impl PullState {
 }
 
 /// A window's first or last second (`None` for a request without a period).
-type Span = Option<DateTime>;
+pub(super) type Span = Option<DateTime>;
 
 /// What a window reader tells the consumer, in the order it happened.
 enum Message<T> {
@@ -240,7 +268,7 @@ impl Client {
             request.date_till,
             <R::Method as Method>::DESCRIPTOR.limits.date_range_days,
         );
-        self.start(request, state, |raw: &str| serde_json::from_str::<Wire<R>>(raw).map(|w| w.0))
+        self.start(prepare(request), state, |raw: &str| serde_json::from_str::<Wire<R>>(raw).map(|w| w.0))
     }
 
     /// Resumes a pull from its state (taken from [`Pull::state`] or an error's resume point):
@@ -250,12 +278,12 @@ impl Client {
         M: Method,
         M::Row: DeserializeOwned + Send + 'static,
     {
-        self.start(request, state, |raw: &str| serde_json::from_str::<M::Row>(raw))
+        self.start(prepare(request), state, |raw: &str| serde_json::from_str::<M::Row>(raw))
     }
 
-    fn start<M: Method, T: Send + 'static>(
+    pub(super) fn start<Q: Paged, T: Send + 'static>(
         &self,
-        request: Request<M>,
+        request: Result<Q, Error>,
         state: PullState,
         decode: fn(&str) -> Result<T, serde_json::Error>,
     ) -> Pull<T> {
@@ -270,7 +298,7 @@ impl Client {
             task: None,
             finished: false,
         };
-        let request = match prepare(request) {
+        let request = match request {
             Ok(request) => request,
             Err(e) => {
                 // Reported as the stream's first item.
@@ -338,14 +366,14 @@ fn prepare<M: Method>(mut request: Request<M>) -> Result<Request<M>, Error> {
 }
 
 /// The method's first sortable date-time field: the order in which pages are read.
-fn time_field(d: &MethodDescriptor) -> Option<&'static str> {
+pub(super) fn time_field(d: &MethodDescriptor) -> Option<&'static str> {
     d.fields.iter().find(|f| matches!(f.ty, TypeDescriptor::DateTime) && f.sort.allows()).map(|f| f.name)
 }
 
 /// Reads one window.
-struct Reader<M: Method, T> {
+struct Reader<Q, T> {
     client: Client,
-    request: Request<M>,
+    request: Q,
     tx: mpsc::Sender<Message<T>>,
     progress: Arc<Progress>,
     decode: fn(&str) -> Result<T, serde_json::Error>,
@@ -354,11 +382,11 @@ struct Reader<M: Method, T> {
 /// A page's rows, each with its `id` where it has one.
 type Rows<T> = Vec<(Option<String>, T)>;
 
-impl<M: Method, T: Send + 'static> Reader<M, T> {
+impl<Q: Paged, T: Send + 'static> Reader<Q, T> {
     /// Reads the window to its end (`Ok(None)`), or finds it too full and returns its halves.
     async fn read(self, window: WindowState) -> Result<Option<[WindowState; 2]>, Error> {
         let (from, till) = (window.from, window.till);
-        let limits = M::DESCRIPTOR.limits;
+        let limits = self.request.descriptor().limits;
         let limit = self.client.inner.config.page_size.min(limits.limit_max).max(1);
         let reachable = u64::from(limits.offset_max) + u64::from(limit);
         let mut offset = window.offset;
@@ -411,10 +439,8 @@ impl<M: Method, T: Send + 'static> Reader<M, T> {
 
     async fn page(&self, from: Span, till: Span, offset: u64, limit: u32) -> Result<Page<(Option<String>, T)>, Error> {
         let mut request = self.request.clone();
-        request.date_from = from;
-        request.date_till = till;
-        request.limit = Some(limit);
-        request.offset = Some(fetched(offset, M::DESCRIPTOR.limits.offset_max) as u32);
+        let offset = fetched(offset, request.descriptor().limits.offset_max) as u32;
+        request.page(from, till, offset, limit);
         let decode = self.decode;
         self.client.send(&request, &self.progress, move |body| decode_page(body, decode)).await
     }

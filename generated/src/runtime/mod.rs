@@ -10,6 +10,8 @@ pub mod lenient;
 pub mod login;
 pub mod mnemonic;
 mod open_enum;
+#[cfg(feature = "receiver")]
+pub mod receive;
 pub mod report;
 pub mod request;
 pub mod secret;

@@ -1,0 +1,537 @@
+//! `dataapi pull`: every row of a method's period into NDJSON, CSV or Parquet, through a temporary
+//! file renamed at the end, with a checkpoint beside the output to resume an interrupted pull.
+//!
+//! The data file and its checkpoint stay consistent: the rows written so far are flushed and
+//! synced to disk first, then the checkpoint (the pull's state and the data file's length) is
+//! written to a temporary file and renamed over the old one. A resumed pull truncates the data
+//! file to the recorded length, so a row written after the last checkpoint is neither lost nor
+//! repeated.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, IsTerminal, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use dataapi::client::{Client, Error, JsonRequest, PullState};
+use dataapi::runtime::MethodDescriptor;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+/// Every row was written.
+const DONE: u8 = 0;
+/// A failure of ours: the output cannot be written, a reply cannot be decoded, a second holds
+/// more rows than the API lets a request reach.
+const FAILED: u8 = 1;
+/// Bad input: nothing was sent.
+const BAD_INPUT: u8 = 2;
+/// The API refused the request.
+const REFUSED: u8 = 3;
+/// Interrupted with a checkpoint: `--resume` continues.
+const INTERRUPTED: u8 = 4;
+
+/// How often the checkpoint is brought up to date while rows arrive.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// Options of `pull`.
+#[derive(Debug, Parser)]
+#[command(after_help = "\
+Exit codes:
+  0  every row of the period was written to --out
+  1  the output could not be written, or a reply could not be read
+  2  bad input (every problem is printed; nothing was sent)
+  3  the API refused the request (its mnemonic is printed)
+  4  interrupted with a checkpoint (the day limit, Ctrl-C or SIGTERM, the network gone after
+     every retry): run the same command with --resume to continue
+
+Secrets are never arguments: --token-env and --password-env name environment variables.")]
+pub struct Args {
+    /// The method's wire name (`get.calls_report`).
+    method: String,
+    /// Start of the period ("YYYY-MM-DD hh:mm:ss").
+    #[arg(long)]
+    from: Option<String>,
+    /// End of the period ("YYYY-MM-DD hh:mm:ss", inclusive).
+    #[arg(long)]
+    till: Option<String>,
+    /// Fields to ask for, comma-separated (default: the method's default reply fields).
+    #[arg(long, value_delimiter = ',', value_name = "FIELD,…")]
+    fields: Option<Vec<String>>,
+    /// The filter as JSON, or @FILE to read it from a file.
+    #[arg(long, value_name = "JSON|@FILE")]
+    filter: Option<String>,
+    /// Sort keys FIELD[:asc|:desc], most significant first (repeatable or comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "FIELD:ORDER")]
+    sort: Vec<String>,
+    /// Other parameters of the method as a JSON object, or @FILE.
+    #[arg(long, value_name = "JSON|@FILE")]
+    params: Option<String>,
+    /// The brand whose endpoint to call.
+    #[arg(long, value_parser = ["comagic", "uis", "callgear"], conflicts_with = "url", default_value = "comagic")]
+    brand: String,
+    /// Another endpoint (a white label, the fake server).
+    #[arg(long)]
+    url: Option<String>,
+    /// The environment variable holding the access token.
+    #[arg(long, value_name = "VAR", conflicts_with_all = ["login", "password_env"])]
+    token_env: Option<String>,
+    /// The login for `login.user` (with --password-env).
+    #[arg(long, requires = "password_env")]
+    login: Option<String>,
+    /// The environment variable holding the password of --login.
+    #[arg(long, value_name = "VAR", requires = "login")]
+    password_env: Option<String>,
+    /// The output file: `.ndjson` (or `.jsonl`), `.csv` or `.parquet`.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Continue an interrupted pull from the checkpoint beside --out.
+    #[arg(long)]
+    resume: bool,
+    /// Windows fetched at once.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=16))]
+    concurrency: u32,
+    /// Rows per page (the method's maximum when larger).
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    page_size: u32,
+    /// A schema folder laid over the bundled schema (methods of a build.rs schema).
+    #[arg(long, value_name = "DIR")]
+    schema: Option<PathBuf>,
+}
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Format {
+    Ndjson,
+    Csv,
+    /// Rows are kept as NDJSON in the temporary file (so that a pull can resume) and
+    /// converted, a row group at a time, once every row is there.
+    Parquet,
+}
+
+/// What is kept beside the output to resume: the request, the pull's state and how much of
+/// the temporary data file holds rows the state counts.
+#[derive(Debug, Serialize, Deserialize)]
+struct Checkpoint {
+    method: String,
+    params: Map<String, Value>,
+    format: Format,
+    state: PullState,
+    bytes: u64,
+}
+
+/// Runs the subcommand.
+pub fn run(args: Args) -> ExitCode {
+    let (request, client, format) = match check(&args) {
+        Ok(checked) => checked,
+        Err(problems) => {
+            eprintln!("error: the pull was not started:");
+            for p in &problems {
+                eprintln!("  {p}");
+            }
+            return ExitCode::from(BAD_INPUT);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(FAILED);
+        }
+    };
+    ExitCode::from(runtime.block_on(pull(&args, request, client, format)))
+}
+
+/// Everything about the input, checked before the first request: every problem at once.
+fn check(args: &Args) -> Result<(JsonRequest, Client, Format), Vec<String>> {
+    let mut problems = Vec::new();
+    let methods: Vec<&'static MethodDescriptor> = match &args.schema {
+        Some(dir) => crate::descriptors::load(dir).map_err(|p| vec![format!("--schema {}: {p}", dir.display())])?,
+        None => dataapi::METHODS.to_vec(),
+    };
+    let method = methods.iter().copied().find(|m| m.name == args.method);
+    if method.is_none() {
+        let names: Vec<_> = methods.iter().map(|m| m.name).collect();
+        problems.push(format!("no method `{}`; the methods are {}", args.method, names.join(", ")));
+    }
+    let format = match args.out.extension().and_then(|e| e.to_str()) {
+        Some("ndjson" | "jsonl") => Some(Format::Ndjson),
+        Some("csv") => Some(Format::Csv),
+        Some("parquet") => Some(Format::Parquet),
+        _ => {
+            let out = args.out.display();
+            problems.push(format!("--out {out}: the file must end in .ndjson, .jsonl, .csv or .parquet"));
+            None
+        }
+    };
+    let mut params = Map::new();
+    if let Some(text) = &args.params {
+        match json_arg("--params", text) {
+            Ok(Value::Object(map)) => params = map,
+            Ok(other) => problems.push(format!("--params: a JSON object, not {other}")),
+            Err(p) => problems.push(p),
+        }
+    }
+    if let Some(from) = &args.from {
+        params.insert("date_from".into(), Value::String(from.clone()));
+    }
+    if let Some(till) = &args.till {
+        params.insert("date_till".into(), Value::String(till.clone()));
+    }
+    if let Some(fields) = &args.fields {
+        params.insert("fields".into(), fields.iter().map(|f| Value::String(f.trim().to_owned())).collect());
+    }
+    if let Some(filter) = &args.filter {
+        match json_arg("--filter", filter) {
+            Ok(filter) => {
+                params.insert("filter".into(), filter);
+            }
+            Err(p) => problems.push(p),
+        }
+    }
+    if !args.sort.is_empty() {
+        let mut keys = Vec::new();
+        for key in &args.sort {
+            // The validator checks the field and the order.
+            let (field, order) = key.split_once(':').unwrap_or((key, "asc"));
+            keys.push(serde_json::json!({"field": field.trim(), "order": order}));
+        }
+        params.insert("sort".into(), Value::Array(keys));
+    }
+    let request = method.and_then(|m| match JsonRequest::new(m, Value::Object(params)) {
+        Ok(r) => Some(r),
+        Err(violations) => {
+            problems.extend(violations.iter().map(|v| format!("params.{v}")));
+            None
+        }
+    });
+    let builder = Client::builder().concurrency(args.concurrency as usize).page_size(args.page_size);
+    let builder = match (&args.url, args.brand.as_str()) {
+        (Some(url), _) => builder.url(url.clone()),
+        (None, "uis") => builder.uis(),
+        (None, "callgear") => builder.callgear(),
+        (None, _) => builder.comagic(),
+    };
+    let env = |option: &str, var: &str, problems: &mut Vec<String>| match std::env::var(var) {
+        Ok(value) if !value.is_empty() => Some(value),
+        _ => {
+            problems.push(format!("{option} {var}: the environment variable is not set or empty"));
+            None
+        }
+    };
+    let builder = match (&args.token_env, &args.login, &args.password_env) {
+        (Some(var), _, _) => env("--token-env", var, &mut problems).map(|t| builder.token(t)),
+        (None, Some(login), Some(var)) => {
+            env("--password-env", var, &mut problems).map(|p| builder.login(login.clone(), p))
+        }
+        _ => {
+            problems.push("no credentials: give --token-env VAR, or --login with --password-env VAR".into());
+            None
+        }
+    };
+    let client = builder.map(|b| b.build().map_err(|e| format!("cannot build the client: {e}")));
+    match (request, client, format) {
+        (Some(request), Some(Ok(client)), Some(format)) if problems.is_empty() => Ok((request, client, format)),
+        (_, Some(Err(p)), _) => {
+            problems.push(p);
+            Err(problems)
+        }
+        _ => Err(problems),
+    }
+}
+
+/// A JSON argument, or the JSON of the file named after `@`.
+fn json_arg(option: &str, text: &str) -> Result<Value, String> {
+    let (text, source) = match text.strip_prefix('@') {
+        Some(path) => match fs::read_to_string(path) {
+            Ok(text) => (text, format!("{option} @{path}")),
+            Err(e) => return Err(format!("{option} @{path}: cannot read it: {e}")),
+        },
+        None => (text.to_owned(), option.to_owned()),
+    };
+    serde_json::from_str(&text).map_err(|e| format!("{source}: not JSON: {e}"))
+}
+
+/// Where the pieces of an output go.
+struct Paths {
+    out: PathBuf,
+    part: PathBuf,
+    checkpoint: PathBuf,
+}
+
+impl Paths {
+    fn new(out: &Path) -> Self {
+        let with = |suffix: &str| {
+            let mut name = out.file_name().unwrap_or_default().to_os_string();
+            name.push(suffix);
+            out.with_file_name(name)
+        };
+        Paths { out: out.to_owned(), part: with(".part"), checkpoint: with(".checkpoint.json") }
+    }
+}
+
+/// The data file being written.
+struct Sink {
+    out: Out,
+    fields: Vec<String>,
+}
+
+/// The writer of a format.
+enum Out {
+    Ndjson(BufWriter<File>),
+    Csv(Box<csv::Writer<BufWriter<File>>>),
+}
+
+impl Sink {
+    fn open(path: &Path, format: Format, fields: Vec<String>, keep: Option<u64>) -> io::Result<Self> {
+        let mut file = OpenOptions::new().create(true).write(true).truncate(keep.is_none()).open(path)?;
+        if let Some(bytes) = keep {
+            file.set_len(bytes)?;
+            file.seek(SeekFrom::Start(bytes))?;
+        }
+        let buffered = BufWriter::with_capacity(1 << 16, file);
+        let out = match format {
+            Format::Ndjson | Format::Parquet => Out::Ndjson(buffered),
+            Format::Csv => {
+                let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(buffered);
+                if keep.unwrap_or(0) == 0 {
+                    csv.write_record(&fields).map_err(io::Error::other)?;
+                }
+                Out::Csv(Box::new(csv))
+            }
+        };
+        Ok(Sink { out, fields })
+    }
+
+    fn write(&mut self, row: &RawValue) -> io::Result<()> {
+        match &mut self.out {
+            Out::Ndjson(out) => {
+                // A newline outside a string is whitespace (inside one it is escaped).
+                let text = row.get();
+                if text.contains(['\n', '\r']) {
+                    out.write_all(text.replace(['\n', '\r'], " ").as_bytes())?;
+                } else {
+                    out.write_all(text.as_bytes())?;
+                }
+                out.write_all(b"\n")
+            }
+            Out::Csv(csv) => {
+                let cells: BTreeMap<String, &RawValue> = serde_json::from_str(row.get())
+                    .map_err(|e| io::Error::other(format!("a row is not a JSON object: {e}")))?;
+                let record = self.fields.iter().map(|f| cells.get(f).map_or(Ok(String::new()), |v| cell(v)));
+                let record: Result<Vec<String>, _> = record.collect();
+                csv.write_record(record?).map_err(io::Error::other)
+            }
+        }
+    }
+
+    /// Flushes and syncs the data, and returns its length.
+    fn sync(&mut self) -> io::Result<u64> {
+        let file = match &mut self.out {
+            Out::Ndjson(out) => {
+                out.flush()?;
+                out.get_ref()
+            }
+            Out::Csv(csv) => {
+                csv.flush()?;
+                csv.get_ref().get_ref()
+            }
+        };
+        file.sync_data()?;
+        Ok(file.metadata()?.len())
+    }
+}
+
+/// A CSV cell: a string's text, nothing for null, anything else as the API wrote it.
+fn cell(value: &RawValue) -> io::Result<String> {
+    let text = value.get();
+    match text.as_bytes().first() {
+        Some(b'"') => serde_json::from_str(text).map_err(io::Error::other),
+        _ if text == "null" => Ok(String::new()),
+        _ => Ok(text.replace(['\n', '\r'], " ")),
+    }
+}
+
+/// Writes `checkpoint` atomically beside the output.
+fn save(path: &Path, checkpoint: &Checkpoint) -> io::Result<()> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".tmp");
+    let tmp = path.with_file_name(name);
+    let mut file = File::create(&tmp)?;
+    file.write_all(&serde_json::to_vec(checkpoint).map_err(io::Error::other)?)?;
+    file.sync_all()?;
+    fs::rename(&tmp, path)
+}
+
+/// Waits for Ctrl-C or SIGTERM.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+fn bar() -> ProgressBar {
+    let target =
+        if io::stderr().is_terminal() { ProgressDrawTarget::stderr_with_hz(4) } else { ProgressDrawTarget::hidden() };
+    let bar = ProgressBar::with_draw_target(None, target);
+    let style = ProgressStyle::with_template("{bar:30} {human_pos}/{human_len} rows  {per_sec}  {elapsed}  {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format) -> u8 {
+    let paths = Paths::new(&args.out);
+    let method = request.method().name.to_owned();
+    let params = request.params().clone();
+    let fields = request.fields();
+    let descriptor = request.method();
+    let mut state = request.start_state();
+    let mut keep = None;
+    if args.resume {
+        match fs::read(&paths.checkpoint) {
+            Ok(bytes) => match serde_json::from_slice::<Checkpoint>(&bytes) {
+                Ok(c) if c.method == method && c.params == params && c.format == format => {
+                    state = c.state;
+                    keep = Some(c.bytes);
+                }
+                Ok(_) => {
+                    eprintln!(
+                        "error: {} is the checkpoint of another pull (method, parameters or format differ); \
+                         run without --resume to start again",
+                        paths.checkpoint.display()
+                    );
+                    return BAD_INPUT;
+                }
+                Err(e) => {
+                    eprintln!("error: {}: not a checkpoint: {e}", paths.checkpoint.display());
+                    return BAD_INPUT;
+                }
+            },
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                eprintln!("note: no checkpoint at {}; starting from the beginning", paths.checkpoint.display());
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", paths.checkpoint.display());
+                return FAILED;
+            }
+        }
+    }
+    if keep.is_none() {
+        let _ = fs::remove_file(&paths.checkpoint);
+    }
+    let mut sink = match Sink::open(&paths.part, format, fields.clone(), keep) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", paths.part.display());
+            return FAILED;
+        }
+    };
+    let started_with = state.rows;
+    let started = Instant::now();
+    let mut pull = client.json_resume(request, state);
+    let bar = bar();
+    let mut last = Instant::now();
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    let stop = stopped();
+    tokio::pin!(stop);
+    let checkpoint = |sink: &mut Sink, state: &PullState| -> io::Result<()> {
+        let bytes = sink.sync()?;
+        let c = Checkpoint { method: method.clone(), params: params.clone(), format, state: state.clone(), bytes };
+        save(&paths.checkpoint, &c)
+    };
+    let outcome: Result<(), (u8, String)> = loop {
+        let row = tokio::select! {
+            row = pull.next() => row,
+            _ = &mut stop => break Err((INTERRUPTED, "interrupted".into())),
+            _ = tick.tick() => {
+                let s = pull.progress();
+                bar.set_length((s.total + started_with).max(pull.state().rows));
+                bar.set_position(pull.state().rows);
+                bar.set_message(if s.waiting { "waiting on the API's limits" } else { "" });
+                continue;
+            }
+        };
+        match row {
+            None => break Ok(()),
+            Some(Ok(row)) => {
+                if let Err(e) = sink.write(&row) {
+                    break Err((FAILED, format!("cannot write {}: {e}", paths.part.display())));
+                }
+                if last.elapsed() >= CHECKPOINT_EVERY {
+                    last = Instant::now();
+                    if let Err(e) = checkpoint(&mut sink, pull.state()) {
+                        break Err((FAILED, format!("cannot write the checkpoint: {e}")));
+                    }
+                }
+            }
+            Some(Err(e)) => break Err(failure(&e)),
+        }
+    };
+    bar.finish_and_clear();
+    let s = pull.progress();
+    let rows = pull.state().rows;
+    let took = started.elapsed().as_secs_f64();
+    let summary = format!("{rows} rows, {} requests, {} retries, {took:.1} s", s.requests, s.retries);
+    match outcome {
+        Ok(()) => {
+            let done = match format {
+                Format::Parquet => sink.sync().map_err(|e| e.to_string()).and_then(|_| {
+                    let staged = paths.part.with_extension("part.parquet");
+                    crate::parquet::convert(&paths.part, &staged, descriptor, &fields)?;
+                    fs::rename(&staged, &paths.out).map_err(|e| e.to_string())?;
+                    fs::remove_file(&paths.part).map_err(|e| e.to_string())
+                }),
+                _ => sink.sync().and_then(|_| fs::rename(&paths.part, &paths.out)).map_err(|e| e.to_string()),
+            };
+            if let Err(e) = done {
+                eprintln!("error: cannot finish {}: {e}", paths.out.display());
+                return FAILED;
+            }
+            let _ = fs::remove_file(&paths.checkpoint);
+            eprintln!("done: {method} into {}: {summary}", paths.out.display());
+            DONE
+        }
+        Err((code, message)) => {
+            let saved = checkpoint(&mut sink, pull.state());
+            eprintln!("error: {message}");
+            match saved {
+                Ok(()) => eprintln!(
+                    "stopped: {summary}; the checkpoint is {}: run the same command with --resume to continue",
+                    paths.checkpoint.display()
+                ),
+                Err(e) => eprintln!("stopped: {summary}; the checkpoint cannot be written: {e}"),
+            }
+            code
+        }
+    }
+}
+
+/// The exit code and message of a pull's error.
+fn failure(e: &Error) -> (u8, String) {
+    match e {
+        Error::Invalid(v) => (BAD_INPUT, format!("the request would be refused:\n{v}")),
+        Error::Api(api) => {
+            let mnemonic = api.mnemonic().map_or_else(|| "no mnemonic".to_owned(), |m| m.to_string());
+            (REFUSED, format!("the API refused the request: {mnemonic}: {}", api.message))
+        }
+        Error::NoAuth => (BAD_INPUT, e.to_string()),
+        Error::DayLimit { .. } | Error::RateLimited { .. } | Error::Transport(_) | Error::Http { .. } => {
+            (INTERRUPTED, e.to_string())
+        }
+        _ => (FAILED, e.to_string()),
+    }
+}

@@ -1,0 +1,217 @@
+//! `dataapi events` as a process: the eight queue events as JSON bodies, form bodies and query
+//! strings are written as JSON lines that decode to the same events; an unknown event is kept
+//! with every key; events that do not fit the schema and hostile bodies (huge, malformed, deeply
+//! nested, of another type) get a 4xx with the reason and write nothing.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use dataapi::queue::Event;
+use serde_json::{Value, json};
+
+/// A receiver process, stopped when dropped.
+struct Receiver {
+    child: Child,
+    addr: String,
+}
+
+impl Receiver {
+    fn start(out: &Path, extra: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dataapi"))
+            .args(["events", "--addr", "127.0.0.1:0", "--out"])
+            .arg(out)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+        let addr = first.trim().trim_start_matches("http://").trim_end_matches('/').to_owned();
+        Receiver { child, addr }
+    }
+
+    /// Sends one request; returns the status and the answer's body.
+    fn send(&self, method: &str, target: &str, content_type: Option<&str>, body: &[u8]) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n", self.addr);
+        if let Some(t) = content_type {
+            head.push_str(&format!("Content-Type: {t}\r\n"));
+        }
+        head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+        // The receiver may answer (413) before it has read a huge body.
+        let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body));
+        let mut all = Vec::new();
+        let _ = stream.read_to_end(&mut all);
+        let all = String::from_utf8_lossy(&all).into_owned();
+        let status = all.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        (status, all.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default())
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("events_cli").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// One payload of each of the eight events, with the fields it always carries and a variable.
+fn eight() -> Vec<Value> {
+    let with_agent = |name: &str| {
+        json!({"event": name, "channel": "call", "agent_channel_id": "cc-agent-1", "member_channel_id": "cc-member-2",
+            "agent_id": 17, "call_duration": "61", "crm_deal_id": "77", "note": "a & b = c?"})
+    };
+    let member_only =
+        |name: &str| json!({"event": name, "channel": "chat", "member_channel_id": "cc-member-3", "crm_deal_id": "78"});
+    vec![
+        member_only("Joined"),
+        with_agent("Answered"),
+        with_agent("Offering"),
+        with_agent("Bridged"),
+        with_agent("Missed"),
+        member_only("Leaving"),
+        with_agent("Processing"),
+        with_agent("Active"),
+    ]
+}
+
+/// The payload as `key=value&…`, every value as the text a template renders.
+fn encoded(payload: &Value) -> String {
+    let mut out = String::new();
+    for (k, v) in payload.as_object().unwrap() {
+        let text = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        if !out.is_empty() {
+            out.push('&');
+        }
+        let escape = |s: &str| -> String {
+            s.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+                    b' ' => "+".to_owned(),
+                    _ => format!("%{b:02X}"),
+                })
+                .collect()
+        };
+        out.push_str(&format!("{}={}", escape(k), escape(&text)));
+    }
+    out
+}
+
+fn written(out: &Path) -> Vec<Event> {
+    std::fs::read_to_string(out)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| Event::from_json(serde_json::from_str(l).unwrap()).unwrap())
+        .collect()
+}
+
+#[test]
+fn the_eight_events_as_json_form_and_query_are_written_as_decoded() {
+    let dir = scratch("eight");
+    let out = dir.join("events.ndjson");
+    let receiver = Receiver::start(&out, &[]);
+    let mut expected = Vec::new();
+    for payload in eight() {
+        let event = Event::from_json(payload.clone()).unwrap();
+        let name = event.name().to_owned();
+        let body = payload.to_string();
+        let (status, text) = receiver.send("POST", "/", Some("application/json"), body.as_bytes());
+        assert_eq!((status, text.trim()), (200, format!("accepted {name}").as_str()), "JSON {name}");
+        let form = encoded(&payload);
+        let (status, text) =
+            receiver.send("POST", "/hook", Some("application/x-www-form-urlencoded; charset=utf-8"), form.as_bytes());
+        assert_eq!(status, 200, "form {name}: {text}");
+        let (status, text) = receiver.send("GET", &format!("/hook?{form}"), None, b"");
+        assert_eq!(status, 200, "query {name}: {text}");
+        // Form and query values are strings; they decode to the same event.
+        expected.extend([event.clone(), event.clone(), event]);
+    }
+    let got = written(&out);
+    assert_eq!(got.len(), 24);
+    assert!(got == expected, "every event is written as it was decoded, variables included");
+    assert_eq!(got[0].to_json()["crm_deal_id"], "78");
+    assert_eq!(got[4].to_json()["note"], "a & b = c?");
+
+    // An event this schema does not know is kept with every key.
+    let unknown = json!({"event": "Transferred", "channel": "call", "to": "cc-agent-9", "crm_deal_id": "79"});
+    let (status, _) = receiver.send("POST", "/", Some("application/json"), unknown.to_string().as_bytes());
+    assert_eq!(status, 200);
+    let last = written(&out).pop().unwrap();
+    assert_eq!(last.name(), "Transferred");
+    assert_eq!(last.to_json(), unknown);
+}
+
+/// A request (method, target, content type, body) and its expected status and reason.
+type Case<'a> = (&'a str, &'a str, Option<&'a str>, Vec<u8>, u16, &'a str);
+
+#[test]
+fn bad_and_hostile_requests_get_a_4xx_with_the_reason_and_write_nothing() {
+    let dir = scratch("hostile");
+    let out = dir.join("events.ndjson");
+    let receiver = Receiver::start(&out, &["--queue-type", "inbound_queue", "--max-body", "4096"]);
+    let json_type = Some("application/json");
+    let mut deep = String::from(r#"{"event":"Joined","x":"#);
+    deep.push_str(&"[".repeat(3_000));
+    let huge = format!(r#"{{"event":"Joined","x":"{}"}}"#, "a".repeat(1 << 20));
+    let cases: Vec<Case> = vec![
+        ("POST", "/", json_type, br#"{"event":"Joined","channel":"call""#.to_vec(), 400, "not JSON"),
+        ("POST", "/", json_type, deep.into_bytes(), 400, "not JSON"),
+        ("POST", "/", json_type, huge.into_bytes(), 413, "4096"),
+        ("POST", "/", json_type, b"[1,2]".to_vec(), 400, "an array, not an object"),
+        ("POST", "/", json_type, br#"{"channel":"call"}"#.to_vec(), 400, "no event name"),
+        ("POST", "/", Some("text/xml"), b"<event/>".to_vec(), 415, "text/xml"),
+        ("POST", "/", None, b"".to_vec(), 400, "no event"),
+        ("PUT", "/", json_type, b"{}".to_vec(), 405, "POST"),
+        (
+            "POST",
+            "/",
+            json_type,
+            br#"{"event":"Bridged","channel":"call","agent_channel_id":"a","member_channel_id":"m","agent_id":"seventeen"}"#
+                .to_vec(),
+            400,
+            "agent_id",
+        ),
+        (
+            "POST",
+            "/",
+            json_type,
+            br#"{"event":"Bridged","channel":"call","agent_channel_id":"a","member_channel_id":"m"}"#.to_vec(),
+            422,
+            "has no `agent_id`",
+        ),
+        (
+            "POST",
+            "/",
+            json_type,
+            br#"{"event":"Answered","channel":"call","agent_channel_id":"a","member_channel_id":"m","agent_id":1}"#
+                .to_vec(),
+            422,
+            "does not occur in a `inbound_queue` queue",
+        ),
+        ("GET", "/?event=Joined&%ZZ", None, b"".to_vec(), 422, "member_channel_id"),
+    ];
+    for (method, target, content_type, body, status, reason) in cases {
+        let (got, text) = receiver.send(method, target, content_type, &body);
+        assert_eq!(got, status, "{method} {target} {content_type:?}: {text}");
+        assert!(text.contains(reason), "`{reason}` in the answer `{text}`");
+    }
+    assert!(written(&out).is_empty(), "nothing was written");
+    // The receiver still works.
+    let ok = json!({"event": "Joined", "channel": "call", "member_channel_id": "m"});
+    assert_eq!(receiver.send("POST", "/", json_type, ok.to_string().as_bytes()).0, 200);
+    assert_eq!(written(&out).len(), 1);
+}
