@@ -383,6 +383,15 @@ async fn stopped() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
+/// The bar's rows so far, the expected total and whether the pull waits on the limits.
+fn show<T>(bar: &ProgressBar, pull: &dataapi::client::Pull<T>, started_with: u64) {
+    let s = pull.progress();
+    let rows = pull.state().rows;
+    bar.set_length((s.total + started_with).max(rows));
+    bar.set_position(rows);
+    bar.set_message(if s.waiting { "waiting on the API's limits" } else { "" });
+}
+
 fn bar() -> ProgressBar {
     let target =
         if io::stderr().is_terminal() { ProgressDrawTarget::stderr_with_hz(4) } else { ProgressDrawTarget::hidden() };
@@ -458,16 +467,15 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
             row = pull.next() => row,
             _ = &mut stop => break Err((INTERRUPTED, "interrupted".into())),
             _ = tick.tick() => {
-                let s = pull.progress();
-                bar.set_length((s.total + started_with).max(pull.state().rows));
-                bar.set_position(pull.state().rows);
-                bar.set_message(if s.waiting { "waiting on the API's limits" } else { "" });
+                show(&bar, &pull, started_with);
                 continue;
             }
         };
         match row {
             None => break Ok(()),
             Some(Ok(row)) => {
+                // The bar redraws at most 4 times a second, so keeping it current is cheap.
+                show(&bar, &pull, started_with);
                 if let Err(e) = sink.write(&row) {
                     break Err((FAILED, format!("cannot write {}: {e}", paths.part.display())));
                 }

@@ -467,3 +467,81 @@ fn a_build_rs_schema_method_is_pulled_with_schema() {
         .unwrap();
     assert_eq!(run.status.code(), Some(2));
 }
+
+/// A method of a schema of its own with small limits, so that a short pull crosses both the
+/// method's date range (3 days) and the rows `offset` and `limit` can reach (200 + 50): the
+/// pull cuts the 7 days into windows and halves the over-full ones, and is still complete.
+/// It runs under a pseudo-terminal (`script`), where the progress bar is drawn.
+#[test]
+fn a_pull_past_the_range_and_the_offset_ceiling_draws_its_bar_and_is_complete() {
+    let dir = scratch("ceiling");
+    let schema = dir.join("schema");
+    std::fs::create_dir_all(schema.join("methods")).unwrap();
+    std::fs::write(
+        schema.join("methods/get.small_report.yaml"),
+        r"method: get.small_report
+title: {en: Small limits}
+access: [customer]
+weight: 1
+kind: report
+limits: {date_range_days: 3, limit: {default: 50, max: 50}, offset: {default: 0, max: 200}}
+fields:
+  - {name: id, type: integer, filter: yes, default: yes}
+  - {name: start_time, type: datetime, sort: yes, default: yes}
+  - {name: name, type: string, default: yes}
+",
+    )
+    .unwrap();
+    let schema = schema.to_str().unwrap();
+    let server = Server::start(&["--schema", schema]);
+    let out = dir.join("small.ndjson");
+    let command = format!(
+        "{} pull get.small_report --from '{FROM}' --till '{TILL}' --url {} --token-env PULL_TEST_TOKEN --schema {schema} --out {}",
+        env!("CARGO_BIN_EXE_dataapi"),
+        server.url,
+        out.display()
+    );
+    // `script` gives the command a terminal and copies what it draws to our stdout.
+    let run =
+        Command::new("script").args(["-qec", &command, "/dev/null"]).env("PULL_TEST_TOKEN", "T").output().unwrap();
+    let screen = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{screen}");
+    // The bar counts rows of the total known so far (windows are counted as they are read).
+    let drawn = screen.split("rows").any(|frame| {
+        let count = frame.trim_end().rsplit(' ').next().unwrap_or("");
+        count.split_once('/').is_some_and(|(n, of)| n.parse::<u64>().is_ok() && of.parse::<u64>().is_ok_and(|t| t > 0))
+    });
+    assert!(drawn, "the bar counts rows of an estimated total: {screen}");
+    assert!(screen.contains("700 rows, 16 requests"), "and the summary: {screen}");
+    let pulled: Vec<String> = std::fs::read_to_string(&out).unwrap().lines().map(str::to_owned).collect();
+    let ids: HashSet<i64> =
+        pulled.iter().map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_i64().unwrap()).collect();
+    assert_eq!((pulled.len(), ids.len()), (700, 700), "every row once");
+    let dumped = dataapi()
+        .args(["fake-server", "--schema", schema])
+        .args(DATA)
+        .args([
+            "--dump",
+            "get.small_report",
+            "--dump-from",
+            FROM,
+            "--dump-till",
+            TILL,
+            "--dump-fields",
+            "id,start_time,name",
+        ])
+        .output()
+        .unwrap();
+    let dumped: Vec<String> = String::from_utf8(dumped.stdout).unwrap().lines().map(str::to_owned).collect();
+    assert!(by_id(&pulled) == by_id(&dumped), "the rows are the server's");
+    // Without a terminal there is no bar, only the one-line summary.
+    let quiet = dataapi()
+        .args(["pull", "get.small_report", "--from", FROM, "--till", TILL, "--url", &server.url])
+        .args(["--token-env", "PULL_TEST_TOKEN", "--schema", schema, "--out"])
+        .arg(dir.join("again.ndjson"))
+        .env("PULL_TEST_TOKEN", "T")
+        .output()
+        .unwrap();
+    assert!(quiet.status.success());
+    assert_eq!(stderr(&quiet).lines().count(), 1, "{}", stderr(&quiet));
+}
