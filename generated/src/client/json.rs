@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::pull::{Paged, Pull, PullState, Span, time_field};
 use super::{Client, Error};
 use crate::runtime::validate::{self, Violation, Violations};
-use crate::runtime::{AccessToken, DateTime, MethodDescriptor, Mnemonic};
+use crate::runtime::{AccessToken, DateTime, MethodDescriptor, Mnemonic, ReplyError};
 
 /// The `params` of a request of any method, as JSON, checked against the method's descriptor;
 /// what [`Client::json_rows`] pulls. Its `access_token`, `limit` and `offset` are the client's
@@ -141,6 +141,8 @@ impl Client {
                 help: None,
             }])))
         };
-        self.start(request, state, |raw: &str| RawValue::from_string(raw.to_owned()))
+        self.start(request, state, |raw: &str| {
+            RawValue::from_string(raw.to_owned()).map_err(|source| ReplyError::Decode { path: String::new(), source })
+        })
     }
 }

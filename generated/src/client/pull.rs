@@ -26,6 +26,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::limits::{Progress, Snapshot};
 use super::{Client, Error};
+use crate::runtime::envelope::decode_body;
 use crate::runtime::{
     AccessToken, DateTime, Method, MethodDescriptor, Order, Page, RawSort, Reply, ReplyError, Report, Request,
     TypeDescriptor, report::Wire,
@@ -268,7 +269,7 @@ impl Client {
             request.date_till,
             <R::Method as Method>::DESCRIPTOR.limits.date_range_days,
         );
-        self.start(prepare(request), state, |raw: &str| serde_json::from_str::<Wire<R>>(raw).map(|w| w.0))
+        self.start(prepare(request), state, |raw: &str| decode_body::<Wire<R>>(raw.as_bytes()).map(|w| w.0))
     }
 
     /// Resumes a pull from its state (taken from [`Pull::state`] or an error's resume point):
@@ -278,14 +279,14 @@ impl Client {
         M: Method,
         M::Row: DeserializeOwned + Send + 'static,
     {
-        self.start(prepare(request), state, |raw: &str| serde_json::from_str::<M::Row>(raw))
+        self.start(prepare(request), state, |raw: &str| decode_body::<M::Row>(raw.as_bytes()))
     }
 
     pub(super) fn start<Q: Paged, T: Send + 'static>(
         &self,
         request: Result<Q, Error>,
         state: PullState,
-        decode: fn(&str) -> Result<T, serde_json::Error>,
+        decode: Decoder<T>,
     ) -> Pull<T> {
         let concurrency = self.inner.config.concurrency.max(1);
         let (tx, rx) = mpsc::channel(concurrency + 1);
@@ -376,7 +377,7 @@ struct Reader<Q, T> {
     request: Q,
     tx: mpsc::Sender<Message<T>>,
     progress: Arc<Progress>,
-    decode: fn(&str) -> Result<T, serde_json::Error>,
+    decode: Decoder<T>,
 }
 
 /// A page's rows, each with its `id` where it has one.
@@ -467,11 +468,11 @@ fn split(from: Span, till: Span, total: u64, reachable: u64) -> Result<[WindowSt
     Ok([half(from.0, mid), half(mid + chrono::TimeDelta::seconds(1), till.0)])
 }
 
+/// How a pull reads one row from its JSON text: errors name the place inside the row.
+pub(crate) type Decoder<T> = fn(&str) -> Result<T, ReplyError>;
+
 /// A reply page whose rows are decoded one by one, each with its `id`.
-fn decode_page<T>(
-    body: &[u8],
-    decode: fn(&str) -> Result<T, serde_json::Error>,
-) -> Result<Page<(Option<String>, T)>, ReplyError> {
+fn decode_page<T>(body: &[u8], decode: Decoder<T>) -> Result<Page<(Option<String>, T)>, ReplyError> {
     #[derive(Deserialize)]
     struct Id {
         #[serde(default)]
@@ -480,9 +481,13 @@ fn decode_page<T>(
     let page = Reply::<Box<RawValue>>::decode(body)?;
     let mut rows: Rows<T> = Vec::with_capacity(page.data.len());
     for (i, raw) in page.data.into_iter().enumerate() {
-        let row = decode(raw.get()).map_err(|plain| {
-            let path = row_path(raw.get(), decode).unwrap_or_default();
-            ReplyError::Decode { path: format!("result.data[{i}]{path}"), source: plain }
+        let row = decode(raw.get()).map_err(|e| match e {
+            // The row's own path, under the reply's.
+            ReplyError::Decode { path, source } => {
+                let at = if path.is_empty() || path == "." { String::new() } else { format!(".{path}") };
+                ReplyError::Decode { path: format!("result.data[{i}]{at}"), source }
+            }
+            other => other,
         })?;
         let id = serde_json::from_str::<Id>(raw.get())
             .ok()
@@ -494,13 +499,32 @@ fn decode_page<T>(
     Ok(Page { data: rows, metadata: page.metadata })
 }
 
-/// Where in a row decoding failed (`.start_time`), found by decoding it again with paths: only
-/// a failing row pays for it.
-fn row_path<T>(raw: &str, _decode: fn(&str) -> Result<T, serde_json::Error>) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(raw).ok()?;
-    let keys = value.as_object()?;
-    keys.iter().find_map(|(key, v)| {
-        let one = serde_json::json!({ key: v });
-        _decode(&one.to_string()).err().map(|_| format!(".{key}"))
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calls_report::Row;
+
+    #[test]
+    fn a_row_that_does_not_decode_is_named_by_its_place() {
+        let body =
+            br#"{"jsonrpc":"2.0","id":1,"result":{"data":[{"id":1},{"id":2,"start_time":"yesterday"}],"metadata":{}}}"#;
+        let decode: Decoder<Row> = |raw| decode_body::<Row>(raw.as_bytes());
+        match decode_page(body, decode) {
+            Err(ReplyError::Decode { path, .. }) => assert_eq!(path, "result.data[1].start_time"),
+            other => panic!("{other:?}"),
+        }
+        let ok = decode_page(br#"{"jsonrpc":"2.0","id":1,"result":{"data":[{"id":7},{"x":1}]}}"#, decode).unwrap();
+        assert_eq!(ok.data.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(), [Some("7".to_owned()), None]);
+    }
+
+    #[test]
+    fn a_second_that_holds_too_many_rows_is_named() {
+        let at = DateTime::from_ymd_hms(2026, 3, 1, 12, 0, 0).unwrap();
+        match split(Some(at), Some(at), 200_000, 110_000) {
+            Err(Error::TooDense { second, rows, .. }) => assert_eq!((second, rows), (at, 200_000)),
+            other => panic!("{other:?}"),
+        }
+        let [a, b] = split(Some(at), Some(DateTime(at.0 + chrono::TimeDelta::seconds(3))), 200_000, 110_000).unwrap();
+        assert_eq!((a.till.unwrap().0 - at.0).num_seconds() + 1, (b.from.unwrap().0 - at.0).num_seconds());
+    }
 }
