@@ -3,12 +3,15 @@
 //! with every key; events that do not fit the schema and hostile bodies (huge, malformed, deeply
 //! nested, of another type) get a 4xx with the reason and write nothing.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
+use common::{dataapi, serve};
 use dataapi::queue::Event;
 use serde_json::{Value, json};
 
@@ -20,16 +23,10 @@ struct Receiver {
 
 impl Receiver {
     fn start(out: &Path, extra: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dataapi"))
-            .args(["events", "--addr", "127.0.0.1:0", "--out"])
-            .arg(out)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-        let addr = first.trim().trim_start_matches("http://").trim_end_matches('/').to_owned();
+        let mut command = dataapi();
+        command.args(["events", "--addr", "127.0.0.1:0", "--out"]).arg(out).args(extra);
+        let (child, first) = serve(command);
+        let addr = first.trim_start_matches("http://").trim_end_matches('/').to_owned();
         Receiver { child, addr }
     }
 

@@ -2,16 +2,15 @@
 //! clean exit on SIGTERM, `--dump` as JSON lines equal to what the server serves, and exit
 //! code 2 with a message for bad options.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::{dataapi, serve};
 use serde_json::{Value, json};
-
-fn dataapi() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_dataapi"))
-}
 
 const DATA: [&str; 8] = ["--seed", "7", "--from", "2026-01-01", "--till", "2026-01-31", "--rows-per-day", "50"];
 
@@ -31,15 +30,10 @@ fn post(url: &str, body: &Value) -> Value {
 
 #[test]
 fn serves_until_sigterm_and_answers_what_it_dumps() {
-    let mut child = dataapi()
-        .args(["fake-server", "--addr", "127.0.0.1:0", "--token", "T"])
-        .args(DATA)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    let url = first.trim();
+    let mut command = dataapi();
+    command.args(["fake-server", "--addr", "127.0.0.1:0", "--token", "T"]).args(DATA);
+    let (mut child, url) = serve(command);
+    let url = url.as_str();
     assert!(url.starts_with("http://127.0.0.1:") && url.ends_with("/v2.0"), "{url}");
     let window = json!({"access_token": "T", "date_from": "2026-01-05 00:00:00", "date_till": "2026-01-06 23:59:59",
         "fields": ["id", "start_time", "finish_reason"], "limit": 10000});

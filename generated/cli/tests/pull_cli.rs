@@ -3,18 +3,16 @@
 //! 3 with its mnemonic, faults and a tight minute budget lose and repeat nothing, and a pull
 //! killed with SIGKILL and resumed with `--resume` is still complete without repeats.
 
+mod common;
+
 use std::collections::{BTreeMap, HashSet};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{dataapi, serve};
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
-
-fn dataapi() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_dataapi"))
-}
 
 const DATA: [&str; 8] = ["--seed", "11", "--from", "2026-01-01", "--till", "2026-01-10", "--rows-per-day", "100"];
 const FROM: &str = "2026-01-02 00:00:00";
@@ -28,16 +26,10 @@ struct Server {
 
 impl Server {
     fn start(extra: &[&str]) -> Self {
-        let mut child = dataapi()
-            .args(["fake-server", "--token", "T"])
-            .args(DATA)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-        Server { child, url: first.trim().to_owned() }
+        let mut command = dataapi();
+        command.args(["fake-server", "--token", "T"]).args(DATA).args(extra);
+        let (child, url) = serve(command);
+        Server { child, url }
     }
 }
 
