@@ -1,9 +1,9 @@
-//! The schema shipped with the crate (the workspace's `schema/` folder, embedded at build
-//! time), so that the derive macros and the builder work with no files of the user's.
+//! The schema shipped with the crate (the `dataapi-schema` package: the workspace's `schema/`
+//! folder, embedded), so that the derive macros and the builder work with no files of the user's.
 
 use crate::load::{FileKind, Source};
 
-include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+use dataapi_schema::FILES;
 
 /// The name every bundled file's diagnostics start with.
 pub const PREFIX: &str = "<bundled schema>/";

@@ -1,32 +1,79 @@
-//! The `dataapi` engine: load the YAML schema, check it, build the IR, and emit Rust.
+//! The `dataapi` engine: load the YAML schema of the CoMagic / UIS / CallGear Data API, check
+//! it, and generate typed Rust from it.
 //!
 //! ```text
 //! schema/*.yaml ──load──▶ schema::* ──check──▶ ir::Schema ──emit──▶ Rust
 //! ```
 //!
-//! The `regenerate`/`check` command, the build.rs [`Builder`] and the derive macros are thin
-//! fronts over [`load_dir`], [`load_sources`] and [`SchemaFiles`].
+//! # Public API
+//!
+//! - [`Builder`]: generation from a build script, with the bundled schema under the user's
+//!   own files, and [`BuildError`], why it failed;
+//! - [`Diagnostics`], [`Diagnostic`], [`Location`]: every problem of a schema, located as
+//!   `file:line:column: path: message`;
+//! - [`cli`] (feature `cli`): the `dataapi-codegen` command, installed with
+//!   `cargo install dataapi-codegen --features cli`.
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), dataapi_codegen::BuildError> {
+//!     dataapi_codegen::Builder::new().schema("schema").generate()?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! The stages themselves (`load`, `check`, `ir`, `emit`) are private. The `internals`
+//! feature makes them public for this workspace's own tests and tools, with no stability
+//! promise, and the hidden [`__derive`] module is what `dataapi-derive`, released with this
+//! crate at the same version, calls.
+//!
+//! See the [workspace README](https://github.com/dataapi-rs/dataapi#readme) for the other ways
+//! of use: the bundled `dataapi` crate and the derive macros.
 
-pub mod builder;
-pub mod bundled;
-pub mod check;
-pub mod diagnostic;
-pub mod emit;
-pub mod ir;
-pub mod load;
-pub mod regenerate;
-pub mod schema;
-pub mod summary;
-pub mod user;
+// Without `internals`, parts only the workspace's tests and tools call (and re-export) are unused.
+#![cfg_attr(not(feature = "internals"), allow(dead_code, unused_imports))]
+
+/// Declares the engine's stages: private, or public under the `internals` feature (hidden from
+/// the docs, outside any semver promise).
+macro_rules! stages {
+    ($($name:ident)*) => {$(
+        #[cfg(feature = "internals")]
+        #[doc(hidden)]
+        pub mod $name;
+        #[cfg(not(feature = "internals"))]
+        mod $name;
+    )*};
+}
+
+stages!(bundled check emit ir load regenerate schema summary user);
+
+mod builder;
+#[cfg(feature = "cli")]
+pub mod cli;
+mod diagnostic;
 
 use std::path::{Path, PathBuf};
 
 pub use builder::{BuildError, Builder};
 pub use diagnostic::{Diagnostic, Diagnostics, Location};
-pub use ir::Schema;
-pub use load::{FileKind, Source};
+pub use emit::EmitError;
+#[doc(hidden)]
+pub use {
+    ir::Schema,
+    load::{FileKind, Source},
+};
+
+/// What `dataapi-derive` calls: not a public API. The derive crate is released with this one,
+/// at the same version, and nothing else should use it.
+#[doc(hidden)]
+pub mod __derive {
+    pub use crate::check::closest;
+    pub use crate::user::{EnumInput, ReportInput, UserField, UserVariant, VariantShape, report, report_enum};
+    pub use crate::{Schema, SchemaFiles};
+}
 
 /// Loads and checks every schema file under `root`.
+#[doc(hidden)]
 pub fn load_dir(root: &Path) -> Result<Schema, Diagnostics> {
     let (sources, diags) = load::read_dir(root);
     check_sources(&sources, diags)
@@ -34,6 +81,7 @@ pub fn load_dir(root: &Path) -> Result<Schema, Diagnostics> {
 
 /// Loads and checks schema files given as text. Files that do not parse are reported
 /// together with the problems of the files that do.
+#[doc(hidden)]
 pub fn load_sources(sources: &[Source]) -> Result<Schema, Diagnostics> {
     check_sources(sources, Vec::new())
 }
@@ -41,6 +89,7 @@ pub fn load_sources(sources: &[Source]) -> Result<Schema, Diagnostics> {
 /// The files a schema is made of: the bundled schema and the user's folders and files, laid
 /// over each other in the order they were added. Their methods and enums are merged; a name
 /// declared twice is an error that names both places, and `extend: true` adds codes to an enum.
+#[doc(hidden)]
 #[derive(Debug, Clone, Default)]
 pub struct SchemaFiles {
     /// The texts, in the order they were added.

@@ -1,6 +1,6 @@
 //! The `#[report(…)]` attributes, read into the engine's input types.
 
-use dataapi_codegen::user::{EnumInput, ReportInput, UserField, UserVariant, VariantShape};
+use dataapi_codegen::__derive::{EnumInput, ReportInput, UserField, UserVariant, VariantShape};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::spanned::Spanned;
@@ -231,7 +231,7 @@ fn key_of(path: &syn::Path) -> String {
 }
 
 fn unknown_key(path: &syn::Path, key: &str, allowed: &[&str]) -> syn::Error {
-    let like = dataapi_codegen::check::closest(key, allowed.iter().copied())
+    let like = dataapi_codegen::__derive::closest(key, allowed.iter().copied())
         .map(|k| format!("did you mean `{k}`?"))
         .unwrap_or_else(|| {
             format!("the keys are {}", allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))

@@ -39,11 +39,11 @@ fn expand(parsed: syn::Result<attrs::Parsed>) -> proc_macro2::TokenStream {
     match parsed.kind {
         attrs::Kind::Report(mut input) => {
             input.tracked = loaded.tracked;
-            dataapi_codegen::user::report(&loaded.schema, &input)
+            dataapi_codegen::__derive::report(&loaded.schema, &input)
         }
         attrs::Kind::Enum(mut input) => {
             input.tracked = loaded.tracked;
-            dataapi_codegen::user::report_enum(&loaded.schema, &input)
+            dataapi_codegen::__derive::report_enum(&loaded.schema, &input)
         }
     }
 }

@@ -18,6 +18,7 @@ pub struct Text {
 
 /// A three-valued fact from the docs: yes, no, or an empty cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(clippy::enum_variant_names, reason = "the same words as `dataapi::runtime::Stated`")]
 pub enum Stated {
     /// The docs say yes.
     Yes,

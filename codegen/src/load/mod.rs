@@ -189,42 +189,124 @@ pub fn parse(sources: &[Source]) -> (RawSchema, Vec<Diagnostic>) {
     let mut raw = RawSchema::default();
     let mut diags = Vec::new();
     for source in sources {
-        let result = match source.kind {
-            FileKind::Enums => parse_one(source).map(|p| raw.enums.push(p)),
-            FileKind::Operators => parse_one(source).map(|p| raw.operators.push(p)),
-            FileKind::Errors => parse_one(source).map(|p| raw.errors.push(p)),
-            FileKind::Method => parse_one(source).map(|p| raw.methods.push(p)),
-            FileKind::Events => parse_one(source).map(|p| raw.events.push(p)),
-        };
-        if let Err(d) = result {
-            diags.push(d);
+        match source.kind {
+            FileKind::Enums => raw.enums.extend(parse_one(source, &mut diags)),
+            FileKind::Operators => raw.operators.extend(parse_one(source, &mut diags)),
+            FileKind::Errors => raw.errors.extend(parse_one(source, &mut diags)),
+            FileKind::Method => raw.methods.extend(parse_one(source, &mut diags)),
+            FileKind::Events => raw.events.extend(parse_one(source, &mut diags)),
         }
     }
     (raw, diags)
 }
 
-fn parse_one<T: DeserializeOwned>(source: &Source) -> Result<Parsed<T>, Diagnostic> {
+/// Parses one file, adding its problems to `diags`. serde stops at the first unknown key; the
+/// file is then read again without each unknown key in turn, so that one run reports every
+/// one, and the file, once it parses, goes on to be checked like the others.
+fn parse_one<T: DeserializeOwned>(source: &Source, diags: &mut Vec<Diagnostic>) -> Option<Parsed<T>> {
+    match parse_strict(source) {
+        Ok(parsed) => Some(parsed),
+        Err((first, index)) => {
+            let unknown = quoted_after(&first.message, "unknown field ").map(|key| (first.path.clone(), key.to_owned()));
+            diags.push(first);
+            let doc = read_past_unknown_keys(source, &index, unknown?, diags)?;
+            Some(Parsed { file: source.name.clone(), doc, index })
+        }
+    }
+}
+
+/// At most this many unknown keys are read past in one file; a file with more is likely not a
+/// schema file at all, and its first problems say enough.
+const MAX_UNKNOWN_KEYS: usize = 50;
+
+/// Reads the file as YAML values, removes the unknown key `first` (already reported) and every
+/// further one serde finds, reporting each, until the document parses or another problem stops
+/// it (reported too, at the path where it was found).
+fn read_past_unknown_keys<T: DeserializeOwned>(
+    source: &Source,
+    index: &PathIndex,
+    first: (String, String),
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let mut value: serde_yaml::Value = serde_yaml::from_str(&source.text).ok()?;
+    let (mut path, mut key) = first;
+    for _ in 0..MAX_UNKNOWN_KEYS {
+        remove_key(&mut value, &path, &key)?;
+        let e = match serde_path_to_error::deserialize::<_, T>(value.clone()) {
+            Ok(doc) => return Some(doc),
+            Err(e) => e,
+        };
+        path = e.path().to_string();
+        if path == "." {
+            path.clear();
+        }
+        let message = e.inner().to_string();
+        let mut d = Diagnostic {
+            file: source.name.clone(),
+            location: Some(index.locate(&path)),
+            path: path.clone(),
+            message: plain_types(&message),
+            help: None,
+        };
+        let Some(unknown) = quoted_after(&message, "unknown field ") else {
+            diags.push(d);
+            return None;
+        };
+        key = unknown.to_owned();
+        // serde_path_to_error ends the path with the key itself; serde_yaml names the mapping.
+        let at = path.clone();
+        path = path.strip_suffix(&key).map_or(path.as_str(), |p| p.strip_suffix('.').unwrap_or(p)).to_owned();
+        d.location = Some(index.locate(&at));
+        d.path = path.clone();
+        with_key_help(&mut d, &key, &message);
+        diags.push(d);
+    }
+    None
+}
+
+/// Removes `key` from the mapping at `path` (`fields[2]`, `limits.limit`, or empty for the
+/// document); `None` when there is no such mapping.
+fn remove_key(value: &mut serde_yaml::Value, path: &str, key: &str) -> Option<()> {
+    let mut node = value;
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let (name, indexes) = part.split_once('[').map_or((part, ""), |(n, rest)| (n, rest));
+        if !name.is_empty() {
+            node = node.get_mut(name)?;
+        }
+        for i in indexes.split('[').filter(|i| !i.is_empty()) {
+            node = node.get_mut(i.trim_end_matches(']').parse::<usize>().ok()?)?;
+        }
+    }
+    node.as_mapping_mut()?.remove(key).map(drop)
+}
+
+/// Parses one file strictly; on failure, the first problem and the index to locate others.
+fn parse_strict<T: DeserializeOwned>(source: &Source) -> Result<Parsed<T>, (Diagnostic, PathIndex)> {
     let index = PathIndex::build(&source.text);
     if let Some(at) = index.too_deep {
-        return Err(Diagnostic {
+        let d = Diagnostic {
             file: source.name.clone(),
             location: Some(at),
             path: String::new(),
             message: format!("the document nests too deep here (a schema file may nest {} levels)", locate::MAX_DEPTH),
             help: Some("a schema file needs a few levels; look for brackets that are not closed".into()),
-        });
+        };
+        return Err((d, index));
     }
     match serde_yaml::from_str::<T>(&source.text) {
         Ok(doc) => Ok(Parsed { file: source.name.clone(), doc, index }),
         // serde_yaml reads an empty file as a mapping without keys: "missing field `method`".
-        Err(_) if is_blank(&source.text) => Err(Diagnostic {
-            file: source.name.clone(),
-            location: Some(Location { line: 1, column: 1 }),
-            path: String::new(),
-            message: "the file is empty; a schema file is a YAML mapping".into(),
-            help: Some("fill the file in, or delete it".into()),
-        }),
-        Err(e) => Err(yaml_error(&source.name, &source.text, &e, &index)),
+        Err(_) if is_blank(&source.text) => {
+            let d = Diagnostic {
+                file: source.name.clone(),
+                location: Some(Location { line: 1, column: 1 }),
+                path: String::new(),
+                message: "the file is empty; a schema file is a YAML mapping".into(),
+                help: Some("fill the file in, or delete it".into()),
+            };
+            Err((d, index))
+        }
+        Err(e) => Err((yaml_error(&source.name, &source.text, &e, &index), index)),
     }
 }
 
@@ -255,12 +337,7 @@ fn yaml_error(file: &str, text: &str, e: &serde_yaml::Error, index: &PathIndex) 
         help: None,
     };
     if let Some(key) = quoted_after(message, "unknown field ") {
-        let expected = message.split_once(", expected ").map_or("", |(_, rest)| rest);
-        let keys: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        if let Some(key_like) = crate::check::closest(key, keys.iter().copied()) {
-            d.message = format!("unknown field `{key}`");
-            d.help = Some(format!("did you mean `{key_like}`?"));
-        }
+        with_key_help(&mut d, key, message);
     } else if let Some(key) = quoted_after(message, "duplicate field ") {
         // serde_yaml points at the mapping; point at the second key instead.
         let key_path = if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
@@ -279,6 +356,17 @@ fn yaml_error(file: &str, text: &str, e: &serde_yaml::Error, index: &PathIndex) 
         d.help = Some("write a list: `[a, b]`, or one `- item` a line".into());
     }
     d
+}
+
+/// serde's `unknown field `colr`, expected one of `a`, `b`, …` → `unknown field `colr`` and
+/// "did you mean" the closest expected key, when one is close.
+fn with_key_help(d: &mut Diagnostic, key: &str, message: &str) {
+    let expected = message.split_once(", expected ").map_or("", |(_, rest)| rest);
+    let keys: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    if let Some(key_like) = crate::check::closest(key, keys.iter().copied()) {
+        d.message = format!("unknown field `{key}`");
+        d.help = Some(format!("did you mean `{key_like}`?"));
+    }
 }
 
 /// The word in backquotes right after `prefix` at the start of `message`.
@@ -335,7 +423,7 @@ mod tests {
             kind: FileKind::Errors,
             text: "errors:\n  - code: -1\n    group: g\n    mnemonics: []\n    colour: red\n".into(),
         };
-        let err = parse_one::<ErrorsFile>(&source).unwrap_err();
+        let (err, _) = parse_strict::<ErrorsFile>(&source).unwrap_err();
         assert_eq!(err.path, "errors[0]");
         assert!(err.message.starts_with("unknown field `colour`"), "{}", err.message);
         assert_eq!(err.location.map(|l| l.line), Some(5));
@@ -345,11 +433,11 @@ mod tests {
     fn an_error_at_the_end_is_inside_the_file() {
         let source =
             Source { name: "m.yaml".into(), kind: FileKind::Errors, text: "errors:\n  - code: -1\n    en".into() };
-        let err = parse_one::<ErrorsFile>(&source).unwrap_err();
+        let (err, _) = parse_strict::<ErrorsFile>(&source).unwrap_err();
         assert_eq!(err.location, Some(Location { line: 3, column: 7 }), "{err}");
         // libyaml breaks lines at U+2028 too, here inside a quoted text.
         let text = "errors:\n  - code: -1\n    en: \"a\u{2028}b\"\n    x".into();
-        let err = parse_one::<ErrorsFile>(&Source { text, ..source }).unwrap_err();
+        let (err, _) = parse_strict::<ErrorsFile>(&Source { text, ..source }).unwrap_err();
         assert_eq!(err.location, Some(Location { line: 5, column: 6 }), "{err}");
     }
 
