@@ -32,6 +32,7 @@
 
 // Without `internals`, parts only the workspace's tests and tools call (and re-export) are unused.
 #![cfg_attr(not(feature = "internals"), allow(dead_code, unused_imports))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// Declares the engine's stages: private, or public under the `internals` feature (hidden from
 /// the docs, outside any semver promise).
@@ -46,6 +47,11 @@ macro_rules! stages {
 }
 
 stages!(bundled check emit ir load regenerate schema summary user);
+
+// The README (the registry page) is a doctest, so that its example keeps compiling.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeExample;
 
 mod builder;
 #[cfg(feature = "cli")]

@@ -1,9 +1,14 @@
 //! Typed models, requests and descriptors for the CoMagic / UIS / CallGear Data API.
 //!
-//! Everything API-specific is generated from the schema in `schema/` by `cargo regenerate`
+//! Everything API-specific is generated from the bundled schema (the `dataapi-schema` crate)
 //! into `src/api/` and re-exported here: one module per method ([`calls_report`],
-//! [`communications_report`], [`communications`]), the queue events ([`queue`]), shared
-//! [`enums`] and the API's [`errors`]. The hand-written support code is in [`runtime`].
+//! [`chats_report`], [`communications`], …, listed in [`METHODS`]), the queue events
+//! ([`queue`]), shared [`enums`] and the API's [`errors`]. The hand-written support code is in
+//! [`runtime`].
+//!
+//! Features: `derive` (default) for [`Report`](macro@Report) and [`ReportEnum`](macro@ReportEnum)
+//! on your own types; `client` for calls and complete pulls over HTTPS; `fake` for a fake
+//! server on loopback in your tests; `receiver` for queue events from HTTP requests.
 //!
 //! ```
 //! use dataapi::calls_report::{FinishReason, Request, Row};
@@ -21,6 +26,7 @@
 //! assert_eq!(page.data[0].finish_reason, Some(FinishReason::SubscriberDisconnects));
 //! ```
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate self as dataapi;
 
@@ -30,6 +36,11 @@ pub use ::serde;
 pub use ::serde_json;
 
 pub mod runtime;
+
+// The README (the registry page) is a doctest, so that its example keeps compiling.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeExample;
 
 #[cfg(feature = "client")]
 pub mod client;

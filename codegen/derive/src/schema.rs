@@ -6,8 +6,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use dataapi_codegen::Diagnostics;
 use dataapi_codegen::__derive::{Schema, SchemaFiles};
+use dataapi_codegen::Diagnostics;
 use proc_macro2::Span;
 
 /// The `schema` and `bundled` attributes.

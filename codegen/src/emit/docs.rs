@@ -76,12 +76,8 @@ fn escape(line: &str) -> String {
                 out.push(c);
             }
             'h' if !in_code && (line[i..].starts_with("http://") || line[i..].starts_with("https://")) => {
-                // Bare URLs are a rustdoc lint; in angle brackets they are links.
-                let end = line[i..].find(char::is_whitespace).map_or(line.len(), |e| i + e);
-                let url = &line[i..end];
-                out.push('<');
-                out.push_str(url);
-                out.push('>');
+                let end = i + url_len(&line[i..]);
+                out.push_str(&url(&line[i..end]));
                 return format!("{out}{}", escape(&line[end..]));
             }
             _ => out.push(c),
@@ -90,10 +86,65 @@ fn escape(line: &str) -> String {
     out
 }
 
+/// The length of the URL at the start of `text`: up to a space, a quote or an angle bracket
+/// (a space inside `{…}` belongs to a template such as `…/{recording id}/`), less the
+/// punctuation of the sentence around it.
+fn url_len(text: &str) -> usize {
+    let mut depth = 0usize;
+    let mut end = text.len();
+    for (i, c) in text.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            '"' | '\'' | '<' | '>' => {
+                end = i;
+                break;
+            }
+            c if c.is_whitespace() && depth == 0 => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '_']).len()
+}
+
+/// A link in angle brackets (bare URLs are a rustdoc lint) when `url` names a host; in
+/// backquotes when it is only a scheme (`http://`) or a template with `{…}` parts.
+fn url(url: &str) -> String {
+    let host = url.split_once("://").map_or("", |(_, rest)| rest).split('/').next().unwrap_or("");
+    let is_host = host.contains('.') && host.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | ':')));
+    if is_host && !url.contains(['{', '}']) { format!("<{url}>") } else { format!("`{url}`") }
+}
+
 /// `#[deprecated]` for a field the docs mark deprecated.
 pub fn deprecated(field: &Field) -> Option<TokenStream> {
     field.deprecated.then(|| {
         let note = format!("the docs mark `{}` deprecated: it is going away", field.name);
         quote!(#[deprecated(note = #note)])
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn urls_become_links_and_the_rest_stays_text() {
+        let cases = [
+            ("see https://comagic.ru/api.", "see <https://comagic.ru/api>."),
+            ("without \"http://\" or \"https://\".", "without \"`http://`\" or \"`https://`\"."),
+            ("_no http:// here_", "_no `http://` here_"),
+            ("(https://.)", "(`https://`.)"),
+            (
+                "plays at https://app.comagic.ru/talk/{communication_id}/{recording id}/ (a template)",
+                "plays at `https://app.comagic.ru/talk/{communication_id}/{recording id}/` (a template)",
+            ),
+            ("a <tag> and [brackets]", "a \\<tag\\> and \\[brackets\\]"),
+        ];
+        for (text, doc) in cases {
+            assert_eq!(escape(text), doc, "{text}");
+        }
+    }
 }

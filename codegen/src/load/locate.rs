@@ -31,7 +31,7 @@ pub struct PathIndex {
     starts: HashMap<String, Location>,
     /// Where a path starts the second time: a key written twice in one mapping.
     repeats: HashMap<String, Location>,
-    /// Where the document first nests deeper than [`MAX_DEPTH`].
+    /// Where the document first nests deeper than `MAX_DEPTH`.
     pub too_deep: Option<Location>,
     /// Just past the last character: no place is later (yaml-rust2 puts an empty value at
     /// the end of a file on the line after it).

@@ -709,7 +709,7 @@ pub struct Row {
     ///
     /// _Идентификаторы записей разговора._
     ///
-    /// Note: a recording plays in a browser at <https://app.comagic.ru/system/media/talk/{communication_id}/{recording> id}/ (app.callgear.com on CallGear)
+    /// Note: a recording plays in a browser at `https://app.comagic.ru/system/media/talk/{communication_id}/{recording id}/` (app.callgear.com on CallGear)
     ///
     /// Wire name `call_records`, array of string. Filter: - · sort: - · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -718,7 +718,7 @@ pub struct Row {
     ///
     /// _Идентификаторы записей разговора в формате WAV._
     ///
-    /// Note: only in the Russian docs; a recording plays in a browser at <https://app.comagic.ru/system/media/wav/{communication_id}/{recording> id}/.
+    /// Note: only in the Russian docs; a recording plays in a browser at `https://app.comagic.ru/system/media/wav/{communication_id}/{recording id}/`.
     ///
     /// Wire name `wav_call_records`, array of string. Filter: - · sort: - · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -727,7 +727,7 @@ pub struct Row {
     ///
     /// _Ссылка на запись всего разговора._
     ///
-    /// Note: only in the Russian docs; the link has the form <https://media.comagic.ru/{communication_id}/{recording> id}.
+    /// Note: only in the Russian docs; the link has the form `https://media.comagic.ru/{communication_id}/{recording id}`.
     ///
     /// Wire name `full_record_file_link`, string. Filter: - · sort: - · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -736,7 +736,7 @@ pub struct Row {
     ///
     /// _Идентификаторы голосовых сообщений, оставленных во время звонка._
     ///
-    /// Note: a message plays in a browser at <https://app.comagic.ru/system/media/voice_mail/{communication_id}/{message> id}/ (app.callgear.com on CallGear)
+    /// Note: a message plays in a browser at `https://app.comagic.ru/system/media/voice_mail/{communication_id}/{message id}/` (app.callgear.com on CallGear)
     ///
     /// Wire name `voice_mail_records`, array of string. Filter: - · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -968,9 +968,9 @@ pub struct Row {
     /// Wire name `scenario_id`, integer. Filter: yes · sort: yes · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub scenario_id: ::core::option::Option<i64>,
-    /// Domain of the website, with no <http://> or <https://> prefix.
+    /// Domain of the website, with no `http://` or `https://` prefix.
     ///
-    /// _Домен сайта без префикса <http://> или <https://._>
+    /// _Домен сайта без префикса `http://` или `https://`._
     ///
     /// Wire name `site_domain_name`, string. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]

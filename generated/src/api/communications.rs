@@ -27,9 +27,9 @@ impl ::dataapi::runtime::Method for Communications {
 #[serde(crate = "::dataapi::serde")]
 #[non_exhaustive]
 pub struct Row {
-    /// Site address without the protocol (<http://> or <https://)>
+    /// Site address without the protocol (`http://` or `https://`)
     ///
-    /// _Адрес сайта без протокола (<http://> или <https://)_>
+    /// _Адрес сайта без протокола (`http://` или `https://`)_
     ///
     /// Wire name `site_domain_name`, string. Filter: yes · sort: yes · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]

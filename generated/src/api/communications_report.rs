@@ -270,9 +270,9 @@ pub struct Row {
     /// Wire name `site_id`, integer. Filter: yes · sort: yes · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub site_id: ::core::option::Option<i64>,
-    /// Site domain, without <http://> or <https://.>
+    /// Site domain, without `http://` or `https://`.
     ///
-    /// _Домен сайта без <http://> и <https://._>
+    /// _Домен сайта без `http://` и `https://`._
     ///
     /// Wire name `site_domain_name`, string. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]

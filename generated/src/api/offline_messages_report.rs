@@ -465,9 +465,9 @@ pub struct Row {
     /// Wire name `site_id`, integer. Filter: yes · sort: yes · default reply: yes.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub site_id: ::core::option::Option<i64>,
-    /// Internet site address. Without protocol instructions - "<http://"> or "<https://".>
+    /// Internet site address. Without protocol instructions - "`http://`" or "`https://`".
     ///
-    /// _Адрес сайта в интернете. Без указания протокола - "<http://"> или "<https://"._>
+    /// _Адрес сайта в интернете. Без указания протокола - "`http://`" или "`https://`"._
     ///
     /// Wire name `site_domain_name`, string. Filter: yes · sort: - · default reply: -.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
