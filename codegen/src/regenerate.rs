@@ -97,7 +97,12 @@ impl Plan {
                 Err(e) => return Err(io_error(&path)(e)),
             }
         }
-        for entry in fs::read_dir(out).map_err(io_error(out))? {
+        // A folder that does not exist yet holds nothing to remove; `apply` creates it.
+        let entries = match fs::read_dir(out) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+            entries => entries.map_err(io_error(out))?.collect(),
+        };
+        for entry in entries {
             let path = entry.map_err(io_error(out))?.path();
             let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else { continue };
             let is_rust = path.extension().is_some_and(|e| e == "rs") && path.is_file();
@@ -134,6 +139,7 @@ impl Plan {
     /// at any step puts back what was there, so the folder is as it was before; at no moment is
     /// a file that stays in the schema missing.
     pub fn apply(&self) -> Result<(), Error> {
+        fs::create_dir_all(&self.out).map_err(io_error(&self.out))?;
         self.apply_on(&mut RealDisk)
     }
 
