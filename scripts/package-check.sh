@@ -30,6 +30,16 @@ export CARGO_TARGET_DIR="$root/target/package-outside"
 echo "--- a crate outside the repository, on the packaged crates"
 (cd "$outside" && cargo run --quiet)
 
+echo "--- dataapi_codegen's public API: the public items compile, the engine's stages do not"
+(cd "$outside" && cargo check --quiet --example public_api)
+if (cd "$outside" && cargo check --quiet --example private_stages 2>"$outside/private.err"); then
+  echo "error: the engine's stages are reachable from outside the workspace" >&2
+  exit 1
+fi
+for expected in "module \`ir\` is private" "cannot find function \`load_dir\`"; do
+  grep -q "$expected" "$outside/private.err" || { cat "$outside/private.err" >&2; echo "error: expected: $expected" >&2; exit 1; }
+done
+
 echo "--- the dataapi-codegen command, built from its package, outside any checkout"
 codegen=(cargo run --quiet --manifest-path "$root/target/package/dataapi-codegen-$version/Cargo.toml" --features cli --)
 (cd "$outside" && "${codegen[@]}" check --schema schema | grep -q '^get.orders_report ')
