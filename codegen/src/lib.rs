@@ -24,7 +24,7 @@
 //!
 //! The stages themselves (`load`, `check`, `ir`, `emit`) are private. The `internals`
 //! feature makes them public for this workspace's own tests and tools, with no stability
-//! promise, and the hidden [`__derive`] module is what `dataapi-derive`, released with this
+//! promise, and the hidden `__derive` module is what `dataapi-derive`, released with this
 //! crate at the same version, calls.
 //!
 //! See the [workspace README](https://github.com/dataapi-rs/dataapi#readme) for the other ways
@@ -57,14 +57,20 @@ mod builder;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod diagnostic;
+mod files;
 
-use std::path::{Path, PathBuf};
+#[cfg(feature = "internals")]
+use std::path::Path;
 
 pub use builder::{BuildError, Builder};
 pub use diagnostic::{Diagnostic, Diagnostics, Location};
 pub use emit::EmitError;
+#[cfg(not(feature = "internals"))]
+use {files::SchemaFiles, ir::Schema};
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub use {
+    files::SchemaFiles,
     ir::Schema,
     load::{FileKind, Source},
 };
@@ -74,129 +80,24 @@ pub use {
 #[doc(hidden)]
 pub mod __derive {
     pub use crate::check::closest;
+    pub use crate::files::SchemaFiles;
+    pub use crate::ir::Schema;
+    pub use crate::load::{FileKind, Source};
     pub use crate::user::{EnumInput, ReportInput, UserField, UserVariant, VariantShape, report, report_enum};
-    pub use crate::{Schema, SchemaFiles};
 }
 
 /// Loads and checks every schema file under `root`.
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub fn load_dir(root: &Path) -> Result<Schema, Diagnostics> {
     let (sources, diags) = load::read_dir(root);
-    check_sources(&sources, diags)
+    files::check_sources(&sources, diags)
 }
 
 /// Loads and checks schema files given as text. Files that do not parse are reported
 /// together with the problems of the files that do.
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub fn load_sources(sources: &[Source]) -> Result<Schema, Diagnostics> {
-    check_sources(sources, Vec::new())
-}
-
-/// The files a schema is made of: the bundled schema and the user's folders and files, laid
-/// over each other in the order they were added. Their methods and enums are merged; a name
-/// declared twice is an error that names both places, and `extend: true` adds codes to an enum.
-#[doc(hidden)]
-#[derive(Debug, Clone, Default)]
-pub struct SchemaFiles {
-    /// The texts, in the order they were added.
-    pub sources: Vec<Source>,
-    /// Files and folders that could not be read.
-    pub problems: Vec<Diagnostic>,
-    /// Every folder and file read from disk, for rebuild tracking.
-    pub read: Vec<PathBuf>,
-}
-
-impl SchemaFiles {
-    /// No files.
-    pub fn new() -> Self {
-        SchemaFiles::default()
-    }
-
-    /// The bundled schema.
-    pub fn bundled() -> Self {
-        SchemaFiles { sources: bundled::sources(), ..SchemaFiles::default() }
-    }
-
-    /// Adds a schema folder (laid out as `schema/` is) or a single schema file.
-    pub fn add(&mut self, path: &Path) {
-        self.read.push(path.to_path_buf());
-        if path.is_dir() {
-            let (sources, problems) = load::read_dir(path);
-            self.read.extend(sources.iter().map(|s| PathBuf::from(&s.name)));
-            self.sources.extend(sources);
-            self.problems.extend(problems);
-        } else if path.exists() {
-            match load::read_file(path) {
-                Ok(source) => self.sources.push(source),
-                Err(d) => self.problems.push(d),
-            }
-        } else {
-            self.problems.push(Diagnostic {
-                file: path.display().to_string(),
-                location: None,
-                path: String::new(),
-                message: "no such file or folder".into(),
-                help: None,
-            });
-        }
-    }
-
-    /// Parses and checks the files together.
-    pub fn load(&self) -> Result<Schema, Diagnostics> {
-        check_sources(&self.sources, self.problems.clone())
-    }
-}
-
-fn check_sources(sources: &[Source], mut diags: Vec<Diagnostic>) -> Result<Schema, Diagnostics> {
-    let (raw, parse_diags) = load::parse(sources);
-    diags.extend(parse_diags);
-    match check::check(&raw) {
-        Ok(schema) if diags.is_empty() => Ok(schema),
-        Ok(_) => Err(Diagnostics(diags).finish()),
-        Err(more) => {
-            diags.extend(more.0);
-            Err(Diagnostics(diags).finish())
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn source(name: &str, text: &str) -> Source {
-        Source { name: name.into(), kind: FileKind::of(name).expect("a schema file name"), text: text.into() }
-    }
-
-    #[test]
-    fn a_user_schema_lays_over_the_bundled_one() {
-        let mut files = SchemaFiles::bundled();
-        files.sources.push(source(
-            "enums.yaml",
-            "enums:\n  - name: direction\n    extend: true\n    values:\n      - {code: internal, en: Internal}\n",
-        ));
-        let schema = files.load().unwrap_or_else(|d| panic!("{d}"));
-        let direction = schema.shared_enum("direction").unwrap();
-        let codes: Vec<&str> = direction.values.iter().map(|v| v.code.as_str()).collect();
-        assert_eq!(codes, ["in", "out", "internal"], "the bundled codes, then the user's");
-        assert!(schema.method("get.calls_report").is_some());
-    }
-
-    #[test]
-    fn a_method_declared_twice_is_reported_with_both_places() {
-        let mut files = SchemaFiles::bundled();
-        let text = files.sources.iter().find(|s| s.name.ends_with("get.calls_report.yaml")).unwrap().text.clone();
-        files.sources.push(source("methods/get.calls_report.yaml", &text));
-        let err = files.load().unwrap_err().to_string();
-        assert!(err.contains("duplicate method `get.calls_report`"), "{err}");
-        assert!(err.contains("<bundled schema>/methods/get.calls_report.yaml"), "{err}");
-    }
-
-    #[test]
-    fn a_missing_path_is_a_problem_not_a_panic() {
-        let mut files = SchemaFiles::new();
-        files.add(Path::new("/nonexistent/schema"));
-        let err = files.load().unwrap_err().to_string();
-        assert!(err.contains("/nonexistent/schema: no such file or folder"), "{err}");
-    }
+    files::check_sources(sources, Vec::new())
 }
