@@ -204,15 +204,16 @@ pub fn parse(sources: &[Source]) -> (RawSchema, Vec<Diagnostic>) {
 /// file is then read again without each unknown key in turn, so that one run reports every
 /// one, and the file, once it parses, goes on to be checked like the others.
 fn parse_one<T: DeserializeOwned>(source: &Source, diags: &mut Vec<Diagnostic>) -> Option<Parsed<T>> {
-    match parse_strict(source) {
-        Ok(parsed) => Some(parsed),
-        Err((first, index)) => {
+    let index = PathIndex::build(&source.text);
+    let doc = match parse_strict(source, &index) {
+        Ok(doc) => doc,
+        Err(first) => {
             let unknown = quoted_after(&first.message, "unknown field ").map(|key| (first.path.clone(), key.to_owned()));
             diags.push(first);
-            let doc = read_past_unknown_keys(source, &index, unknown?, diags)?;
-            Some(Parsed { file: source.name.clone(), doc, index })
+            read_past_unknown_keys(source, &index, unknown?, diags)?
         }
-    }
+    };
+    Some(Parsed { file: source.name.clone(), doc, index })
 }
 
 /// At most this many unknown keys are read past in one file; a file with more is likely not a
@@ -280,33 +281,28 @@ fn remove_key(value: &mut serde_yaml::Value, path: &str, key: &str) -> Option<()
     node.as_mapping_mut()?.remove(key).map(drop)
 }
 
-/// Parses one file strictly; on failure, the first problem and the index to locate others.
-fn parse_strict<T: DeserializeOwned>(source: &Source) -> Result<Parsed<T>, (Diagnostic, PathIndex)> {
-    let index = PathIndex::build(&source.text);
+/// Parses one file strictly; on failure, its first problem.
+fn parse_strict<T: DeserializeOwned>(source: &Source, index: &PathIndex) -> Result<T, Diagnostic> {
     if let Some(at) = index.too_deep {
-        let d = Diagnostic {
+        return Err(Diagnostic {
             file: source.name.clone(),
             location: Some(at),
             path: String::new(),
             message: format!("the document nests too deep here (a schema file may nest {} levels)", locate::MAX_DEPTH),
             help: Some("a schema file needs a few levels; look for brackets that are not closed".into()),
-        };
-        return Err((d, index));
+        });
     }
     match serde_yaml::from_str::<T>(&source.text) {
-        Ok(doc) => Ok(Parsed { file: source.name.clone(), doc, index }),
+        Ok(doc) => Ok(doc),
         // serde_yaml reads an empty file as a mapping without keys: "missing field `method`".
-        Err(_) if is_blank(&source.text) => {
-            let d = Diagnostic {
-                file: source.name.clone(),
-                location: Some(Location { line: 1, column: 1 }),
-                path: String::new(),
-                message: "the file is empty; a schema file is a YAML mapping".into(),
-                help: Some("fill the file in, or delete it".into()),
-            };
-            Err((d, index))
-        }
-        Err(e) => Err((yaml_error(&source.name, &source.text, &e, &index), index)),
+        Err(_) if is_blank(&source.text) => Err(Diagnostic {
+            file: source.name.clone(),
+            location: Some(Location { line: 1, column: 1 }),
+            path: String::new(),
+            message: "the file is empty; a schema file is a YAML mapping".into(),
+            help: Some("fill the file in, or delete it".into()),
+        }),
+        Err(e) => Err(yaml_error(&source.name, &source.text, &e, index)),
     }
 }
 
@@ -416,6 +412,10 @@ mod tests {
         assert_eq!(FileKind::of("calls.yaml"), None);
     }
 
+    fn strict(source: &Source) -> Diagnostic {
+        parse_strict::<ErrorsFile>(source, &PathIndex::build(&source.text)).unwrap_err()
+    }
+
     #[test]
     fn serde_errors_keep_path_and_location() {
         let source = Source {
@@ -423,7 +423,7 @@ mod tests {
             kind: FileKind::Errors,
             text: "errors:\n  - code: -1\n    group: g\n    mnemonics: []\n    colour: red\n".into(),
         };
-        let (err, _) = parse_strict::<ErrorsFile>(&source).unwrap_err();
+        let err = strict(&source);
         assert_eq!(err.path, "errors[0]");
         assert!(err.message.starts_with("unknown field `colour`"), "{}", err.message);
         assert_eq!(err.location.map(|l| l.line), Some(5));
@@ -433,11 +433,11 @@ mod tests {
     fn an_error_at_the_end_is_inside_the_file() {
         let source =
             Source { name: "m.yaml".into(), kind: FileKind::Errors, text: "errors:\n  - code: -1\n    en".into() };
-        let (err, _) = parse_strict::<ErrorsFile>(&source).unwrap_err();
+        let err = strict(&source);
         assert_eq!(err.location, Some(Location { line: 3, column: 7 }), "{err}");
         // libyaml breaks lines at U+2028 too, here inside a quoted text.
         let text = "errors:\n  - code: -1\n    en: \"a\u{2028}b\"\n    x".into();
-        let (err, _) = parse_strict::<ErrorsFile>(&Source { text, ..source }).unwrap_err();
+        let err = strict(&Source { text, ..source });
         assert_eq!(err.location, Some(Location { line: 5, column: 6 }), "{err}");
     }
 
