@@ -51,12 +51,12 @@ pub mod fake;
 pub use runtime::{AccessToken, Date, DateTime, Decimal, Holds, Password, Report, ReportEnum, ValueObject};
 
 /// Derives [`Report`](trait@Report) for a struct of the fields a user reads from a method's
-/// reply; see the trait for the attributes and the checks.
+/// reply; see the trait for the attributes and the checks. Feature `derive` (on by default).
 #[cfg(feature = "derive")]
 pub use dataapi_derive::Report;
 
 /// Derives [`ReportEnum`](trait@ReportEnum) for a user's enum mapped to a schema enum; see the
-/// trait for the attributes and the checks.
+/// trait for the attributes and the checks. Feature `derive` (on by default).
 #[cfg(feature = "derive")]
 pub use dataapi_derive::ReportEnum;
 
