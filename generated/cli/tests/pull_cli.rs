@@ -247,6 +247,73 @@ fn a_pull_killed_mid_way_resumes_without_loss_or_repeat() {
     assert!(!checkpoint.exists());
 }
 
+/// The checkpoint's rows and generation, once it is there.
+fn checkpointed(path: &Path) -> Option<(u64, u64)> {
+    let c: Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    Some((c["state"]["rows"].as_u64()?, c["generation"].as_u64().unwrap_or(0)))
+}
+
+/// The ids of a Parquet file, read by the parquet crate.
+fn parquet_ids(path: &Path) -> Vec<i64> {
+    use arrow_array::{Array, Int64Array};
+    let file = std::fs::File::open(path).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
+    let mut ids = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        let column = batch.column_by_name("id").unwrap().as_any().downcast_ref::<Int64Array>().unwrap();
+        ids.extend(column.iter().map(Option::unwrap));
+    }
+    ids
+}
+
+/// Parquet is written as rows arrive; its checkpoints keep the footer of the row groups so far,
+/// and each resume copies them into the next part file. Stopped by the day limit, then killed
+/// with SIGKILL half-way through its resume, then resumed again, it still has every row once.
+#[test]
+fn a_parquet_pull_stopped_then_killed_resumes_without_loss_or_repeat() {
+    let dir = scratch("parquet-killed");
+    let out = dir.join("calls.parquet");
+    let checkpoint = dir.join("calls.parquet.checkpoint.json");
+    let args = ["--fields", "id,start_time,finish_reason", "--page-size", "25", "--row-group", "50"];
+    let stopped = {
+        let spent = Server::start(&["--day-limit", "5"]);
+        let run = pull(&spent, &out, &args).output().unwrap();
+        assert_eq!(run.status.code(), Some(4), "{}", stderr(&run));
+        checkpointed(&checkpoint).expect("a checkpoint").0
+    };
+    assert!(stopped > 0 && !out.exists());
+
+    let slow = Server::start(&["--minute-limit", "5", "--minute-length", "0.5"]);
+    let mut child = pull(&slow, &out, &args).arg("--resume").stderr(Stdio::null()).spawn().unwrap();
+    let started = Instant::now();
+    while !checkpointed(&checkpoint).is_some_and(|(rows, generation)| generation == 1 && rows >= stopped + 100) {
+        assert!(started.elapsed() < Duration::from_secs(60), "no checkpoint came");
+        assert!(child.try_wait().unwrap().is_none(), "the pull ended before it could be killed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL: nothing is flushed or cleaned up
+    child.wait().unwrap();
+    assert!(!out.exists() && !dir.join("calls.parquet.part").exists(), "the first part was replaced");
+    // Bytes written after the last checkpoint (here, a torn page) are cut off on resume.
+    let part = dir.join("calls.parquet.part.1");
+    let mut data = std::fs::read(&part).unwrap();
+    data.extend_from_slice(b"torn page");
+    std::fs::write(&part, data).unwrap();
+
+    let server = Server::start(&[]);
+    let run = pull(&server, &out, &args).arg("--resume").output().unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let ids = parquet_ids(&out);
+    let unique: HashSet<i64> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "no row is repeated");
+    let expected: HashSet<i64> =
+        by_id(&dump("get.calls_report", "id")).iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert!(unique == expected, "every row is there");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, ["calls.parquet"], "no part or checkpoint is left");
+}
+
 /// Reads a Parquet file with pyarrow: a first line with the column types, then one JSON line
 /// per row.
 const READ_WITH_PYARROW: &str = r#"
@@ -302,6 +369,9 @@ fn parquet_is_read_back_by_pyarrow_as_the_dump() {
     let meta: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
     assert_eq!(meta["dataapi.name"], "finish_reason");
     assert!(meta["dataapi.type"].as_str().unwrap().starts_with("enum finish_reason"));
+    let doc = dataapi::calls_report::DESCRIPTOR.field("finish_reason").unwrap().doc;
+    assert!(!doc.is_empty());
+    assert_eq!(meta["description"], doc, "the column's metadata carries the field's doc");
 
     let mut got: Vec<Value> = lines.map(|l| serde_json::from_str(l).unwrap()).collect();
     got.sort_by_key(|r| r["id"].as_i64().unwrap());
