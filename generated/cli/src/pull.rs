@@ -25,7 +25,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use clap::Parser;
 use dataapi::client::{Client, Error, JsonRequest, PullState};
-use dataapi::runtime::MethodDescriptor;
+use dataapi::runtime::{Brand, MethodDescriptor};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -79,7 +79,8 @@ pub struct Args {
     /// Other parameters of the method as a JSON object, or @FILE.
     #[arg(long, value_name = "JSON|@FILE")]
     params: Option<String>,
-    /// The brand whose endpoint to call.
+    /// The brand whose endpoint to call; the request is held to its docs (a field only another
+    /// brand documents is refused).
     #[arg(long, value_parser = ["comagic", "uis", "callgear"], conflicts_with = "url", default_value = "comagic")]
     brand: String,
     /// Another endpoint (a white label, the fake server).
@@ -223,7 +224,15 @@ fn check(args: &Args) -> Result<(JsonRequest, Client, Format), Vec<String>> {
         }
         params.insert("sort".into(), Value::Array(keys));
     }
-    let request = method.and_then(|m| match JsonRequest::new(m, Value::Object(params)) {
+    // The brand's docs hold the request only where the endpoint is the brand's own: behind
+    // another URL (a white label, the fake server) the brand is not known.
+    let brand = match (&args.url, args.brand.as_str()) {
+        (Some(_), _) => None,
+        (None, "callgear") => Some(Brand::CallGear),
+        // UIS serves the CoMagic docs.
+        (None, _) => Some(Brand::CoMagic),
+    };
+    let request = method.and_then(|m| match JsonRequest::new_for(m, brand, Value::Object(params)) {
         Ok(r) => Some(r),
         Err(violations) => {
             problems.extend(violations.iter().map(|v| format!("params.{v}")));

@@ -1,7 +1,8 @@
 //! `dataapi pull` as a process against `dataapi fake-server` on loopback: NDJSON and CSV equal
-//! the server's `--dump` of the window, bad input exits 2 with every problem, a refusal exits
-//! 3 with its mnemonic, faults and a tight minute budget lose and repeat nothing, and a pull
-//! killed with SIGKILL and resumed with `--resume` is still complete without repeats.
+//! the server's `--dump` of the window, bad input (a field another brand's docs alone list,
+//! too) exits 2 with every problem, a refusal exits 3 with its mnemonic, faults and a tight
+//! minute budget lose and repeat nothing, and a pull (NDJSON or Parquet) killed with SIGKILL
+//! and resumed with `--resume` is still complete without repeats.
 
 mod common;
 
@@ -185,6 +186,43 @@ fn bad_input_exits_2_with_every_problem() {
     let out = dataapi().args(["pull", "--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("Exit codes") && help.contains("--resume"), "{help}");
+}
+
+#[test]
+fn brand_holds_the_request_to_its_docs() {
+    let dir = scratch("brand");
+    let out = dir.join("legs.ndjson");
+    let legs = |extra: &[&str]| {
+        let mut c = dataapi();
+        c.args(["pull", "get.call_legs_report", "--from", FROM, "--till", TILL])
+            .args(["--fields", "id,wav_call_records,start_time,called_phone_number", "--sort", "scenario_name:asc"])
+            .args(["--token-env", "PULL_TEST_TOKEN", "--out"])
+            .arg(&out)
+            .args(extra)
+            .env("PULL_TEST_TOKEN", "T");
+        c
+    };
+    // Refused before any request: nothing listens at CallGear's address in a test.
+    let run = legs(&["--brand", "callgear"]).output().unwrap();
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    let text = stderr(&run);
+    for problem in [
+        "params.fields[1]: unexpected_parameters: `wav_call_records` is documented by CoMagic only, not by CallGear",
+        "params.fields[3]",
+        "called_phone_number",
+        "params.sort[0].field",
+        "scenario_name",
+    ] {
+        assert!(text.contains(problem), "`{problem}` is reported in:\n{text}");
+    }
+    assert!(!out.exists() && !dir.join("legs.ndjson.part").exists(), "nothing was written");
+
+    // Behind --url the brand is not known: the same request is pulled.
+    let server = Server::start(&[]);
+    let run = legs(&["--url", &server.url]).output().unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let first: Value = serde_json::from_str(std::fs::read_to_string(&out).unwrap().lines().next().unwrap()).unwrap();
+    assert!(first.get("wav_call_records").is_some(), "{first}");
 }
 
 #[test]
