@@ -71,7 +71,7 @@ pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
     }
 }
 
-/// `&[F::new("id", T::Integer).filter(Yes), …]`, inside a block that imports the short names.
+/// `&[F::new("id", T::Integer).filter(Yes).doc("…"), …]`, inside a block that imports the short names.
 pub fn fields(fields: &[Field], schema: &Schema, local: &[Enum]) -> TokenStream {
     let items = fields.iter().map(|f| {
         let name = &f.name;
@@ -90,7 +90,9 @@ pub fn fields(fields: &[Field], schema: &Schema, local: &[Enum]) -> TokenStream 
             let brands = f.brands.iter().map(|b| quote::format_ident!("{}", b.rust_name()));
             quote!(.brands(&[ #( ::dataapi::runtime::Brand::#brands ),* ]))
         });
-        quote! { F::new(#name, #ty) #( #flags )* #required #deprecated #brands }
+        let doc = f.doc.headline();
+        let doc = (!doc.is_empty()).then(|| quote!(.doc(#doc)));
+        quote! { F::new(#name, #ty) #( #flags )* #required #deprecated #brands #doc }
     });
     quote! { &[ #( #items ),* ] }
 }

@@ -16,6 +16,17 @@ pub struct Text {
     pub ru: Option<String>,
 }
 
+impl Text {
+    /// The first line of the English text, or of the Russian one where there is no English,
+    /// with its runs of whitespace made single spaces; empty where there is neither. The
+    /// descriptors carry it as a field's doc.
+    pub fn headline(&self) -> String {
+        let text = self.en.as_deref().or(self.ru.as_deref()).unwrap_or_default();
+        let line = text.trim().lines().next().unwrap_or_default();
+        line.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
 /// A three-valued fact from the docs: yes, no, or an empty cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[allow(clippy::enum_variant_names, reason = "the same words as `dataapi::runtime::Stated`")]

@@ -111,6 +111,7 @@ fn field(schema: &ir::Schema, method: &ir::Method, f: &ir::Field) -> FieldDescri
                 })
                 .collect(),
         ),
+        doc: leak_str(&f.doc.headline()),
     }
 }
 

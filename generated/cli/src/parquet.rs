@@ -1,5 +1,6 @@
 //! Parquet output of `dataapi pull`: an Arrow schema generated from the method's descriptor,
-//! not inferred from the data, and rows converted from their wire form in row groups.
+//! not inferred from the data, and rows converted from their wire form as they arrive, a row
+//! group at a time.
 //!
 //! | schema type | Arrow type |
 //! |---|---|
@@ -18,13 +19,20 @@
 //! column is written as a plain `INT64` that other readers (pyarrow, DuckDB) do not see as a
 //! time, so the column is in milliseconds, without a time zone (`isAdjustedToUTC = false`).
 //!
-//! Each column carries its wire name and schema type in its metadata (`dataapi.name`,
-//! `dataapi.type`).
+//! Each column carries its wire name, its schema type and the first line of its description in
+//! its metadata (`dataapi.name`, `dataapi.type`, `description`).
+//!
+//! [`Writer`] holds at most [`CHUNK`] rows in wire form and one row group being encoded, so
+//! its memory does not grow with the pull. A Parquet file is readable only once its footer is
+//! written, so at each checkpoint [`Writer::sync`] closes the row group and returns the footer
+//! that the rows so far would have: kept in the checkpoint, it makes the file's first bytes a
+//! whole Parquet file again after a crash, and [`Writer::resume`] copies its rows into a new
+//! file, whose writer then goes on (a writer cannot take over another's row groups).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::fs::{File, OpenOptions};
+use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -39,13 +47,15 @@ use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 use chrono::{NaiveDate, NaiveDateTime};
 use dataapi::runtime::{FieldDescriptor, MethodDescriptor, TypeDescriptor};
 use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
 use parquet::basic::Compression;
+use parquet::file::metadata::{FileMetaData, ParquetMetaData, ParquetMetaDataWriter};
 use parquet::file::properties::WriterProperties;
 use rust_decimal::Decimal;
 use serde_json::value::RawValue;
 
-/// Rows per row group.
-pub const ROW_GROUP: usize = 10_000;
+/// Rows kept in wire form before they are encoded into the open row group.
+pub const CHUNK: usize = 1024;
 /// Precision and scale of decimals.
 const DECIMAL: (u8, i8) = (18, 2);
 
@@ -69,10 +79,13 @@ fn value_object_fields() -> Fields {
     Fields::from(vec![Field::new("value", DataType::Utf8, true), Field::new("value_id", DataType::Utf8, true)])
 }
 
-/// The Arrow field of a reply field, with its name and schema type in its metadata.
+/// The Arrow field of a reply field, with its name, schema type and doc in its metadata.
 fn field(f: &FieldDescriptor) -> Field {
-    let metadata =
+    let mut metadata =
         HashMap::from([("dataapi.name".to_owned(), f.name.to_owned()), ("dataapi.type".to_owned(), f.ty.to_string())]);
+    if !f.doc.is_empty() {
+        metadata.insert("description".to_owned(), f.doc.to_owned());
+    }
     Field::new(f.name, data_type(&f.ty), true).with_metadata(metadata)
 }
 
@@ -269,39 +282,242 @@ fn batch(
     RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())
 }
 
-/// Converts the NDJSON rows of `ndjson` into the Parquet file `out`, `ROW_GROUP` rows at a time
-/// (memory stays bounded by one row group); returns the rows written.
-pub fn convert(ndjson: &Path, out: &Path, method: &MethodDescriptor, fields: &[String]) -> Result<u64, String> {
-    let schema = schema(method, fields)?;
-    let file = File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let props = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .set_max_row_group_row_count(Some(ROW_GROUP))
-        .build();
-    let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| e.to_string())?;
-    let reader = BufReader::new(File::open(ndjson).map_err(|e| format!("{}: {e}", ndjson.display()))?);
-    let mut rows: Vec<Box<RawValue>> = Vec::with_capacity(ROW_GROUP);
-    let mut written = 0u64;
-    let mut flush = |rows: &mut Vec<Box<RawValue>>, written: &mut u64| -> Result<(), String> {
-        if rows.is_empty() {
+/// How far a synced file goes: its length, and the footer that closes its first `bytes` into a
+/// whole Parquet file (none while it holds no row).
+pub struct Mark {
+    /// Bytes written.
+    pub bytes: u64,
+    /// The footer of the row groups written so far.
+    pub footer: Option<Vec<u8>>,
+}
+
+/// A Parquet file written as the rows of a pull arrive.
+pub struct Writer {
+    writer: ArrowWriter<File>,
+    schema: SchemaRef,
+    method: &'static MethodDescriptor,
+    row_group: usize,
+    /// Rows not yet encoded.
+    pending: Vec<Box<RawValue>>,
+    /// Rows encoded so far (numbers the rows in errors).
+    rows: u64,
+}
+
+impl Writer {
+    /// A new file at `path` for rows of `fields` of `method`, `row_group` rows per row group.
+    pub fn create(
+        path: &Path,
+        method: &'static MethodDescriptor,
+        fields: &[String],
+        row_group: usize,
+    ) -> Result<Self, String> {
+        let schema = schema(method, fields)?;
+        let file = File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let row_group = row_group.max(1);
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(row_group))
+            .build();
+        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| e.to_string())?;
+        Ok(Writer { writer, schema, method, row_group, pending: Vec::with_capacity(CHUNK), rows: 0 })
+    }
+
+    /// Continues the file `old` from a checkpoint: its first `bytes` closed by `footer` are made
+    /// a whole Parquet file (in place: doing it again gives the same file, so a resume cut
+    /// short can run again), and their rows are copied into a new file at `path`.
+    pub fn resume(
+        old: &Path,
+        bytes: u64,
+        footer: &[u8],
+        path: &Path,
+        method: &'static MethodDescriptor,
+        fields: &[String],
+        row_group: usize,
+    ) -> Result<Self, String> {
+        let at = |e: &dyn std::fmt::Display| format!("{}: {e}", old.display());
+        let mut file = OpenOptions::new().read(true).write(true).open(old).map_err(|e| at(&e))?;
+        let len = file.metadata().map_err(|e| at(&e))?.len();
+        if len < bytes {
+            return Err(at(&format!("{len} bytes, shorter than the {bytes} its checkpoint counts")));
+        }
+        file.set_len(bytes).map_err(|e| at(&e))?;
+        file.seek(SeekFrom::End(0)).map_err(|e| at(&e))?;
+        file.write_all(footer).map_err(|e| at(&e))?;
+        file.sync_all().map_err(|e| at(&e))?;
+        let mut writer = Writer::create(path, method, fields, row_group)?;
+        let options = ArrowReaderOptions::new().with_schema(writer.schema.clone());
+        let reader = ParquetRecordBatchReaderBuilder::try_new_with_options(file, options)
+            .map_err(|e| at(&e))?
+            .with_batch_size(CHUNK)
+            .build()
+            .map_err(|e| at(&e))?;
+        for batch in reader {
+            let batch = batch.map_err(|e| at(&e))?;
+            // The same columns under our schema, whose metadata the reader may not carry over.
+            let batch = RecordBatch::try_new(writer.schema.clone(), batch.columns().to_vec()).map_err(|e| at(&e))?;
+            writer.writer.write(&batch).map_err(|e| e.to_string())?;
+            writer.rows += batch.num_rows() as u64;
+        }
+        Ok(writer)
+    }
+
+    /// The rows in the file and in the writer.
+    pub fn rows(&self) -> u64 {
+        self.rows + self.pending.len() as u64
+    }
+
+    /// Adds a row; true when it closed a row group, the moment for a checkpoint.
+    pub fn push(&mut self, row: Box<RawValue>) -> Result<bool, String> {
+        self.pending.push(row);
+        let room = self.row_group.saturating_sub(self.writer.in_progress_rows()).max(1);
+        if self.pending.len() < CHUNK.min(room) {
+            return Ok(false);
+        }
+        self.encode()?;
+        // The writer closes the row group itself once it holds `row_group` rows.
+        Ok(self.writer.in_progress_rows() == 0)
+    }
+
+    /// Encodes the pending rows into the open row group.
+    fn encode(&mut self) -> Result<(), String> {
+        if self.pending.is_empty() {
             return Ok(());
         }
-        let b = batch(&schema, method, rows, *written as usize + 1)?;
-        writer.write(&b).map_err(|e| e.to_string())?;
-        writer.flush().map_err(|e| e.to_string())?;
-        *written += rows.len() as u64;
-        rows.clear();
+        let b = batch(&self.schema, self.method, &self.pending, self.rows as usize + 1)?;
+        self.writer.write(&b).map_err(|e| e.to_string())?;
+        self.rows += self.pending.len() as u64;
+        self.pending.clear();
         Ok(())
-    };
-    for line in reader.lines() {
-        let line = line.map_err(|e| format!("{}: {e}", ndjson.display()))?;
-        rows.push(RawValue::from_string(line).map_err(|e| format!("{}: {e}", ndjson.display()))?);
-        if rows.len() == ROW_GROUP {
-            flush(&mut rows, &mut written)?;
-        }
     }
-    flush(&mut rows, &mut written)?;
-    let file = writer.into_inner().map_err(|e| e.to_string())?;
-    file.sync_all().map_err(|e| format!("{}: {e}", out.display()))?;
-    Ok(written)
+
+    /// Writes every row so far into closed row groups on disk, and returns how far the file goes.
+    pub fn sync(&mut self) -> Result<Mark, String> {
+        self.encode()?;
+        self.writer.flush().map_err(|e| e.to_string())?;
+        self.writer.sync().map_err(|e| e.to_string())?;
+        self.writer.inner().sync_data().map_err(|e| e.to_string())?;
+        Ok(Mark { bytes: self.writer.bytes_written() as u64, footer: self.footer()? })
+    }
+
+    /// The footer the file would have if it ended after the row groups written so far.
+    fn footer(&self) -> Result<Option<Vec<u8>>, String> {
+        let groups = self.writer.flushed_row_groups();
+        let Some(first) = groups.first() else { return Ok(None) };
+        let rows = groups.iter().map(|g| g.num_rows()).sum();
+        let file = FileMetaData::new(1, rows, Some("dataapi".to_owned()), None, first.schema_descr_ptr(), None);
+        let metadata = ParquetMetaData::new(file, groups.to_vec());
+        let mut footer = Vec::new();
+        ParquetMetaDataWriter::new(&mut footer, &metadata).finish().map_err(|e| e.to_string())?;
+        Ok(Some(footer))
+    }
+
+    /// Writes the last rows and the footer, syncs the file and returns its rows.
+    pub fn finish(mut self) -> Result<u64, String> {
+        self.encode()?;
+        let file = self.writer.into_inner().map_err(|e| e.to_string())?;
+        file.sync_all().map_err(|e| e.to_string())?;
+        Ok(self.rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::Array;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("dataapi-parquet-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn row(id: u64) -> Box<RawValue> {
+        let code = if id.is_multiple_of(7) { "not_a_known_code" } else { "timeout" };
+        RawValue::from_string(format!(
+            r#"{{"id": {id}, "start_time": "2026-01-02 03:04:05", "finish_reason": "{code}"}}"#
+        ))
+        .unwrap()
+    }
+
+    fn fields() -> Vec<String> {
+        ["id", "start_time", "finish_reason"].map(str::to_owned).to_vec()
+    }
+
+    /// The ids of a Parquet file, in order, and its number of row groups.
+    fn read(path: &Path) -> (Vec<i64>, usize) {
+        let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap()).unwrap();
+        let groups = builder.metadata().num_row_groups();
+        let mut ids = Vec::new();
+        for batch in builder.build().unwrap() {
+            let batch = batch.unwrap();
+            let column = batch.column_by_name("id").unwrap().as_any().downcast_ref::<Int64Array>().unwrap();
+            ids.extend(column.iter().map(Option::unwrap));
+        }
+        (ids, groups)
+    }
+
+    #[test]
+    fn rows_go_out_a_row_group_at_a_time_and_resume_from_the_footer_of_a_sync() {
+        let dir = scratch("resume");
+        let method = &dataapi::calls_report::DESCRIPTOR;
+        let part = dir.join("calls.parquet.part");
+        let mut w = Writer::create(&part, method, &fields(), 50).unwrap();
+        let closed: Vec<u64> = (1..=120).filter(|&id| w.push(row(id)).unwrap()).collect();
+        assert_eq!(closed, [50, 100], "a row group closes every 50 rows");
+        let mark = w.sync().unwrap();
+        // The checkpoint's rows are 1..=120; more are written, then the process dies.
+        for id in 121..=180 {
+            w.push(row(id)).unwrap();
+        }
+        w.sync().unwrap();
+        drop(w);
+        let footer = mark.footer.expect("a footer once rows are written");
+        assert!(std::fs::metadata(&part).unwrap().len() > mark.bytes);
+
+        let next = dir.join("calls.parquet.part.1");
+        let mut w = Writer::resume(&part, mark.bytes, &footer, &next, method, &fields(), 50).unwrap();
+        assert_eq!(w.rows(), 120, "the rows of the checkpoint, and no later one");
+        // Done twice (a resume interrupted before its checkpoint), it reads the same rows.
+        let again = dir.join("again.parquet");
+        assert_eq!(Writer::resume(&part, mark.bytes, &footer, &again, method, &fields(), 50).unwrap().rows(), 120);
+        for id in 121..=205 {
+            w.push(row(id)).unwrap();
+        }
+        assert_eq!(w.finish().unwrap(), 205);
+        let (ids, groups) = read(&next);
+        assert_eq!(ids, (1..=205).collect::<Vec<i64>>(), "every row once, in order");
+        assert_eq!(groups, 5, "50-row groups, the last one short");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_columns_carry_their_docs_and_keep_unknown_codes() {
+        let dir = scratch("docs");
+        let method = &dataapi::calls_report::DESCRIPTOR;
+        let path = dir.join("calls.parquet");
+        let mut w = Writer::create(&path, method, &fields(), 10).unwrap();
+        assert_eq!(w.sync().unwrap().footer, None, "no footer before the first row");
+        for id in 1..=14 {
+            w.push(row(id)).unwrap();
+        }
+        w.finish().unwrap();
+        let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(&path).unwrap()).unwrap();
+        let schema = builder.schema().clone();
+        let doc = method.field("finish_reason").unwrap().doc;
+        assert!(!doc.is_empty());
+        let field = schema.field_with_name("finish_reason").unwrap();
+        assert_eq!(field.metadata().get("description").map(String::as_str), Some(doc));
+        let mut codes = Vec::new();
+        for batch in builder.build().unwrap() {
+            let batch = batch.unwrap();
+            let column = batch.column_by_name("finish_reason").unwrap();
+            let dict = column.as_any().downcast_ref::<DictionaryArray<Int32Type>>().unwrap();
+            let values = dict.values().as_any().downcast_ref::<StringArray>().unwrap();
+            codes.extend(dict.keys().iter().map(|k| values.value(k.unwrap() as usize).to_owned()));
+        }
+        assert_eq!(codes.len(), 14);
+        assert_eq!(codes[6], "not_a_known_code");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

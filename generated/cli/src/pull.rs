@@ -6,6 +6,13 @@
 //! written to a temporary file and renamed over the old one. A resumed pull truncates the data
 //! file to the recorded length, so a row written after the last checkpoint is neither lost nor
 //! repeated.
+//!
+//! Parquet is written as the rows arrive, and a checkpoint is taken as each row group is closed
+//! (not on a timer, which would make small row groups) and when the pull stops. Its checkpoint
+//! also keeps the footer of the row groups so far: a resumed pull closes the part's first bytes
+//! with it, copies their rows into the next part file (`.part.1`, `.part.2`, …), commits that
+//! by writing a checkpoint that names it, and goes on writing there. Until that checkpoint is
+//! written the old part and checkpoint are still whole, so an interrupted resume can run again.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
@@ -14,9 +21,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use clap::Parser;
 use dataapi::client::{Client, Error, JsonRequest, PullState};
-use dataapi::runtime::MethodDescriptor;
+use dataapi::runtime::{Brand, MethodDescriptor};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -70,7 +79,8 @@ pub struct Args {
     /// Other parameters of the method as a JSON object, or @FILE.
     #[arg(long, value_name = "JSON|@FILE")]
     params: Option<String>,
-    /// The brand whose endpoint to call.
+    /// The brand whose endpoint to call; the request is held to its docs (a field only another
+    /// brand documents is refused).
     #[arg(long, value_parser = ["comagic", "uis", "callgear"], conflicts_with = "url", default_value = "comagic")]
     brand: String,
     /// Another endpoint (a white label, the fake server).
@@ -97,6 +107,9 @@ pub struct Args {
     /// Rows per page (the method's maximum when larger).
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
     page_size: u32,
+    /// Parquet: rows per row group; a checkpoint is taken as each one is written.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    row_group: u32,
     /// A schema folder laid over the bundled schema (methods of a build.rs schema).
     #[arg(long, value_name = "DIR")]
     schema: Option<PathBuf>,
@@ -108,8 +121,6 @@ pub struct Args {
 enum Format {
     Ndjson,
     Csv,
-    /// Rows are kept as NDJSON in the temporary file (so that a pull can resume) and
-    /// converted, a row group at a time, once every row is there.
     Parquet,
 }
 
@@ -122,6 +133,17 @@ struct Checkpoint {
     format: Format,
     state: PullState,
     bytes: u64,
+    /// Parquet: the footer (base64) that closes the part's first `bytes` into a whole file;
+    /// none while the part holds no row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    footer: Option<String>,
+    /// Parquet: which part file holds the rows (each resume writes the next).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    generation: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Runs the subcommand.
@@ -202,7 +224,15 @@ fn check(args: &Args) -> Result<(JsonRequest, Client, Format), Vec<String>> {
         }
         params.insert("sort".into(), Value::Array(keys));
     }
-    let request = method.and_then(|m| match JsonRequest::new(m, Value::Object(params)) {
+    // The brand's docs hold the request only where the endpoint is the brand's own: behind
+    // another URL (a white label, the fake server) the brand is not known.
+    let brand = match (&args.url, args.brand.as_str()) {
+        (Some(_), _) => None,
+        (None, "callgear") => Some(Brand::CallGear),
+        // UIS serves the CoMagic docs.
+        (None, _) => Some(Brand::CoMagic),
+    };
+    let request = method.and_then(|m| match JsonRequest::new_for(m, brand, Value::Object(params)) {
         Ok(r) => Some(r),
         Err(violations) => {
             problems.extend(violations.iter().map(|v| format!("params.{v}")));
@@ -259,18 +289,26 @@ fn json_arg(option: &str, text: &str) -> Result<Value, String> {
 /// Where the pieces of an output go.
 struct Paths {
     out: PathBuf,
-    part: PathBuf,
     checkpoint: PathBuf,
 }
 
 impl Paths {
     fn new(out: &Path) -> Self {
-        let with = |suffix: &str| {
-            let mut name = out.file_name().unwrap_or_default().to_os_string();
-            name.push(suffix);
-            out.with_file_name(name)
-        };
-        Paths { out: out.to_owned(), part: with(".part"), checkpoint: with(".checkpoint.json") }
+        Paths { out: out.to_owned(), checkpoint: Self::with(out, ".checkpoint.json") }
+    }
+
+    fn with(out: &Path, suffix: &str) -> PathBuf {
+        let mut name = out.file_name().unwrap_or_default().to_os_string();
+        name.push(suffix);
+        out.with_file_name(name)
+    }
+
+    /// The temporary data file of this generation: `.part`, then `.part.1`, ….
+    fn part(&self, generation: u32) -> PathBuf {
+        match generation {
+            0 => Self::with(&self.out, ".part"),
+            n => Self::with(&self.out, &format!(".part.{n}")),
+        }
     }
 }
 
@@ -278,71 +316,138 @@ impl Paths {
 struct Sink {
     out: Out,
     fields: Vec<String>,
+    path: PathBuf,
+    generation: u32,
 }
 
 /// The writer of a format.
 enum Out {
     Ndjson(BufWriter<File>),
     Csv(Box<csv::Writer<BufWriter<File>>>),
+    Parquet(Box<crate::parquet::Writer>),
 }
 
 impl Sink {
-    fn open(path: &Path, format: Format, fields: Vec<String>, keep: Option<u64>) -> io::Result<Self> {
-        let mut file = OpenOptions::new().create(true).write(true).truncate(keep.is_none()).open(path)?;
+    /// A new data file for rows of `fields` of `method`, or the one of `resume` cut back to
+    /// its checkpoint.
+    fn open(
+        paths: &Paths,
+        format: Format,
+        method: &'static MethodDescriptor,
+        fields: Vec<String>,
+        row_group: usize,
+        resume: Option<&Checkpoint>,
+    ) -> Result<Self, String> {
+        let generation = resume.map_or(0, |c| c.generation);
+        let path = paths.part(generation);
+        let failed = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
+        if format == Format::Parquet {
+            let (out, path, generation) = match resume {
+                Some(Checkpoint { footer: Some(footer), bytes, state, .. }) => {
+                    let footer = BASE64.decode(footer).map_err(|e| format!("the checkpoint's footer: {e}"))?;
+                    let next = paths.part(generation + 1);
+                    let w = crate::parquet::Writer::resume(&path, *bytes, &footer, &next, method, &fields, row_group)?;
+                    if w.rows() != state.rows {
+                        return Err(format!(
+                            "{} holds {} rows, its checkpoint counts {}; run without --resume to start again",
+                            path.display(),
+                            w.rows(),
+                            state.rows
+                        ));
+                    }
+                    (w, next, generation + 1)
+                }
+                Some(c) if c.state.rows > 0 => {
+                    return Err(format!(
+                        "{} has no footer for its {} rows (it was written by an older version); run without \
+                         --resume to start again",
+                        paths.checkpoint.display(),
+                        c.state.rows
+                    ));
+                }
+                _ => (crate::parquet::Writer::create(&path, method, &fields, row_group)?, path, generation),
+            };
+            return Ok(Sink { out: Out::Parquet(Box::new(out)), fields, path, generation });
+        }
+        let keep = resume.map(|c| c.bytes);
+        let mut file =
+            OpenOptions::new().create(true).write(true).truncate(keep.is_none()).open(&path).map_err(|e| failed(&e))?;
         if let Some(bytes) = keep {
-            file.set_len(bytes)?;
-            file.seek(SeekFrom::Start(bytes))?;
+            file.set_len(bytes).map_err(|e| failed(&e))?;
+            file.seek(SeekFrom::Start(bytes)).map_err(|e| failed(&e))?;
         }
         let buffered = BufWriter::with_capacity(1 << 16, file);
-        let out = match format {
-            Format::Ndjson | Format::Parquet => Out::Ndjson(buffered),
-            Format::Csv => {
-                let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(buffered);
-                if keep.unwrap_or(0) == 0 {
-                    csv.write_record(&fields).map_err(io::Error::other)?;
-                }
-                Out::Csv(Box::new(csv))
+        let out = if format == Format::Csv {
+            let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(buffered);
+            if keep.unwrap_or(0) == 0 {
+                csv.write_record(&fields).map_err(|e| failed(&e))?;
             }
+            Out::Csv(Box::new(csv))
+        } else {
+            Out::Ndjson(buffered)
         };
-        Ok(Sink { out, fields })
+        Ok(Sink { out, fields, path, generation })
     }
 
-    fn write(&mut self, row: &RawValue) -> io::Result<()> {
+    /// Writes a row; true when a checkpoint costs the output nothing now (for Parquet, when a
+    /// row group was just closed).
+    fn write(&mut self, row: Box<RawValue>) -> Result<bool, String> {
+        let failed = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", self.path.display());
         match &mut self.out {
             Out::Ndjson(out) => {
                 // A newline outside a string is whitespace (inside one it is escaped).
                 let text = row.get();
-                if text.contains(['\n', '\r']) {
-                    out.write_all(text.replace(['\n', '\r'], " ").as_bytes())?;
+                let written = if text.contains(['\n', '\r']) {
+                    out.write_all(text.replace(['\n', '\r'], " ").as_bytes())
                 } else {
-                    out.write_all(text.as_bytes())?;
-                }
-                out.write_all(b"\n")
+                    out.write_all(text.as_bytes())
+                };
+                written.and_then(|()| out.write_all(b"\n")).map_err(|e| failed(&e))?;
+                Ok(true)
             }
             Out::Csv(csv) => {
-                let cells: BTreeMap<String, &RawValue> = serde_json::from_str(row.get())
-                    .map_err(|e| io::Error::other(format!("a row is not a JSON object: {e}")))?;
+                let cells: BTreeMap<String, &RawValue> =
+                    serde_json::from_str(row.get()).map_err(|e| failed(&format!("a row is not a JSON object: {e}")))?;
                 let record = self.fields.iter().map(|f| cells.get(f).map_or(Ok(String::new()), |v| cell(v)));
                 let record: Result<Vec<String>, _> = record.collect();
-                csv.write_record(record?).map_err(io::Error::other)
+                csv.write_record(record.map_err(|e| failed(&e))?).map_err(|e| failed(&e))?;
+                Ok(true)
             }
+            Out::Parquet(w) => w.push(row).map_err(|e| failed(&e)),
         }
     }
 
-    /// Flushes and syncs the data, and returns its length.
-    fn sync(&mut self) -> io::Result<u64> {
+    /// Flushes and syncs the data, and returns how far it goes.
+    fn sync(&mut self) -> Result<crate::parquet::Mark, String> {
+        let failed = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", self.path.display());
         let file = match &mut self.out {
             Out::Ndjson(out) => {
-                out.flush()?;
+                out.flush().map_err(|e| failed(&e))?;
                 out.get_ref()
             }
             Out::Csv(csv) => {
-                csv.flush()?;
+                csv.flush().map_err(|e| failed(&e))?;
                 csv.get_ref().get_ref()
             }
+            Out::Parquet(w) => return w.sync().map_err(|e| failed(&e)),
         };
-        file.sync_data()?;
-        Ok(file.metadata()?.len())
+        file.sync_data().map_err(|e| failed(&e))?;
+        let bytes = file.metadata().map_err(|e| failed(&e))?.len();
+        Ok(crate::parquet::Mark { bytes, footer: None })
+    }
+
+    /// Completes the data and renames it to `out`.
+    fn finish(mut self, out: &Path) -> Result<(), String> {
+        match self.out {
+            Out::Parquet(w) => {
+                w.finish().map_err(|e| format!("cannot finish {}: {e}", self.path.display()))?;
+            }
+            _ => {
+                self.sync()?;
+            }
+        }
+        fs::rename(&self.path, out)
+            .map_err(|e| format!("cannot rename {} to {}: {e}", self.path.display(), out.display()))
     }
 }
 
@@ -409,13 +514,13 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
     let fields = request.fields();
     let descriptor = request.method();
     let mut state = request.start_state();
-    let mut keep = None;
+    let mut resumed = None;
     if args.resume {
         match fs::read(&paths.checkpoint) {
             Ok(bytes) => match serde_json::from_slice::<Checkpoint>(&bytes) {
                 Ok(c) if c.method == method && c.params == params && c.format == format => {
-                    state = c.state;
-                    keep = Some(c.bytes);
+                    state = c.state.clone();
+                    resumed = Some(c);
                 }
                 Ok(_) => {
                     eprintln!(
@@ -439,13 +544,19 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
             }
         }
     }
-    if keep.is_none() {
+    if resumed.is_none() {
+        // A pull started again leaves nothing of the old one behind.
+        let old = fs::read(&paths.checkpoint).ok().and_then(|b| serde_json::from_slice::<Checkpoint>(&b).ok());
+        if let Some(old) = old.filter(|c| c.generation > 0) {
+            let _ = fs::remove_file(paths.part(old.generation));
+        }
         let _ = fs::remove_file(&paths.checkpoint);
     }
-    let mut sink = match Sink::open(&paths.part, format, fields.clone(), keep) {
+    let row_group = args.row_group as usize;
+    let mut sink = match Sink::open(&paths, format, descriptor, fields, row_group, resumed.as_ref()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: cannot write {}: {e}", paths.part.display());
+            eprintln!("error: {e}");
             return FAILED;
         }
     };
@@ -457,11 +568,27 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let stop = stopped();
     tokio::pin!(stop);
-    let checkpoint = |sink: &mut Sink, state: &PullState| -> io::Result<()> {
-        let bytes = sink.sync()?;
-        let c = Checkpoint { method: method.clone(), params: params.clone(), format, state: state.clone(), bytes };
-        save(&paths.checkpoint, &c)
+    let checkpoint = |sink: &mut Sink, state: &PullState| -> Result<(), String> {
+        let mark = sink.sync()?;
+        let c = Checkpoint {
+            method: method.clone(),
+            params: params.clone(),
+            format,
+            state: state.clone(),
+            bytes: mark.bytes,
+            footer: mark.footer.map(|f| BASE64.encode(f)),
+            generation: sink.generation,
+        };
+        save(&paths.checkpoint, &c).map_err(|e| format!("{}: {e}", paths.checkpoint.display()))
     };
+    if let Some(old) = resumed.as_ref().filter(|c| c.generation != sink.generation) {
+        // The rows were copied into the next part: a checkpoint naming it commits the copy.
+        if let Err(e) = checkpoint(&mut sink, pull.state()) {
+            eprintln!("error: cannot write the checkpoint: {e}");
+            return FAILED;
+        }
+        let _ = fs::remove_file(paths.part(old.generation));
+    }
     let outcome: Result<(), (u8, String)> = loop {
         let row = tokio::select! {
             row = pull.next() => row,
@@ -476,10 +603,12 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
             Some(Ok(row)) => {
                 // The bar redraws at most 4 times a second, so keeping it current is cheap.
                 show(&bar, &pull, started_with);
-                if let Err(e) = sink.write(&row) {
-                    break Err((FAILED, format!("cannot write {}: {e}", paths.part.display())));
-                }
-                if last.elapsed() >= CHECKPOINT_EVERY {
+                let ready = match sink.write(row) {
+                    Ok(ready) => ready,
+                    Err(e) => break Err((FAILED, e)),
+                };
+                // Parquet is ready at each closed row group, the others at any row.
+                if ready && (format == Format::Parquet || last.elapsed() >= CHECKPOINT_EVERY) {
                     last = Instant::now();
                     if let Err(e) = checkpoint(&mut sink, pull.state()) {
                         break Err((FAILED, format!("cannot write the checkpoint: {e}")));
@@ -496,17 +625,8 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
     let summary = format!("{rows} rows, {} requests, {} retries, {took:.1} s", s.requests, s.retries);
     match outcome {
         Ok(()) => {
-            let done = match format {
-                Format::Parquet => sink.sync().map_err(|e| e.to_string()).and_then(|_| {
-                    let staged = paths.part.with_extension("part.parquet");
-                    crate::parquet::convert(&paths.part, &staged, descriptor, &fields)?;
-                    fs::rename(&staged, &paths.out).map_err(|e| e.to_string())?;
-                    fs::remove_file(&paths.part).map_err(|e| e.to_string())
-                }),
-                _ => sink.sync().and_then(|_| fs::rename(&paths.part, &paths.out)).map_err(|e| e.to_string()),
-            };
-            if let Err(e) = done {
-                eprintln!("error: cannot finish {}: {e}", paths.out.display());
+            if let Err(e) = sink.finish(&paths.out) {
+                eprintln!("error: {e}");
                 return FAILED;
             }
             let _ = fs::remove_file(&paths.checkpoint);

@@ -1,7 +1,8 @@
 //! `dataapi pull` as a process against `dataapi fake-server` on loopback: NDJSON and CSV equal
-//! the server's `--dump` of the window, bad input exits 2 with every problem, a refusal exits
-//! 3 with its mnemonic, faults and a tight minute budget lose and repeat nothing, and a pull
-//! killed with SIGKILL and resumed with `--resume` is still complete without repeats.
+//! the server's `--dump` of the window, bad input (a field another brand's docs alone list,
+//! too) exits 2 with every problem, a refusal exits 3 with its mnemonic, faults and a tight
+//! minute budget lose and repeat nothing, and a pull (NDJSON or Parquet) killed with SIGKILL
+//! and resumed with `--resume` is still complete without repeats.
 
 mod common;
 
@@ -188,6 +189,43 @@ fn bad_input_exits_2_with_every_problem() {
 }
 
 #[test]
+fn brand_holds_the_request_to_its_docs() {
+    let dir = scratch("brand");
+    let out = dir.join("legs.ndjson");
+    let legs = |extra: &[&str]| {
+        let mut c = dataapi();
+        c.args(["pull", "get.call_legs_report", "--from", FROM, "--till", TILL])
+            .args(["--fields", "id,wav_call_records,start_time,called_phone_number", "--sort", "scenario_name:asc"])
+            .args(["--token-env", "PULL_TEST_TOKEN", "--out"])
+            .arg(&out)
+            .args(extra)
+            .env("PULL_TEST_TOKEN", "T");
+        c
+    };
+    // Refused before any request: nothing listens at CallGear's address in a test.
+    let run = legs(&["--brand", "callgear"]).output().unwrap();
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    let text = stderr(&run);
+    for problem in [
+        "params.fields[1]: unexpected_parameters: `wav_call_records` is documented by CoMagic only, not by CallGear",
+        "params.fields[3]",
+        "called_phone_number",
+        "params.sort[0].field",
+        "scenario_name",
+    ] {
+        assert!(text.contains(problem), "`{problem}` is reported in:\n{text}");
+    }
+    assert!(!out.exists() && !dir.join("legs.ndjson.part").exists(), "nothing was written");
+
+    // Behind --url the brand is not known: the same request is pulled.
+    let server = Server::start(&[]);
+    let run = legs(&["--url", &server.url]).output().unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let first: Value = serde_json::from_str(std::fs::read_to_string(&out).unwrap().lines().next().unwrap()).unwrap();
+    assert!(first.get("wav_call_records").is_some(), "{first}");
+}
+
+#[test]
 fn a_refusal_exits_3_with_its_mnemonic() {
     let server = Server::start(&[]);
     let dir = scratch("refused");
@@ -247,6 +285,73 @@ fn a_pull_killed_mid_way_resumes_without_loss_or_repeat() {
     assert!(!checkpoint.exists());
 }
 
+/// The checkpoint's rows and generation, once it is there.
+fn checkpointed(path: &Path) -> Option<(u64, u64)> {
+    let c: Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    Some((c["state"]["rows"].as_u64()?, c["generation"].as_u64().unwrap_or(0)))
+}
+
+/// The ids of a Parquet file, read by the parquet crate.
+fn parquet_ids(path: &Path) -> Vec<i64> {
+    use arrow_array::{Array, Int64Array};
+    let file = std::fs::File::open(path).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
+    let mut ids = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        let column = batch.column_by_name("id").unwrap().as_any().downcast_ref::<Int64Array>().unwrap();
+        ids.extend(column.iter().map(Option::unwrap));
+    }
+    ids
+}
+
+/// Parquet is written as rows arrive; its checkpoints keep the footer of the row groups so far,
+/// and each resume copies them into the next part file. Stopped by the day limit, then killed
+/// with SIGKILL half-way through its resume, then resumed again, it still has every row once.
+#[test]
+fn a_parquet_pull_stopped_then_killed_resumes_without_loss_or_repeat() {
+    let dir = scratch("parquet-killed");
+    let out = dir.join("calls.parquet");
+    let checkpoint = dir.join("calls.parquet.checkpoint.json");
+    let args = ["--fields", "id,start_time,finish_reason", "--page-size", "25", "--row-group", "50"];
+    let stopped = {
+        let spent = Server::start(&["--day-limit", "5"]);
+        let run = pull(&spent, &out, &args).output().unwrap();
+        assert_eq!(run.status.code(), Some(4), "{}", stderr(&run));
+        checkpointed(&checkpoint).expect("a checkpoint").0
+    };
+    assert!(stopped > 0 && !out.exists());
+
+    let slow = Server::start(&["--minute-limit", "5", "--minute-length", "0.5"]);
+    let mut child = pull(&slow, &out, &args).arg("--resume").stderr(Stdio::null()).spawn().unwrap();
+    let started = Instant::now();
+    while !checkpointed(&checkpoint).is_some_and(|(rows, generation)| generation == 1 && rows >= stopped + 100) {
+        assert!(started.elapsed() < Duration::from_secs(60), "no checkpoint came");
+        assert!(child.try_wait().unwrap().is_none(), "the pull ended before it could be killed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL: nothing is flushed or cleaned up
+    child.wait().unwrap();
+    assert!(!out.exists() && !dir.join("calls.parquet.part").exists(), "the first part was replaced");
+    // Bytes written after the last checkpoint (here, a torn page) are cut off on resume.
+    let part = dir.join("calls.parquet.part.1");
+    let mut data = std::fs::read(&part).unwrap();
+    data.extend_from_slice(b"torn page");
+    std::fs::write(&part, data).unwrap();
+
+    let server = Server::start(&[]);
+    let run = pull(&server, &out, &args).arg("--resume").output().unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let ids = parquet_ids(&out);
+    let unique: HashSet<i64> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "no row is repeated");
+    let expected: HashSet<i64> =
+        by_id(&dump("get.calls_report", "id")).iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert!(unique == expected, "every row is there");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, ["calls.parquet"], "no part or checkpoint is left");
+}
+
 /// Reads a Parquet file with pyarrow: a first line with the column types, then one JSON line
 /// per row.
 const READ_WITH_PYARROW: &str = r#"
@@ -302,6 +407,9 @@ fn parquet_is_read_back_by_pyarrow_as_the_dump() {
     let meta: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
     assert_eq!(meta["dataapi.name"], "finish_reason");
     assert!(meta["dataapi.type"].as_str().unwrap().starts_with("enum finish_reason"));
+    let doc = dataapi::calls_report::DESCRIPTOR.field("finish_reason").unwrap().doc;
+    assert!(!doc.is_empty());
+    assert_eq!(meta["description"], doc, "the column's metadata carries the field's doc");
 
     let mut got: Vec<Value> = lines.map(|l| serde_json::from_str(l).unwrap()).collect();
     got.sort_by_key(|r| r["id"].as_i64().unwrap());

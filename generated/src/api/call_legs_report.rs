@@ -1203,16 +1203,45 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
         ],
         params: &[],
         fields: &[
-            F::new("id", T::Integer).filter(Yes).default(Yes),
-            F::new("call_session_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("call_records", T::Array(&T::String)).default(Yes),
+            F::new("id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Unique CDR identifier"),
+            F::new("call_session_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique call session identifier (see \"get.calls_report\" method)"),
+            F::new("call_records", T::Array(&T::String))
+                .default(Yes)
+                .doc(
+                    "IDs of the call recordings; a recording is at /system/media/talk/{call_session_id}/{id} of the client area's host",
+                ),
             F::new("wav_call_records", T::Array(&T::String))
                 .default(Yes)
-                .brands(&[::dataapi::runtime::Brand::CoMagic]),
-            F::new("start_time", T::DateTime).sort(Yes).default(Yes),
-            F::new("connect_time", T::DateTime).default(Yes),
-            F::new("duration", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("total_duration", T::Integer).filter(Yes).sort(Yes).default(Yes),
+                .brands(&[::dataapi::runtime::Brand::CoMagic])
+                .doc(
+                    "IDs of the WAV recordings of the conversation; a recording is at /system/media/wav/{communication_id}/{id} of the client area's host",
+                ),
+            F::new("start_time", T::DateTime)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Leg start date and time"),
+            F::new("connect_time", T::DateTime)
+                .default(Yes)
+                .doc("On-hook date and time"),
+            F::new("duration", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc(
+                    "Duration of the leg from the beginning of picking up the handset. Value in seconds",
+                ),
+            F::new("total_duration", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Total length of the leg. Value in seconds"),
             F::new(
                     "finish_reason",
                     T::Enum {
@@ -1223,18 +1252,29 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 )
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
+                .default(Yes)
+                .doc("Reason for ending the leg"),
             F::new("finish_reason_description", T::String)
                 .filter(Yes)
                 .sort(Yes)
-                .default(No),
-            F::new("virtual_phone_number", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("calling_phone_number", T::String).filter(Yes).sort(Yes).default(Yes),
+                .default(No)
+                .doc("Description of the reason for ending the leg"),
+            F::new("virtual_phone_number", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Virtual number"),
+            F::new("calling_phone_number", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Caller ID"),
             F::new("called_phone_number", T::String)
                 .filter(Yes)
                 .sort(Yes)
                 .default(Yes)
-                .brands(&[::dataapi::runtime::Brand::CoMagic]),
+                .brands(&[::dataapi::runtime::Brand::CoMagic])
+                .doc("Number that was called"),
             F::new(
                     "direction",
                     T::Enum {
@@ -1245,41 +1285,95 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 )
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
-            F::new("is_transfered", T::Boolean).filter(Yes).sort(Yes).default(Yes),
-            F::new("is_operator", T::Boolean).filter(Yes).sort(Yes).default(Yes),
-            F::new("employee_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("employee_full_name", T::String).filter(Yes).sort(Yes),
-            F::new("employee_phone_number", T::String).filter(Yes).sort(Yes),
-            F::new("employee_rating", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("scenario_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
+                .default(Yes)
+                .doc("Leg direction"),
+            F::new("is_transfered", T::Boolean)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Is this a transfer leg?"),
+            F::new("is_operator", T::Boolean)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Does this leg belong to the operator"),
+            F::new("employee_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique ID of the employee who was called."),
+            F::new("employee_full_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Full name employee who was called"),
+            F::new("employee_phone_number", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Employee phone number"),
+            F::new("employee_rating", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Rating assigned to an employee in post-call processing"),
+            F::new("scenario_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique Script ID"),
             F::new("scenario_name", T::String)
                 .filter(Yes)
                 .sort(Yes)
-                .brands(&[::dataapi::runtime::Brand::CoMagic]),
-            F::new("is_coach", T::Boolean).filter(Yes).sort(Yes).default(Yes),
+                .brands(&[::dataapi::runtime::Brand::CoMagic])
+                .doc("Scenario name"),
+            F::new("is_coach", T::Boolean)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Is it a coach's leg?"),
             F::new("release_cause_code", T::Integer)
                 .filter(Yes)
                 .sort(Yes)
                 .default(Yes)
-                .deprecated(),
+                .deprecated()
+                .doc("Q.850 cause code of the release"),
             F::new("release_cause_description", T::String)
                 .filter(Yes)
                 .sort(Yes)
                 .default(Yes)
-                .deprecated(),
-            F::new("is_failed", T::Boolean).filter(Yes).sort(Yes).default(Yes),
-            F::new("is_talked", T::Boolean).filter(Yes).sort(Yes),
-            F::new("contact_id", T::Integer),
-            F::new("contact_full_name", T::String),
-            F::new("contact_phone_number", T::String),
+                .deprecated()
+                .doc("Description of the Q.850 cause code"),
+            F::new("is_failed", T::Boolean)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Did the operator pick up the phone"),
+            F::new("is_talked", T::Boolean)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Did the conversation take place"),
+            F::new("contact_id", T::Integer).doc("Unique Contact ID"),
+            F::new("contact_full_name", T::String).doc("Full name contact"),
+            F::new("contact_phone_number", T::String)
+                .doc(
+                    "Contact's number: the caller for an incoming call, the called party for an outgoing one",
+                ),
             F::new("action_id", T::Integer)
                 .filter(Yes)
                 .default(Yes)
-                .brands(&[::dataapi::runtime::Brand::CoMagic]),
-            F::new("action_name", T::String).filter(Yes).default(Yes),
-            F::new("group_id", T::Integer).filter(Yes).default(Yes),
-            F::new("group_name", T::String).filter(Yes).default(Yes),
+                .brands(&[::dataapi::runtime::Brand::CoMagic])
+                .doc("ID of the scenario operation the call was created in"),
+            F::new("action_name", T::String)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Name of the hit operation in which the call was created"),
+            F::new("group_id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Unique ID of the employee group associated with the call."),
+            F::new("group_name", T::String)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Name of the employee group associated with the call."),
         ],
         requires_one_of: &[],
         filter_requires: &[],

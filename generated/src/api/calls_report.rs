@@ -1695,11 +1695,22 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
             &super::operators::IS_NULL,
             &super::operators::IS_NOT_NULL,
         ],
-        params: &[F::new("include_ongoing_calls", T::Boolean)],
+        params: &[
+            F::new("include_ongoing_calls", T::Boolean)
+                .doc("Also return calls that are still in progress"),
+        ],
         fields: &[
-            F::new("id", T::Integer).filter(Yes).default(Yes),
-            F::new("start_time", T::DateTime).sort(Yes).default(Yes),
-            F::new("finish_time", T::DateTime).default(Yes),
+            F::new("id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("ID of the call session"),
+            F::new("start_time", T::DateTime)
+                .sort(Yes)
+                .default(Yes)
+                .doc("When the call session began"),
+            F::new("finish_time", T::DateTime)
+                .default(Yes)
+                .doc("When the call session ended"),
             F::new(
                     "finish_reason",
                     T::Enum {
@@ -1710,7 +1721,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 )
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
+                .default(Yes)
+                .doc("Why the call session ended"),
             F::new(
                     "direction",
                     T::Enum {
@@ -1721,23 +1733,51 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 )
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
-            F::new("cpn_region_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("cpn_region_name", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("cpn_country_name", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("cpn_country_id", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("properties", T::String),
+                .default(Yes)
+                .doc("Whether the call session is incoming or outgoing"),
+            F::new("cpn_region_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("ID of the region of the subscriber's number"),
+            F::new("cpn_region_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Region of the subscriber's number"),
+            F::new("cpn_country_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Country of the subscriber's number"),
+            F::new("cpn_country_id", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("ID of the country of the subscriber's number"),
+            F::new("properties", T::String)
+                .doc(
+                    "Comment text a visitor typed into a callback form, if the form has such a field",
+                ),
             F::new(
                     "scenario_operations",
                     T::Array(
                         &T::Object(
-                            &[F::new("id", T::Integer), F::new("name", T::String)],
+                            &[
+                                F::new("id", T::Integer)
+                                    .doc("ID of the scenario operation"),
+                                F::new("name", T::String)
+                                    .doc("Name of the scenario operation"),
+                            ],
                         ),
                     ),
                 )
                 .filter(Yes)
                 .sort(No)
-                .default(No),
+                .default(No)
+                .doc(
+                    "Every operation of every scenario that took part in handling the call",
+                ),
             F::new(
                     "source",
                     T::Enum {
@@ -1748,12 +1788,36 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 )
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
-            F::new("is_lost", T::Boolean).filter(Yes).sort(Yes).default(Yes),
-            F::new("communication_number", T::Integer).filter(Yes).sort(Yes),
-            F::new("communication_page_url", T::String).filter(No).sort(No).default(No),
-            F::new("contact_phone_number", T::String).filter(Yes).default(Yes),
-            F::new("communication_id", T::Integer).filter(Yes).default(Yes),
+                .default(Yes)
+                .doc("What started the call"),
+            F::new("is_lost", T::Boolean)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("True if the call was lost, false if it succeeded"),
+            F::new("communication_number", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc(
+                    "Sequence number of the communication; always empty for virtual PBX sessions",
+                ),
+            F::new("communication_page_url", T::String)
+                .filter(No)
+                .sort(No)
+                .default(No)
+                .doc(
+                    "Page the visitor was on when making contact, or the last page they interacted with before it",
+                ),
+            F::new("contact_phone_number", T::String)
+                .filter(Yes)
+                .default(Yes)
+                .doc(
+                    "The contact's number; the caller for incoming calls, the number dialed for outgoing ones",
+                ),
+            F::new("communication_id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("ID of the communication"),
             F::new(
                     "communication_type",
                     T::Enum {
@@ -1762,33 +1826,91 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                         labels: &[],
                     },
                 )
-                .default(Yes),
-            F::new("wait_duration", T::Integer).filter(Yes).default(Yes),
-            F::new("total_wait_duration", T::Integer).filter(Yes).default(Yes),
-            F::new("lost_call_processing_duration", T::Integer).filter(Yes).sort(Yes),
-            F::new("talk_duration", T::Integer).filter(Yes).default(Yes),
-            F::new("clean_talk_duration", T::Integer).filter(Yes).default(Yes),
-            F::new("total_duration", T::Integer).filter(Yes).default(Yes),
-            F::new("postprocess_duration", T::Integer).filter(Yes),
-            F::new("call_records", T::Array(&T::String)).default(Yes),
-            F::new("wav_call_records", T::Array(&T::String)).default(Yes),
-            F::new("full_record_file_link", T::String).default(Yes),
-            F::new("voice_mail_records", T::Array(&T::String)),
-            F::new("virtual_phone_number", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("ua_client_id", T::String),
-            F::new("ym_client_id", T::String),
-            F::new("sale_date", T::DateTime).filter(Yes).sort(Yes),
-            F::new("sale_cost", T::Decimal).filter(Yes).sort(Yes),
-            F::new("is_transfer", T::Boolean).filter(Yes).sort(Yes),
-            F::new("search_query", T::String).filter(Yes),
-            F::new("search_engine", T::String).filter(Yes),
-            F::new("referrer_domain", T::String).filter(Yes),
-            F::new("referrer", T::String).filter(Yes),
-            F::new("entrance_page", T::String).filter(Yes),
-            F::new("gclid", T::String).filter(Yes),
-            F::new("yclid", T::String).filter(Yes),
-            F::new("ymclid", T::String),
-            F::new("ef_id", T::String).filter(Yes),
+                .default(Yes)
+                .doc("Kind of communication; always a call here"),
+            F::new("wait_duration", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc(
+                    "Seconds the subscriber waited before first speaking with an employee",
+                ),
+            F::new("total_wait_duration", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc(
+                    "Seconds the subscriber spent on the line without talking to an employee, all gaps added up",
+                ),
+            F::new("lost_call_processing_duration", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Seconds from a missed conversation to the first successful one"),
+            F::new("talk_duration", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc(
+                    "Seconds between the subscriber first talking to an employee and the start of post-processing",
+                ),
+            F::new("clean_talk_duration", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc(
+                    "Seconds in which the subscriber was actually talking to an employee",
+                ),
+            F::new("total_duration", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Length of the whole call in seconds"),
+            F::new("postprocess_duration", T::Integer)
+                .filter(Yes)
+                .doc("Length of post-processing in seconds"),
+            F::new("call_records", T::Array(&T::String))
+                .default(Yes)
+                .doc("IDs of the conversation recordings"),
+            F::new("wav_call_records", T::Array(&T::String))
+                .default(Yes)
+                .doc("IDs of the conversation recordings in WAV format"),
+            F::new("full_record_file_link", T::String)
+                .default(Yes)
+                .doc("Link to the recording of the entire conversation"),
+            F::new("voice_mail_records", T::Array(&T::String))
+                .doc("IDs of the voicemail messages left during the call"),
+            F::new("virtual_phone_number", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("The virtual number involved in the call"),
+            F::new("ua_client_id", T::String).doc("Client ID in Universal Analytics"),
+            F::new("ym_client_id", T::String).doc("Yandex.Metrica user ID"),
+            F::new("sale_date", T::DateTime)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("When the deal was made"),
+            F::new("sale_cost", T::Decimal).filter(Yes).sort(Yes).doc("Deal amount"),
+            F::new("is_transfer", T::Boolean)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Whether the call was transferred during the session"),
+            F::new("search_query", T::String)
+                .filter(Yes)
+                .doc("Query the visitor searched for"),
+            F::new("search_engine", T::String)
+                .filter(Yes)
+                .doc("Search engine the visitor came from"),
+            F::new("referrer_domain", T::String)
+                .filter(Yes)
+                .doc("Domain of the referring page"),
+            F::new("referrer", T::String)
+                .filter(Yes)
+                .doc("Page the visitor arrived from"),
+            F::new("entrance_page", T::String)
+                .filter(Yes)
+                .doc("First page of the visit"),
+            F::new("gclid", T::String).filter(Yes).doc("Google click ID (gclid)"),
+            F::new("yclid", T::String).filter(Yes).doc("Yandex click ID (yclid)"),
+            F::new("ymclid", T::String).doc("Yandex Market click ID (ymclid)"),
+            F::new("ef_id", T::String)
+                .filter(Yes)
+                .doc("Link tagging ID used by AdLense"),
             F::new(
                     "channel",
                     T::Enum {
@@ -1797,83 +1919,144 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                         labels: &[],
                     },
                 )
-                .filter(Yes),
+                .filter(Yes)
+                .doc("Marketing channel"),
             F::new(
                     "recognized_text",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("id", T::Integer),
-                                F::new("phrase", T::String),
-                                F::new("start_time", T::DateTime),
-                                F::new("is_operator", T::Boolean),
-                                F::new("edited_phrase", T::String),
+                                F::new("id", T::Integer).doc("ID of the phrase"),
+                                F::new("phrase", T::String).doc("Text of the phrase"),
+                                F::new("start_time", T::DateTime)
+                                    .doc("When the phrase began"),
+                                F::new("is_operator", T::Boolean)
+                                    .doc(
+                                        "True if an employee said the phrase and false if the subscriber did",
+                                    ),
+                                F::new("edited_phrase", T::String)
+                                    .doc("The phrase as corrected in the client area"),
                             ],
                         ),
                     ),
                 )
                 .filter(No)
                 .sort(No)
-                .default(No),
+                .default(No)
+                .doc("Phrases recognised from the conversation"),
             F::new(
                     "tags",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("tag_name", T::String),
-                                F::new("tag_id", T::Integer),
-                                F::new("tag_change_time", T::DateTime),
+                                F::new("tag_name", T::String).doc("Name of the tag"),
+                                F::new("tag_id", T::Integer).doc("ID of the tag"),
+                                F::new("tag_change_time", T::DateTime)
+                                    .doc("When the tag was put on"),
                                 F::new(
-                                    "tag_type",
-                                    T::Enum {
-                                        name: "tag_type",
-                                        codes: TagType::CODES,
-                                        labels: &[],
-                                    },
-                                ),
-                                F::new("tag_user_id", T::Integer),
-                                F::new("tag_user_login", T::String),
-                                F::new("tag_employee_id", T::Integer),
-                                F::new("tag_employee_full_name", T::String),
+                                        "tag_type",
+                                        T::Enum {
+                                            name: "tag_type",
+                                            codes: TagType::CODES,
+                                            labels: &[],
+                                        },
+                                    )
+                                    .doc("How the tag was put on"),
+                                F::new("tag_user_id", T::Integer)
+                                    .doc("ID of the user who put the tag on"),
+                                F::new("tag_user_login", T::String)
+                                    .doc("Login of the user who put the tag on"),
+                                F::new("tag_employee_id", T::Integer)
+                                    .doc("ID of the employee who put the tag on"),
+                                F::new("tag_employee_full_name", T::String)
+                                    .doc("Full name of the employee who put the tag on"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
+                .filter(Yes)
+                .doc("Tags put on the call (see get.tags)"),
             F::new(
                     "employees",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("employee_id", T::Integer),
-                                F::new("employee_full_name", T::String),
-                                F::new("is_answered", T::Boolean),
-                                F::new("is_talked", T::Boolean),
+                                F::new("employee_id", T::Integer).doc("ID of the employee"),
+                                F::new("employee_full_name", T::String)
+                                    .doc("Full name of the employee"),
+                                F::new("is_answered", T::Boolean)
+                                    .doc("Whether the employee picked up"),
+                                F::new("is_talked", T::Boolean)
+                                    .doc("Whether the employee took part in the conversation"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
-            F::new("last_answered_employee_id", T::Integer).filter(Yes),
-            F::new("last_answered_employee_full_name", T::String).filter(Yes),
-            F::new("last_answered_employee_rating", T::Integer).filter(Yes),
-            F::new("first_answered_employee_id", T::Integer).filter(Yes),
-            F::new("first_answered_employee_full_name", T::String).filter(Yes),
-            F::new("last_talked_employee_id", T::Integer).filter(Yes),
-            F::new("last_talked_employee_full_name", T::String).filter(Yes),
-            F::new("first_talked_employee_id", T::Integer).filter(Yes),
-            F::new("first_talked_employee_full_name", T::String).filter(Yes),
-            F::new("operator_phone_number", T::String).filter(Yes),
-            F::new("scenario_name", T::String).filter(Yes),
-            F::new("scenario_id", T::Integer).filter(Yes).sort(Yes),
-            F::new("site_domain_name", T::String).filter(Yes),
-            F::new("site_id", T::Integer).filter(Yes).sort(Yes),
-            F::new("campaign_name", T::String).filter(Yes),
-            F::new("campaign_id", T::Integer).filter(Yes).sort(Yes),
-            F::new("visit_other_campaign", T::Boolean),
-            F::new("auto_call_campaign_name", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_id", T::Integer).filter(Yes).sort(Yes),
-            F::new("person_id", T::Integer).filter(Yes),
+                .filter(Yes)
+                .doc("Employees who took part in the call"),
+            F::new("last_answered_employee_id", T::Integer)
+                .filter(Yes)
+                .doc("ID of the last employee to pick up"),
+            F::new("last_answered_employee_full_name", T::String)
+                .filter(Yes)
+                .doc("Full name of the last employee to pick up"),
+            F::new("last_answered_employee_rating", T::Integer)
+                .filter(Yes)
+                .doc("Score the subscriber gave the last employee after the call"),
+            F::new("first_answered_employee_id", T::Integer)
+                .filter(Yes)
+                .doc("ID of the first employee to pick up"),
+            F::new("first_answered_employee_full_name", T::String)
+                .filter(Yes)
+                .doc("Full name of the first employee to pick up"),
+            F::new("last_talked_employee_id", T::Integer)
+                .filter(Yes)
+                .doc("ID of the employee who talked last"),
+            F::new("last_talked_employee_full_name", T::String)
+                .filter(Yes)
+                .doc("Full name of the employee who talked last"),
+            F::new("first_talked_employee_id", T::Integer)
+                .filter(Yes)
+                .doc("ID of the employee who talked first"),
+            F::new("first_talked_employee_full_name", T::String)
+                .filter(Yes)
+                .doc("Full name of the employee who talked first"),
+            F::new("operator_phone_number", T::String)
+                .filter(Yes)
+                .doc("Number of the operator who took the call"),
+            F::new("scenario_name", T::String)
+                .filter(Yes)
+                .doc("Name of the scenario that began handling the call"),
+            F::new("scenario_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("ID of the scenario that began handling the call"),
+            F::new("site_domain_name", T::String)
+                .filter(Yes)
+                .doc("Domain of the website, with no http:// or https:// prefix"),
+            F::new("site_id", T::Integer).filter(Yes).sort(Yes).doc("ID of the website"),
+            F::new("campaign_name", T::String)
+                .filter(Yes)
+                .doc("Name of the advertising campaign"),
+            F::new("campaign_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("ID of the advertising campaign"),
+            F::new("visit_other_campaign", T::Boolean)
+                .doc(
+                    "Whether the visitor (within the same person) also came through other advertising campaigns",
+                ),
+            F::new("auto_call_campaign_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Name of the outbound dialing campaign"),
+            F::new("visitor_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("ID of the visitor"),
+            F::new("person_id", T::Integer)
+                .filter(Yes)
+                .doc("ID of the person the visitor belongs to"),
             F::new(
                     "visitor_type",
                     T::Enum {
@@ -1899,14 +2082,25 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .sort(Yes),
-            F::new("visitor_session_id", T::Integer).filter(Yes),
-            F::new("visits_count", T::Integer).filter(Yes),
-            F::new("visitor_first_campaign_id", T::Integer).filter(Yes),
-            F::new("visitor_first_campaign_name", T::String).filter(Yes),
-            F::new("visitor_city", T::String).filter(Yes),
-            F::new("visitor_region", T::String).filter(Yes),
-            F::new("visitor_country", T::String).filter(Yes),
+                .sort(Yes)
+                .doc("Whether the visitor is new or returning"),
+            F::new("visitor_session_id", T::Integer)
+                .filter(Yes)
+                .doc("ID of the visitor's session"),
+            F::new("visits_count", T::Integer)
+                .filter(Yes)
+                .doc("How many visits the visitor has made in total"),
+            F::new("visitor_first_campaign_id", T::Integer)
+                .filter(Yes)
+                .doc("ID of the advertising campaign that first brought the visitor"),
+            F::new("visitor_first_campaign_name", T::String)
+                .filter(Yes)
+                .doc("Name of the advertising campaign that first brought the visitor"),
+            F::new("visitor_city", T::String).filter(Yes).doc("City of the visitor"),
+            F::new("visitor_region", T::String).filter(Yes).doc("Region of the visitor"),
+            F::new("visitor_country", T::String)
+                .filter(Yes)
+                .doc("Country of the visitor"),
             F::new(
                     "visitor_device",
                     T::Enum {
@@ -1916,44 +2110,71 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .sort(Yes),
+                .sort(Yes)
+                .doc("Kind of device the visitor used"),
             F::new(
                     "visitor_custom_properties",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("property_name", T::String),
-                                F::new("property_value", T::String),
+                                F::new("property_name", T::String)
+                                    .doc("Name of the property"),
+                                F::new("property_value", T::String)
+                                    .doc("Value of the property"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
+                .filter(Yes)
+                .doc(
+                    "Visitor properties set through the JavaScript API (the setProperty method)",
+                ),
             F::new(
                     "segments",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("segment_id", T::Integer),
-                                F::new("segment_name", T::String),
+                                F::new("segment_id", T::Integer).doc("ID of the segment"),
+                                F::new("segment_name", T::String).doc("Name of the segment"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
-            F::new("call_api_request_id", T::Integer).filter(Yes),
-            F::new("call_api_external_id", T::String).filter(Yes),
-            F::new("contact_id", T::Integer).filter(Yes),
-            F::new("contact_full_name", T::String).filter(Yes),
-            F::new("utm_source", T::String).filter(Yes),
-            F::new("utm_medium", T::String).filter(Yes),
-            F::new("utm_term", T::String).filter(Yes),
-            F::new("utm_content", T::String).filter(Yes),
-            F::new("utm_campaign", T::String).filter(Yes),
-            F::new("openstat_ad", T::String).filter(Yes),
-            F::new("openstat_campaign", T::String).filter(Yes),
-            F::new("openstat_service", T::String).filter(Yes),
-            F::new("openstat_source", T::String).filter(Yes),
+                .filter(Yes)
+                .doc("Segments the visitor falls into"),
+            F::new("call_api_request_id", T::Integer)
+                .filter(Yes)
+                .doc("ID of the Call API request behind the call"),
+            F::new("call_api_external_id", T::String)
+                .filter(Yes)
+                .doc("ID that links the call to an event in an external system"),
+            F::new("contact_id", T::Integer).filter(Yes).doc("ID of the contact"),
+            F::new("contact_full_name", T::String)
+                .filter(Yes)
+                .doc("Full name of the contact"),
+            F::new("utm_source", T::String)
+                .filter(Yes)
+                .doc("Campaign source (utm_source)"),
+            F::new("utm_medium", T::String)
+                .filter(Yes)
+                .doc("Campaign medium (utm_medium)"),
+            F::new("utm_term", T::String).filter(Yes).doc("Campaign keyword (utm_term)"),
+            F::new("utm_content", T::String)
+                .filter(Yes)
+                .doc("Campaign content (utm_content)"),
+            F::new("utm_campaign", T::String)
+                .filter(Yes)
+                .doc("Campaign name (utm_campaign)"),
+            F::new("openstat_ad", T::String).filter(Yes).doc("Openstat ad ID"),
+            F::new("openstat_campaign", T::String)
+                .filter(Yes)
+                .doc("Openstat campaign ID"),
+            F::new("openstat_service", T::String)
+                .filter(Yes)
+                .doc("Openstat ID of the advertising service"),
+            F::new("openstat_source", T::String)
+                .filter(Yes)
+                .doc("Openstat ID of the site, section or page where the ad appeared"),
             F::new(
                     "attributes",
                     T::Array(
@@ -1964,20 +2185,43 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                         },
                     ),
                 )
-                .filter(Yes),
-            F::new("eq_utm_source", T::String).filter(Yes),
-            F::new("eq_utm_medium", T::String).filter(Yes),
-            F::new("eq_utm_term", T::String).filter(Yes),
-            F::new("eq_utm_content", T::String).filter(Yes),
-            F::new("eq_utm_campaign", T::String).filter(Yes),
-            F::new("eq_utm_referrer", T::String).filter(Yes),
-            F::new("eq_utm_expid", T::String).filter(Yes),
-            F::new("source_id", T::Integer).filter(Yes).sort(Yes),
-            F::new("source_name", T::String).filter(Yes).sort(Yes),
-            F::new("source_new", T::String).filter(Yes).sort(Yes),
-            F::new("channel_new", T::String).filter(Yes).sort(Yes),
-            F::new("channel_code", T::String).filter(Yes).sort(Yes),
-            F::new("ext_id", T::String).filter(Yes).sort(Yes),
+                .filter(Yes)
+                .doc("Attributes of the communication"),
+            F::new("eq_utm_source", T::String).filter(Yes).doc("Extended utm_source"),
+            F::new("eq_utm_medium", T::String).filter(Yes).doc("Extended utm_medium"),
+            F::new("eq_utm_term", T::String).filter(Yes).doc("Extended utm_term"),
+            F::new("eq_utm_content", T::String).filter(Yes).doc("Extended utm_content"),
+            F::new("eq_utm_campaign", T::String)
+                .filter(Yes)
+                .doc("Extended utm_campaign"),
+            F::new("eq_utm_referrer", T::String)
+                .filter(Yes)
+                .doc("Extended utm_referrer"),
+            F::new("eq_utm_expid", T::String).filter(Yes).doc("Extended utm_expid"),
+            F::new("source_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("ID of the detailed traffic source"),
+            F::new("source_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Name of the detailed traffic source"),
+            F::new("source_new", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Group of the traffic source (new source model)"),
+            F::new("channel_new", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Channel name of the traffic source (new source model)"),
+            F::new("channel_code", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Mnemonic code of the channel"),
+            F::new("ext_id", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("ID of the call in the customer's own system"),
         ],
         requires_one_of: &[],
         filter_requires: &[],

@@ -426,8 +426,15 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
         ],
         params: &[],
         fields: &[
-            F::new("id", T::Integer).filter(Yes).default(Yes),
-            F::new("name", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Unique channel identifier."),
+            F::new("name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Channel name."),
             F::new(
                     "type",
                     T::Enum {
@@ -437,7 +444,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .default(Yes),
+                .default(Yes)
+                .doc("Channel type"),
             F::new(
                     "status",
                     T::Enum {
@@ -446,12 +454,27 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                         labels: &[],
                     },
                 )
-                .default(Yes),
-            F::new("group_id", T::Integer).filter(Yes).default(Yes),
-            F::new("group_name", T::String).default(Yes),
-            F::new("employee_id", T::Integer).filter(Yes).default(Yes),
-            F::new("employee_full_name", T::String).default(Yes),
-            F::new("channel_external_id", T::String).default(Yes),
+                .default(Yes)
+                .doc("Channel status"),
+            F::new("group_id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("ID of the group assigned to the channel"),
+            F::new("group_name", T::String)
+                .default(Yes)
+                .doc("Name of the group assigned to the channel"),
+            F::new("employee_id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("ID of the employee assigned to the channel"),
+            F::new("employee_full_name", T::String)
+                .default(Yes)
+                .doc("Name of the employee assigned to the channel"),
+            F::new("channel_external_id", T::String)
+                .default(Yes)
+                .doc(
+                    "Account the channel is set up on: a phone number for whatsapp, telegram_private and waba, the bot's name for telegram, the group's name for vkontakte_groups",
+                ),
         ],
         requires_one_of: &[],
         filter_requires: &[],

@@ -547,13 +547,23 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
             &super::operators::IS_NOT_NULL,
         ],
         params: &[
-            F::new("chat_id", T::Integer),
-            F::new("chat_ids", T::Array(&T::Integer)),
+            F::new("chat_id", T::Integer).doc("Unique chat ID"),
+            F::new("chat_ids", T::Array(&T::Integer)).doc("List of unique chat IDs"),
         ],
         fields: &[
-            F::new("id", T::Integer).filter(Yes).default(Yes),
-            F::new("chat_id", T::Integer).filter(Yes).default(Yes),
-            F::new("channel_id", T::Integer).filter(Yes),
+            F::new("id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Unique message identifier"),
+            F::new("chat_id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Unique chat ID, see method \"get.chats_report\""),
+            F::new("channel_id", T::Integer)
+                .filter(Yes)
+                .doc(
+                    "Unique chat channel ID. Use together with a date or chat_id filter.",
+                ),
             F::new(
                     "channel_type",
                     T::Enum {
@@ -563,11 +573,21 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .sort(Yes),
-            F::new("date_time", T::DateTime).sort(Yes).default(Yes),
-            F::new("is_group_chat", T::Boolean).default(Yes),
-            F::new("visitor_id", T::Integer).default(Yes),
-            F::new("text", T::String).default(Yes),
+                .sort(Yes)
+                .doc(
+                    "Channel type. Must be used in conjunction with a filter by date or chat_id",
+                ),
+            F::new("date_time", T::DateTime)
+                .sort(Yes)
+                .default(Yes)
+                .doc(
+                    "When the message was sent; messages come in the order they were sent (by date_time)",
+                ),
+            F::new("is_group_chat", T::Boolean)
+                .default(Yes)
+                .doc("Indicates whether the chat is a group chat"),
+            F::new("visitor_id", T::Integer).default(Yes).doc("Unique visitor ID"),
+            F::new("text", T::String).default(Yes).doc("Message text"),
             F::new(
                     "source",
                     T::Enum {
@@ -576,22 +596,32 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                         labels: &[],
                     },
                 )
-                .default(Yes),
+                .default(Yes)
+                .doc("Message source"),
             F::new(
                     "resource",
                     T::Object(
                         &[
-                            F::new("size", T::Integer),
-                            F::new("type", T::String),
-                            F::new("file_url", T::String),
-                            F::new("file_name", T::String),
-                            F::new("mime_type", T::String),
+                            F::new("size", T::Integer).doc("file size in bytes"),
+                            F::new("type", T::String).doc("file type"),
+                            F::new("file_url", T::String).doc("link to file"),
+                            F::new("file_name", T::String).doc("file name"),
+                            F::new("mime_type", T::String).doc("media type"),
                         ],
                     ),
                 )
-                .default(Yes),
-            F::new("employee_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("employee_full_name", T::String).default(Yes),
+                .default(Yes)
+                .doc(
+                    "Information about the sent file in the message: (keys: see \"Keys listed inside a description cell\")",
+                ),
+            F::new("employee_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique employee identifier"),
+            F::new("employee_full_name", T::String)
+                .default(Yes)
+                .doc("Last name First name Patronymic of the employee"),
         ],
         requires_one_of: &[&["chat_id"], &["chat_ids"], &["date_from", "date_till"]],
         filter_requires: &[

@@ -1532,7 +1532,12 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
         ],
         params: &[],
         fields: &[
-            F::new("id", T::Integer).filter(Yes).default(Yes),
+            F::new("id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc(
+                    "Unique chat identifier. All chat messages can be received using the \"get.chat_messages_report\"",
+                ),
             F::new(
                     "status",
                     T::Enum {
@@ -1543,7 +1548,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 )
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
+                .default(Yes)
+                .doc("Chat status"),
             F::new(
                     "initiator",
                     T::Enum {
@@ -1554,23 +1560,54 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 )
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
-            F::new("date_time", T::DateTime).sort(Yes).default(Yes),
-            F::new("duration", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("answer_time", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("communication_number", T::Integer).filter(Yes).sort(Yes),
-            F::new("communication_page_url", T::String).filter(No).sort(No).default(No),
-            F::new("communication_id", T::Integer).filter(Yes).default(Yes),
+                .default(Yes)
+                .doc("Chat initiator"),
+            F::new("date_time", T::DateTime)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Date and time of chat start"),
+            F::new("duration", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Chat duration. Value in seconds"),
+            F::new("answer_time", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Operator response time. Value in seconds"),
+            F::new("communication_number", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Case number. Calculated in within the person."),
+            F::new("communication_page_url", T::String)
+                .filter(No)
+                .sort(No)
+                .default(No)
+                .doc(
+                    "Where the visitor was when reaching out: the URL of the current page, or of the last page they interacted with beforehand",
+                ),
+            F::new("communication_id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Unique case number"),
             F::new(
-                "communication_type",
-                T::Enum {
-                    name: "communication_type",
-                    codes: CommunicationType::CODES,
-                    labels: &[],
-                },
-            ),
-            F::new("chat_ad_url", T::String).default(Yes),
-            F::new("chat_channel_id", T::Integer).filter(Yes),
+                    "communication_type",
+                    T::Enum {
+                        name: "communication_type",
+                        codes: CommunicationType::CODES,
+                        labels: &[],
+                    },
+                )
+                .doc("Communication type."),
+            F::new("chat_ad_url", T::String)
+                .default(Yes)
+                .doc("Link to ad from client request"),
+            F::new("chat_channel_id", T::Integer)
+                .filter(Yes)
+                .doc(
+                    "Unique chat channel ID. Use together with a date or chat_id filter.",
+                ),
             F::new(
                     "chat_channel_type",
                     T::Enum {
@@ -1580,17 +1617,35 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .sort(Yes),
-            F::new("chat_channel_name", T::String),
-            F::new("chat_user_id", T::String).filter(Yes).sort(Yes),
-            F::new("chat_username", T::String).filter(Yes).sort(Yes),
-            F::new("messages_count", T::Integer),
-            F::new("ua_client_id", T::String),
-            F::new("ym_client_id", T::String),
-            F::new("sale_date", T::DateTime).filter(Yes).sort(Yes),
-            F::new("sale_cost", T::Decimal).filter(Yes).sort(Yes),
-            F::new("is_group_chat", T::Boolean).default(Yes),
-            F::new("is_transfer", T::Boolean).default(Yes),
+                .sort(Yes)
+                .doc(
+                    "Channel type. Must be used in conjunction with a filter by date or chat_id",
+                ),
+            F::new("chat_channel_name", T::String).doc("Channel name"),
+            F::new("chat_user_id", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("User_id from messengers"),
+            F::new("chat_username", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Username (nickname) from messengers"),
+            F::new("messages_count", T::Integer).doc("Number of messages in chat"),
+            F::new("ua_client_id", T::String)
+                .doc("Unique identifier in Universal Analytics"),
+            F::new("ym_client_id", T::String)
+                .doc("Unique Yandex.Metrica user identifier"),
+            F::new("sale_date", T::DateTime).filter(Yes).sort(Yes).doc("Trade date"),
+            F::new("sale_cost", T::Decimal)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Transaction amount"),
+            F::new("is_group_chat", T::Boolean)
+                .default(Yes)
+                .doc("Indicates whether the chat is a group chat"),
+            F::new("is_transfer", T::Boolean)
+                .default(Yes)
+                .doc("Whether the chat was transferred to another employee"),
             F::new(
                     "release_cause",
                     T::Enum {
@@ -1600,16 +1655,21 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .default(Yes),
-            F::new("search_query", T::String).filter(Yes),
-            F::new("search_engine", T::String).filter(Yes),
-            F::new("referrer_domain", T::String).filter(Yes),
-            F::new("referrer", T::String).filter(Yes),
-            F::new("entrance_page", T::String).filter(Yes),
-            F::new("gclid", T::String).filter(Yes),
-            F::new("yclid", T::String).filter(Yes),
-            F::new("ymclid", T::String),
-            F::new("ef_id", T::String).filter(Yes),
+                .default(Yes)
+                .doc("Reason for ending the chat"),
+            F::new("search_query", T::String).filter(Yes).doc("Search query"),
+            F::new("search_engine", T::String).filter(Yes).doc("Search engine name"),
+            F::new("referrer_domain", T::String).filter(Yes).doc("Referrer domain"),
+            F::new("referrer", T::String).filter(Yes).doc("Transition source"),
+            F::new("entrance_page", T::String).filter(Yes).doc("Login page"),
+            F::new("gclid", T::String).filter(Yes).doc("Google Click Identifier"),
+            F::new("yclid", T::String).filter(Yes).doc("Yandex Click Identifier"),
+            F::new("ymclid", T::String).doc("Yandex Market Click Identifier"),
+            F::new("ef_id", T::String)
+                .filter(Yes)
+                .doc(
+                    "Used to mark up links in context management system AdLense advertising",
+                ),
             F::new(
                     "channel",
                     T::Enum {
@@ -1618,45 +1678,91 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                         labels: &[],
                     },
                 )
-                .filter(Yes),
-            F::new("employee_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("employee_full_name", T::String).filter(Yes),
-            F::new("employee_raiting", T::Integer).default(Yes),
-            F::new("employee_messages_count", T::Integer),
+                .filter(Yes)
+                .doc("Channel."),
+            F::new("employee_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique identifier employee"),
+            F::new("employee_full_name", T::String)
+                .filter(Yes)
+                .doc("Last Name First Name of Employee"),
+            F::new("employee_raiting", T::Integer)
+                .default(Yes)
+                .doc("Operator rating set visitor"),
+            F::new("employee_messages_count", T::Integer)
+                .doc("Number of operator messages per chat"),
             F::new(
                     "tags",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("tag_id", T::Integer),
-                                F::new("tag_name", T::String),
-                                F::new("tag_change_time", T::DateTime),
+                                F::new("tag_id", T::Integer).doc("Unique tag identifier"),
+                                F::new("tag_name", T::String).doc("Tag name"),
+                                F::new("tag_change_time", T::DateTime)
+                                    .doc("Tag insertion time"),
                                 F::new(
-                                    "tag_type",
-                                    T::Enum {
-                                        name: "tag_type",
-                                        codes: TagType::CODES,
-                                        labels: &[],
-                                    },
-                                ),
-                                F::new("tag_user_id", T::Integer),
-                                F::new("tag_user_login", T::String),
-                                F::new("tag_employee_id", T::Integer),
-                                F::new("tag_employee_full_name", T::String),
+                                        "tag_type",
+                                        T::Enum {
+                                            name: "tag_type",
+                                            codes: TagType::CODES,
+                                            labels: &[],
+                                        },
+                                    )
+                                    .doc("Tag type"),
+                                F::new("tag_user_id", T::Integer)
+                                    .doc("Unique identifier the user who added the tag"),
+                                F::new("tag_user_login", T::String)
+                                    .doc("Login of the user who added the tag"),
+                                F::new("tag_employee_id", T::Integer)
+                                    .doc("Unique identifier the employee who added the tag"),
+                                F::new("tag_employee_full_name", T::String)
+                                    .doc("Full name of the employee who entered tag"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
-            F::new("site_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("site_domain_name", T::String).filter(Yes),
-            F::new("campaign_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("campaign_name", T::String).filter(Yes),
-            F::new("visit_other_campaign", T::Boolean),
-            F::new("visitor_phone_number", T::String).filter(Yes).default(Yes),
-            F::new("visitor_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("visitor_ids", T::Array(&T::Integer)).default(Yes),
-            F::new("person_id", T::Integer).filter(Yes).sort(Yes),
+                .filter(Yes)
+                .doc("Tags, see method \"get.tags\""),
+            F::new("site_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique site identifier"),
+            F::new("site_domain_name", T::String)
+                .filter(Yes)
+                .doc(
+                    "Site address on the Internet. Without indication protocol - \"http://\" or \"https://\"",
+                ),
+            F::new("campaign_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique advertising identifier campaigns"),
+            F::new("campaign_name", T::String)
+                .filter(Yes)
+                .doc("Advertising campaign name"),
+            F::new("visit_other_campaign", T::Boolean)
+                .doc(
+                    "The flag shows whether you have visited visitor (within a person) by other advertising campaigns",
+                ),
+            F::new("visitor_phone_number", T::String)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Visitor phone number left in chat"),
+            F::new("visitor_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique identifier visitor"),
+            F::new("visitor_ids", T::Array(&T::Integer))
+                .default(Yes)
+                .doc("Unique identifiers visitors who participated in the group chat"),
+            F::new("person_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Unique person identifier"),
             F::new(
                     "visitor_type",
                     T::Enum {
@@ -1682,14 +1788,26 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .sort(Yes),
-            F::new("visitor_session_id", T::Integer).filter(Yes).sort(Yes),
-            F::new("visits_count", T::Integer).filter(Yes),
-            F::new("visitor_first_campaign_id", T::Integer).filter(Yes),
-            F::new("visitor_first_campaign_name", T::String).filter(Yes),
-            F::new("visitor_city", T::String).filter(Yes),
-            F::new("visitor_region", T::String).filter(Yes),
-            F::new("visitor_country", T::String).filter(Yes),
+                .sort(Yes)
+                .doc("Visitor type"),
+            F::new("visitor_session_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc(
+                    "Unique visitor session identifier, see \"get.visitor_sessions_report\"",
+                ),
+            F::new("visits_count", T::Integer)
+                .filter(Yes)
+                .doc("Total number of visits visitor"),
+            F::new("visitor_first_campaign_id", T::Integer)
+                .filter(Yes)
+                .doc("Unique ID of the visitor's first advertising campaign."),
+            F::new("visitor_first_campaign_name", T::String)
+                .filter(Yes)
+                .doc("Name of the first advertising campaign"),
+            F::new("visitor_city", T::String).filter(Yes).doc("Visitor city"),
+            F::new("visitor_region", T::String).filter(Yes).doc("Visitor region"),
+            F::new("visitor_country", T::String).filter(Yes).doc("Visitor country"),
             F::new(
                     "visitor_device",
                     T::Enum {
@@ -1699,41 +1817,62 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .sort(Yes),
-            F::new("visitor_profile_url", T::String).filter(Yes),
+                .sort(Yes)
+                .doc("Visitor device"),
+            F::new("visitor_profile_url", T::String)
+                .filter(Yes)
+                .doc("Link to visitor profile"),
             F::new(
                     "visitor_custom_properties",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("property_name", T::String),
-                                F::new("property_value", T::String),
+                                F::new("property_name", T::String)
+                                    .doc(
+                                        "The name of the property that should be assigned to visitor",
+                                    ),
+                                F::new("property_value", T::String).doc("Property value"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
+                .filter(Yes)
+                .doc(
+                    "Visitor properties set in the client area or with the JavaScript API (Comagic.setProperty(name, value))",
+                ),
             F::new(
                     "segments",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("segment_id", T::Integer),
-                                F::new("segment_name", T::String),
+                                F::new("segment_id", T::Integer)
+                                    .doc("Unique segment identifier"),
+                                F::new("segment_name", T::String).doc("Segment name"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
-            F::new("utm_source", T::String).filter(Yes),
-            F::new("utm_medium", T::String).filter(Yes),
-            F::new("utm_term", T::String).filter(Yes),
-            F::new("utm_content", T::String).filter(Yes),
-            F::new("utm_campaign", T::String).filter(Yes),
-            F::new("openstat_ad", T::String).filter(Yes),
-            F::new("openstat_campaign", T::String).filter(Yes),
-            F::new("openstat_service", T::String).filter(Yes),
-            F::new("openstat_source", T::String).filter(Yes),
+                .filter(Yes)
+                .doc("Segments"),
+            F::new("utm_source", T::String).filter(Yes).doc("Campaign source"),
+            F::new("utm_medium", T::String).filter(Yes).doc("Campaign Channel"),
+            F::new("utm_term", T::String).filter(Yes).doc("Campaign keyword"),
+            F::new("utm_content", T::String).filter(Yes).doc("Campaign content"),
+            F::new("utm_campaign", T::String).filter(Yes).doc("Campaign name"),
+            F::new("openstat_ad", T::String)
+                .filter(Yes)
+                .doc("Advertising ID announcements"),
+            F::new("openstat_campaign", T::String)
+                .filter(Yes)
+                .doc("Advertising campaign ID"),
+            F::new("openstat_service", T::String)
+                .filter(Yes)
+                .doc("Service ID, service provider"),
+            F::new("openstat_source", T::String)
+                .filter(Yes)
+                .doc(
+                    "Openstat placement: the site, section, page or spot where the ad was shown",
+                ),
             F::new(
                     "attributes",
                     T::Array(
@@ -1744,20 +1883,37 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                         },
                     ),
                 )
-                .filter(Yes),
-            F::new("eq_utm_source", T::String).filter(Yes),
-            F::new("eq_utm_medium", T::String).filter(Yes),
-            F::new("eq_utm_term", T::String).filter(Yes),
-            F::new("eq_utm_content", T::String).filter(Yes),
-            F::new("eq_utm_campaign", T::String).filter(Yes),
-            F::new("eq_utm_referrer", T::String).filter(Yes),
-            F::new("eq_utm_expid", T::String).filter(Yes),
-            F::new("source_id", T::Integer).filter(Yes).sort(Yes),
-            F::new("source_name", T::String).filter(Yes).sort(Yes),
-            F::new("source_new", T::String).filter(Yes).sort(Yes),
-            F::new("channel_new", T::String).filter(Yes).sort(Yes),
-            F::new("channel_code", T::String).filter(Yes).sort(Yes),
-            F::new("ext_id", T::String).filter(Yes).sort(Yes),
+                .filter(Yes)
+                .doc("Case attributes"),
+            F::new("eq_utm_source", T::String).filter(Yes).doc("Extended utm_source"),
+            F::new("eq_utm_medium", T::String).filter(Yes).doc("Extended utm_medium"),
+            F::new("eq_utm_term", T::String).filter(Yes).doc("Extended utm_term"),
+            F::new("eq_utm_content", T::String).filter(Yes).doc("Extended utm_content"),
+            F::new("eq_utm_campaign", T::String)
+                .filter(Yes)
+                .doc("Extended utm_campaign"),
+            F::new("eq_utm_referrer", T::String)
+                .filter(Yes)
+                .doc("Extended utm_referrer"),
+            F::new("eq_utm_expid", T::String).filter(Yes).doc("Extended utm_expid"),
+            F::new("source_id", T::Integer).filter(Yes).sort(Yes).doc("Source ID"),
+            F::new("source_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Source. Source name"),
+            F::new("source_new", T::String).filter(Yes).sort(Yes).doc("Source group"),
+            F::new("channel_new", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Channel(new). Source channel name"),
+            F::new("channel_code", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Channel mnemonic"),
+            F::new("ext_id", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Unique chat ID in your system."),
         ],
         requires_one_of: &[],
         filter_requires: &[

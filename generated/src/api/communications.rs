@@ -1088,168 +1088,494 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
             &super::operators::IS_NOT_NULL,
         ],
         params: &[
-            F::new("report_id", T::Integer).required(),
-            F::new("report_type", T::String).required(),
-            F::new("filters", T::Filter),
+            F::new("report_id", T::Integer)
+                .required()
+                .doc("ID of the user report (see get.reports_list)"),
+            F::new("report_type", T::String)
+                .required()
+                .doc("Type of the user report, as get.reports_list gives it"),
+            F::new("filters", T::Filter)
+                .doc(
+                    "The report's own filter expression: one simple filter or a tree of them; the usable fields are those in the report's list of possible filter conditions",
+                ),
         ],
         fields: &[
-            F::new("site_domain_name", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("site_domain_naked", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("site_name", T::String).filter(Yes).sort(Yes).default(Yes),
+            F::new("site_domain_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Site address without the protocol (http:// or https://)"),
+            F::new("site_domain_naked", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Main domain of the site"),
+            F::new("site_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Site name"),
             F::new("communication_type", T::ValueObject)
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
-            F::new("communication_id", T::String).filter(Yes).sort(Yes).default(Yes),
+                .default(Yes)
+                .doc("Type of the communication"),
+            F::new("communication_id", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Communication ID"),
             F::new("communication_date_time", T::DateTime)
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
-            F::new("communication_kinds", T::Array(&T::String)).filter(Yes),
-            F::new("communication_page_url", T::String).filter(Yes).sort(Yes),
-            F::new("is_communication_with_visit", T::ValueObject).filter(Yes).sort(Yes),
+                .default(Yes)
+                .doc("When the communication took place"),
+            F::new("communication_kinds", T::Array(&T::String))
+                .filter(Yes)
+                .doc("Kinds of the communication"),
+            F::new("communication_page_url", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc(
+                    "Where the visitor was when reaching out: the URL of the current page, or of the last page they interacted with beforehand",
+                ),
+            F::new("is_communication_with_visit", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Whether the communication is tied to a site session"),
             F::new("communication_number", T::Integer)
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
-            F::new("contact_phone_number", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("virtual_phone_number", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("contact_full_name", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("total_duration", T::Integer).filter(Yes).default(Yes),
+                .default(Yes)
+                .doc("Sequence number of the communication, counted within the person"),
+            F::new("contact_phone_number", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc(
+                    "Contact's number: the caller for an incoming call, the called party for an outgoing one",
+                ),
+            F::new("virtual_phone_number", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Virtual number"),
+            F::new("contact_full_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Contact's full name, or the name left in an offline message"),
+            F::new("total_duration", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Length of the call or chat, in seconds"),
             F::new(
                     "tags",
                     T::Object(
                         &[
-                            F::new("communication_id", T::Integer),
-                            F::new("communication_type", T::String),
+                            F::new("communication_id", T::Integer)
+                                .doc("Communication ID"),
+                            F::new("communication_type", T::String)
+                                .doc("Type of the communication"),
                             F::new(
-                                "items",
-                                T::Array(
-                                    &T::Object(
-                                        &[F::new("id", T::Integer), F::new("name", T::String)],
+                                    "items",
+                                    T::Array(
+                                        &T::Object(
+                                            &[
+                                                F::new("id", T::Integer).doc("Tag ID"),
+                                                F::new("name", T::String).doc("Tag name"),
+                                            ],
+                                        ),
                                     ),
-                                ),
-                            ),
+                                )
+                                .doc("The tags with their details"),
                         ],
                     ),
                 )
                 .filter(Yes)
-                .default(Yes),
+                .default(Yes)
+                .doc("Tags set on the communication"),
             F::new(
                     "employees",
-                    T::Array(&T::Object(&[F::new("employee_full_name", T::String)])),
+                    T::Array(
+                        &T::Object(
+                            &[
+                                F::new("employee_full_name", T::String)
+                                    .doc("Employee's full name"),
+                            ],
+                        ),
+                    ),
                 )
-                .filter(Yes),
-            F::new("campaign_name", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("channel_new", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("channel_code", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("source_new", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("source_name", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("channel", T::String).filter(Yes).sort(Yes),
-            F::new("source", T::String).filter(Yes).sort(Yes),
-            F::new("referrer", T::String).filter(Yes).sort(Yes),
-            F::new("referrer_domain", T::String).filter(Yes).sort(Yes),
-            F::new("search_query", T::String).filter(Yes).sort(Yes),
-            F::new("eq_utm_source", T::String).filter(Yes).sort(Yes),
-            F::new("eq_utm_medium", T::String).filter(Yes).sort(Yes),
-            F::new("eq_utm_term", T::String).filter(Yes).sort(Yes),
-            F::new("eq_utm_content", T::String).filter(Yes).sort(Yes),
-            F::new("eq_utm_campaign", T::String).filter(Yes).sort(Yes),
-            F::new("eq_utm_referrer", T::String).filter(Yes).sort(Yes),
-            F::new("eq_utm_expid", T::String).filter(Yes).sort(Yes),
-            F::new("utm_source", T::String).filter(Yes).sort(Yes),
-            F::new("utm_medium", T::String).filter(Yes).sort(Yes),
-            F::new("utm_term", T::String).filter(Yes).sort(Yes),
-            F::new("utm_content", T::String).filter(Yes).sort(Yes),
-            F::new("utm_campaign", T::String).filter(Yes).sort(Yes),
-            F::new("utm_referrer", T::String).filter(Yes).sort(Yes),
-            F::new("utm_expid", T::String).filter(Yes).sort(Yes),
-            F::new("openstat_ad", T::String).filter(Yes).sort(Yes),
-            F::new("openstat_campaign", T::String).filter(Yes).sort(Yes),
-            F::new("openstat_service", T::String).filter(Yes).sort(Yes),
-            F::new("openstat_source", T::String).filter(Yes).sort(Yes),
-            F::new("ef_id", T::String).filter(Yes).sort(Yes),
-            F::new("yclid", T::String).filter(Yes).sort(Yes),
-            F::new("gclid", T::String).filter(Yes).sort(Yes),
-            F::new("cm_id", T::String).filter(Yes).sort(Yes),
-            F::new("ymclid", T::String).filter(Yes).sort(Yes),
-            F::new("tag_from", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_country", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_region", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_city", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_provider", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_ip_address", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_browser_name", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_browser_version", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_os_name", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_os_version", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_language", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_screen", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_device", T::ValueObject).filter(Yes).sort(Yes),
-            F::new("visitor_session_id", T::Integer).filter(Yes).sort(Yes),
-            F::new("entrance_page", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_type", T::ValueObject).filter(Yes).sort(Yes),
-            F::new("visitor_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("person_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("ua_client_id", T::String).filter(Yes).sort(Yes),
-            F::new("ym_client_id", T::String).filter(Yes).sort(Yes),
+                .filter(Yes)
+                .doc("Employees who took part in the communication"),
+            F::new("campaign_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Ad campaign name"),
+            F::new("channel_new", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Channel of the source (new scheme)"),
+            F::new("channel_code", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Channel code"),
+            F::new("source_new", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Source group (new scheme)"),
+            F::new("source_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Name of the detailed source"),
+            F::new("channel", T::String).filter(Yes).sort(Yes).doc("Channel"),
+            F::new("source", T::String).filter(Yes).sort(Yes).doc("Source"),
+            F::new("referrer", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Referring page the visitor came from"),
+            F::new("referrer_domain", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Domain of the referring page"),
+            F::new("search_query", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Search phrase that brought the visitor"),
+            F::new("eq_utm_source", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Expanded UTM source"),
+            F::new("eq_utm_medium", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Expanded UTM medium"),
+            F::new("eq_utm_term", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Expanded UTM term"),
+            F::new("eq_utm_content", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Expanded UTM content"),
+            F::new("eq_utm_campaign", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Expanded UTM campaign"),
+            F::new("eq_utm_referrer", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Expanded UTM referrer"),
+            F::new("eq_utm_expid", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Expanded UTM expid"),
+            F::new("utm_source", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("utm_source value"),
+            F::new("utm_medium", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("utm_medium value"),
+            F::new("utm_term", T::String).filter(Yes).sort(Yes).doc("utm_term value"),
+            F::new("utm_content", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("utm_content value"),
+            F::new("utm_campaign", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("utm_campaign value"),
+            F::new("utm_referrer", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("utm_referrer value"),
+            F::new("utm_expid", T::String).filter(Yes).sort(Yes).doc("utm_expid value"),
+            F::new("openstat_ad", T::String).filter(Yes).sort(Yes).doc("Openstat ad ID"),
+            F::new("openstat_campaign", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Openstat ad campaign ID"),
+            F::new("openstat_service", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Openstat ID of the service provider"),
+            F::new("openstat_source", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc(
+                    "Openstat placement: the site, section, page or spot where the ad was shown",
+                ),
+            F::new("ef_id", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Link-marking ID of the AdLense ad management system"),
+            F::new("yclid", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Yandex click ID (yclid)"),
+            F::new("gclid", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Google click ID (gclid)"),
+            F::new("cm_id", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc(
+                    "cm_id: a set of ValueTrack URL parameters that landing page links carry to report where a click came from",
+                ),
+            F::new("ymclid", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Yandex Market click ID (ymclid)"),
+            F::new("tag_from", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Value of the `from` URL tag"),
+            F::new("visitor_country", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Visitor's country"),
+            F::new("visitor_region", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Visitor's region"),
+            F::new("visitor_city", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Visitor's city"),
+            F::new("visitor_provider", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Visitor's internet provider"),
+            F::new("visitor_ip_address", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Visitor's IP address"),
+            F::new("visitor_browser_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Visitor's browser"),
+            F::new("visitor_browser_version", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Version of the visitor's browser"),
+            F::new("visitor_os_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Visitor's operating system"),
+            F::new("visitor_os_version", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Version of the visitor's operating system"),
+            F::new("visitor_language", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Locale of the visitor's device"),
+            F::new("visitor_screen", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Visitor's screen resolution"),
+            F::new("visitor_device", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Visitor's device"),
+            F::new("visitor_session_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("ID of the visitor's session"),
+            F::new("entrance_page", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("First page of the visit"),
+            F::new("visitor_type", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Whether the visitor is new or returning"),
+            F::new("visitor_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Visitor ID"),
+            F::new("person_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Person ID"),
+            F::new("ua_client_id", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Client ID of the visitor in Universal Analytics"),
+            F::new("ym_client_id", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Visitor ID in Yandex.Metrica"),
             F::new(
                     "segments",
-                    T::Array(&T::Object(&[F::new("segment_name", T::String)])),
+                    T::Array(
+                        &T::Object(
+                            &[F::new("segment_name", T::String).doc("Segment name")],
+                        ),
+                    ),
                 )
-                .filter(Yes),
-            F::new("visit_date", T::Date).filter(Yes).sort(Yes),
-            F::new("visit_hour", T::ValueObject).filter(Yes).sort(Yes),
-            F::new("visit_weekday", T::ValueObject).filter(Yes).sort(Yes),
-            F::new("visit_month", T::ValueObject).filter(Yes).sort(Yes),
-            F::new("visit_year", T::String).filter(Yes).sort(Yes),
-            F::new("call_type", T::ValueObject).filter(Yes).sort(Yes).default(Yes),
-            F::new("call_status", T::ValueObject).filter(Yes).sort(Yes).default(Yes),
-            F::new("call_direction", T::ValueObject).filter(Yes).sort(Yes).default(Yes),
-            F::new("phone_tracking_type", T::ValueObject).filter(Yes).sort(Yes),
-            F::new("call_region_name", T::String).filter(Yes).sort(Yes),
-            F::new("call_records", T::Array(&T::String)).filter(Yes).default(Yes),
+                .filter(Yes)
+                .doc("Segments the visitor falls into"),
+            F::new("visit_date", T::Date).filter(Yes).sort(Yes).doc("Date of the visit"),
+            F::new("visit_hour", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Hour of the visit"),
+            F::new("visit_weekday", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Day of the week of the visit"),
+            F::new("visit_month", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Month of the visit"),
+            F::new("visit_year", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Year of the visit"),
+            F::new("call_type", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Type of the call"),
+            F::new("call_status", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Whether the call was lost or successful"),
+            F::new("call_direction", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Direction of the call"),
+            F::new("phone_tracking_type", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Type of the call-tracking number"),
+            F::new("call_region_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Region of the caller's number"),
+            F::new("call_records", T::Array(&T::String))
+                .filter(Yes)
+                .default(Yes)
+                .doc("IDs of the links to the call recordings"),
             F::new("offline_message_type", T::ValueObject)
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
+                .default(Yes)
+                .doc("Type of the offline message"),
             F::new("offline_message_email", T::String)
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
-            F::new("offline_message_text", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("chat_initiator", T::ValueObject).filter(Yes).sort(Yes).default(Yes),
-            F::new("chat_status", T::ValueObject).filter(Yes).sort(Yes).default(Yes),
-            F::new("chat_messages_count", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("goal_type", T::ValueObject).filter(Yes).sort(Yes),
-            F::new("goal_name", T::String).filter(Yes).sort(Yes).default(Yes),
+                .default(Yes)
+                .doc("E-mail address the visitor left in the offline message"),
+            F::new("offline_message_text", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Text the visitor left in the offline message"),
+            F::new("chat_initiator", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Who started the chat"),
+            F::new("chat_status", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Status of the chat"),
+            F::new("chat_messages_count", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Number of messages in the chat"),
+            F::new("goal_type", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Type of the goal"),
+            F::new("goal_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Name of the goal"),
             F::new(
                     "deals",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("ext_id", T::String),
-                                F::new("date_time", T::DateTime),
-                                F::new("current_stage", T::String),
+                                F::new("ext_id", T::String)
+                                    .doc("ID of the deal in the external system"),
+                                F::new("date_time", T::DateTime)
+                                    .doc("When the deal was made"),
+                                F::new("current_stage", T::String)
+                                    .doc("Stage the deal is at now"),
                             ],
                         ),
                     ),
                 )
                 .filter(No)
                 .sort(No)
-                .default(No),
-            F::new("email_message", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("email_from", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("email_cc", T::Array(&T::String)).filter(Yes).sort(Yes).default(Yes),
-            F::new("email_bcc", T::Array(&T::String)).filter(Yes).sort(Yes).default(Yes),
-            F::new("email_message_html", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("email_to", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("email_subject", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("site_analytics", T::ValueObject).filter(Yes).sort(Yes).default(Yes),
-            F::new("pc", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("gr", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("ad", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("kw", T::String).filter(Yes).sort(Yes).default(Yes),
+                .default(No)
+                .doc("Deals linked to the communication"),
+            F::new("email_message", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Body of the e-mail"),
+            F::new("email_from", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Sender"),
+            F::new("email_cc", T::Array(&T::String))
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Cc addresses"),
+            F::new("email_bcc", T::Array(&T::String))
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Bcc addresses"),
+            F::new("email_message_html", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("HTML body of the e-mail"),
+            F::new("email_to", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Recipient"),
+            F::new("email_subject", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Subject of the e-mail"),
+            F::new("site_analytics", T::ValueObject)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Integration block (the ad system)"),
+            F::new("pc", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Integrated ad campaign"),
+            F::new("gr", T::String).filter(Yes).sort(Yes).default(Yes).doc("Ad group"),
+            F::new("ad", T::String).filter(Yes).sort(Yes).default(Yes).doc("Ad"),
+            F::new("kw", T::String).filter(Yes).sort(Yes).default(Yes).doc("Keyword"),
         ],
         requires_one_of: &[],
         filter_requires: &[],

@@ -648,7 +648,12 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
         ],
         params: &[],
         fields: &[
-            F::new("id", T::Integer).filter(Yes).default(Yes),
+            F::new("id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc(
+                    "Unique ID of the communication; per-type details come from get.calls_report, get.chats_report, get.goals_report and get.offline_messages_report",
+                ),
             F::new(
                     "communication_type",
                     T::Enum {
@@ -659,23 +664,56 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 )
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
-            F::new("communication_number", T::Integer).filter(Yes).sort(Yes),
-            F::new("communication_page_url", T::String).filter(No).sort(No).default(No),
-            F::new("date_time", T::DateTime).filter(Yes).sort(Yes).default(Yes),
-            F::new("ua_client_id", T::String),
-            F::new("ym_client_id", T::String),
-            F::new("sale_date", T::DateTime).filter(Yes).sort(Yes),
-            F::new("sale_cost", T::Decimal).filter(Yes).sort(Yes),
-            F::new("search_query", T::String).filter(Yes),
-            F::new("search_engine", T::String).filter(Yes),
-            F::new("referrer_domain", T::String).filter(Yes),
-            F::new("referrer", T::String).filter(Yes),
-            F::new("entrance_page", T::String).filter(Yes),
-            F::new("gclid", T::String).filter(Yes),
-            F::new("yclid", T::String).filter(Yes),
-            F::new("ymclid", T::String),
-            F::new("ef_id", T::String).filter(Yes),
+                .default(Yes)
+                .doc("Kind of communication: call, chat, goal or offline message"),
+            F::new("communication_number", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Sequence number of the communication, counted within the person"),
+            F::new("communication_page_url", T::String)
+                .filter(No)
+                .sort(No)
+                .default(No)
+                .doc(
+                    "Where the visitor was when reaching out: the URL of the current page, or of the last page they interacted with beforehand",
+                ),
+            F::new("date_time", T::DateTime)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("When the communication took place"),
+            F::new("ua_client_id", T::String)
+                .doc("Client ID of the visitor in Universal Analytics"),
+            F::new("ym_client_id", T::String).doc("Visitor ID in Yandex.Metrica"),
+            F::new("sale_date", T::DateTime)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("When the deal was made"),
+            F::new("sale_cost", T::Decimal)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Amount of the deal"),
+            F::new("search_query", T::String)
+                .filter(Yes)
+                .doc("Search phrase that brought the visitor"),
+            F::new("search_engine", T::String)
+                .filter(Yes)
+                .doc("Search engine the visitor came from"),
+            F::new("referrer_domain", T::String)
+                .filter(Yes)
+                .doc("Domain of the referring page"),
+            F::new("referrer", T::String)
+                .filter(Yes)
+                .doc("Referring page the visitor came from"),
+            F::new("entrance_page", T::String)
+                .filter(Yes)
+                .doc("First page of the visit"),
+            F::new("gclid", T::String).filter(Yes).doc("Google click ID (gclid)"),
+            F::new("yclid", T::String).filter(Yes).doc("Yandex click ID (yclid)"),
+            F::new("ymclid", T::String).doc("Yandex Market click ID (ymclid)"),
+            F::new("ef_id", T::String)
+                .filter(Yes)
+                .doc("Link-marking ID of the AdLense ad management system"),
             F::new(
                     "channel",
                     T::Enum {
@@ -684,34 +722,46 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                         labels: &[],
                     },
                 )
-                .filter(Yes),
+                .filter(Yes)
+                .doc("Traffic channel"),
             F::new(
                     "tags",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("tag_id", T::Integer),
-                                F::new("tag_name", T::String),
+                                F::new("tag_id", T::Integer).doc("Tag ID"),
+                                F::new("tag_name", T::String).doc("Tag name"),
                                 F::new(
-                                    "tag_type",
-                                    T::Enum {
-                                        name: "tag_type",
-                                        codes: TagType::CODES,
-                                        labels: &[],
-                                    },
-                                ),
-                                F::new("tag_change_time", T::DateTime),
-                                F::new("tag_user_id", T::Integer),
-                                F::new("tag_user_login", T::String),
-                                F::new("tag_employee_id", T::Integer),
-                                F::new("tag_employee_full_name", T::String),
+                                        "tag_type",
+                                        T::Enum {
+                                            name: "tag_type",
+                                            codes: TagType::CODES,
+                                            labels: &[],
+                                        },
+                                    )
+                                    .doc("Whether the tag was set automatically or by hand"),
+                                F::new("tag_change_time", T::DateTime)
+                                    .doc("When the tag was set"),
+                                F::new("tag_user_id", T::Integer)
+                                    .doc("ID of the user who set the tag"),
+                                F::new("tag_user_login", T::String)
+                                    .doc("Login of the user who set the tag"),
+                                F::new("tag_employee_id", T::Integer)
+                                    .doc("ID of the employee who set the tag"),
+                                F::new("tag_employee_full_name", T::String)
+                                    .doc("Employee who set the tag: full name"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
-            F::new("visitor_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("person_id", T::Integer).filter(Yes).default(Yes),
+                .filter(Yes)
+                .doc("Tags set on the communication (see get.tags)"),
+            F::new("visitor_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Visitor ID"),
+            F::new("person_id", T::Integer).filter(Yes).default(Yes).doc("Person ID"),
             F::new(
                     "visitor_type",
                     T::Enum {
@@ -737,14 +787,24 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .sort(Yes),
-            F::new("visitor_session_id", T::Integer).filter(Yes).default(Yes),
-            F::new("visits_count", T::Integer).filter(Yes),
-            F::new("visitor_first_campaign_id", T::Integer).filter(Yes),
-            F::new("visitor_first_campaign_name", T::String).filter(Yes),
-            F::new("visitor_city", T::String).filter(Yes),
-            F::new("visitor_region", T::String).filter(Yes),
-            F::new("visitor_country", T::String).filter(Yes),
+                .sort(Yes)
+                .doc("Whether the visitor is new or returning"),
+            F::new("visitor_session_id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("ID of the visitor's session (see get.visitor_sessions_report)"),
+            F::new("visits_count", T::Integer)
+                .filter(Yes)
+                .doc("How many visits the visitor has made"),
+            F::new("visitor_first_campaign_id", T::Integer)
+                .filter(Yes)
+                .doc("ID of the visitor's first ad campaign"),
+            F::new("visitor_first_campaign_name", T::String)
+                .filter(Yes)
+                .doc("Name of the visitor's first ad campaign"),
+            F::new("visitor_city", T::String).filter(Yes).doc("Visitor's city"),
+            F::new("visitor_region", T::String).filter(Yes).doc("Visitor's region"),
+            F::new("visitor_country", T::String).filter(Yes).doc("Visitor's country"),
             F::new(
                     "visitor_device",
                     T::Enum {
@@ -754,47 +814,84 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .sort(Yes),
+                .sort(Yes)
+                .doc("Type of the visitor's device"),
             F::new(
                     "visitor_custom_properties",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("property_name", T::String),
-                                F::new("property_value", T::String),
+                                F::new("property_name", T::String).doc("Property name"),
+                                F::new("property_value", T::String).doc("Property value"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
-            F::new("site_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("site_domain_name", T::String).filter(Yes),
-            F::new("campaign_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("campaign_name", T::String).filter(Yes),
-            F::new("visit_other_campaign", T::Boolean).filter(Yes),
+                .filter(Yes)
+                .doc(
+                    "Custom visitor properties, set in the account or with the JavaScript API (setProperty)",
+                ),
+            F::new("site_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Site ID"),
+            F::new("site_domain_name", T::String)
+                .filter(Yes)
+                .doc("Site domain, without http:// or https://"),
+            F::new("campaign_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Ad campaign ID"),
+            F::new("campaign_name", T::String).filter(Yes).doc("Ad campaign name"),
+            F::new("visit_other_campaign", T::Boolean)
+                .filter(Yes)
+                .doc("Whether the person also came through other ad campaigns"),
             F::new(
                     "segments",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("segment_name", T::String),
-                                F::new("segment_id", T::Integer),
+                                F::new("segment_name", T::String).doc("Segment name"),
+                                F::new("segment_id", T::Integer).doc("Segment ID"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
-            F::new("utm_source", T::String).filter(Yes),
-            F::new("utm_medium", T::String).filter(Yes),
-            F::new("utm_term", T::String).filter(Yes),
-            F::new("utm_content", T::String).filter(Yes),
-            F::new("utm_campaign", T::String).filter(Yes),
-            F::new("utm_referrer", T::String).filter(Yes),
-            F::new("utm_expid", T::String).filter(Yes),
-            F::new("openstat_ad", T::String).filter(Yes),
-            F::new("openstat_campaign", T::String).filter(Yes),
-            F::new("openstat_service", T::String).filter(Yes),
-            F::new("openstat_source", T::String).filter(Yes),
+                .filter(Yes)
+                .doc("Segments the visitor falls into"),
+            F::new("utm_source", T::String)
+                .filter(Yes)
+                .doc("utm_source: campaign source"),
+            F::new("utm_medium", T::String)
+                .filter(Yes)
+                .doc("utm_medium: campaign medium"),
+            F::new("utm_term", T::String).filter(Yes).doc("utm_term: campaign keyword"),
+            F::new("utm_content", T::String)
+                .filter(Yes)
+                .doc("utm_content: campaign content"),
+            F::new("utm_campaign", T::String)
+                .filter(Yes)
+                .doc("utm_campaign: campaign name"),
+            F::new("utm_referrer", T::String)
+                .filter(Yes)
+                .doc("utm_referrer: referring site"),
+            F::new("utm_expid", T::String)
+                .filter(Yes)
+                .doc("utm_expid: Google Analytics experiment ID"),
+            F::new("openstat_ad", T::String).filter(Yes).doc("Openstat ad ID"),
+            F::new("openstat_campaign", T::String)
+                .filter(Yes)
+                .doc("Openstat ad campaign ID"),
+            F::new("openstat_service", T::String)
+                .filter(Yes)
+                .doc("Openstat ID of the service provider"),
+            F::new("openstat_source", T::String)
+                .filter(Yes)
+                .doc(
+                    "Openstat placement: the site, section, page or spot where the ad was shown",
+                ),
             F::new(
                     "attributes",
                     T::Array(
@@ -805,14 +902,19 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                         },
                     ),
                 )
-                .filter(Yes),
-            F::new("eq_utm_source", T::String).filter(Yes),
-            F::new("eq_utm_medium", T::String).filter(Yes),
-            F::new("eq_utm_term", T::String).filter(Yes),
-            F::new("eq_utm_content", T::String).filter(Yes),
-            F::new("eq_utm_campaign", T::String).filter(Yes),
-            F::new("eq_utm_referrer", T::String).filter(Yes),
-            F::new("eq_utm_expid", T::String).filter(Yes),
+                .filter(Yes)
+                .doc("Attributes of the communication"),
+            F::new("eq_utm_source", T::String).filter(Yes).doc("Expanded utm_source"),
+            F::new("eq_utm_medium", T::String).filter(Yes).doc("Expanded utm_medium"),
+            F::new("eq_utm_term", T::String).filter(Yes).doc("Expanded utm_term"),
+            F::new("eq_utm_content", T::String).filter(Yes).doc("Expanded utm_content"),
+            F::new("eq_utm_campaign", T::String)
+                .filter(Yes)
+                .doc("Expanded utm_campaign"),
+            F::new("eq_utm_referrer", T::String)
+                .filter(Yes)
+                .doc("Expanded utm_referrer"),
+            F::new("eq_utm_expid", T::String).filter(Yes).doc("Expanded utm_expid"),
         ],
         requires_one_of: &[],
         filter_requires: &[],

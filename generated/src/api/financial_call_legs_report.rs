@@ -413,7 +413,10 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
         ],
         params: &[],
         fields: &[
-            F::new("start_time", T::DateTime).sort(Yes).default(Yes),
+            F::new("start_time", T::DateTime)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Date and time of the leg"),
             F::new(
                     "direction",
                     T::Enum {
@@ -424,7 +427,8 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 )
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
+                .default(Yes)
+                .doc("Leg direction"),
             F::new(
                     "source",
                     T::Enum {
@@ -435,13 +439,40 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 )
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
-            F::new("call_session_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("leg_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("calling_phone_number", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("called_phone_number", T::String).filter(Yes).sort(Yes).default(Yes),
-            F::new("duration", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("chargeable_duration", T::Integer).filter(Yes).sort(Yes).default(Yes),
+                .default(Yes)
+                .doc("Leg source"),
+            F::new("call_session_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique session ID call, see method \"get.calls_report\""),
+            F::new("leg_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc(
+                    "Call leg ID (see get.call_legs_report); a call session may have several",
+                ),
+            F::new("calling_phone_number", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Caller's phone number"),
+            F::new("called_phone_number", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Phone number that was called"),
+            F::new("duration", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Call duration, value in seconds"),
+            F::new("chargeable_duration", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Charged call duration, value in seconds"),
             F::new(
                     "direction_type",
                     T::Enum {
@@ -452,10 +483,23 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 )
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
-            F::new("cost_per_minute", T::Decimal).filter(Yes).sort(Yes).default(Yes),
-            F::new("total_charge", T::Decimal).filter(Yes).sort(Yes).default(Yes),
-            F::new("bonuses_charge", T::Decimal).filter(Yes).sort(Yes).default(Yes),
+                .default(Yes)
+                .doc("Call direction type"),
+            F::new("cost_per_minute", T::Decimal)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Cost per minute"),
+            F::new("total_charge", T::Decimal)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Total cost of the call"),
+            F::new("bonuses_charge", T::Decimal)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Paid with bonuses"),
         ],
         requires_one_of: &[],
         filter_requires: &[],

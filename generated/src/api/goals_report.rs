@@ -912,9 +912,9 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
         ],
         params: &[],
         fields: &[
-            F::new("id", T::Integer).filter(Yes),
-            F::new("date_time", T::DateTime),
-            F::new("name", T::String).filter(Yes).sort(Yes),
+            F::new("id", T::Integer).filter(Yes).doc("Unique target identifier"),
+            F::new("date_time", T::DateTime).doc("Date and time of goal achievement"),
+            F::new("name", T::String).filter(Yes).sort(Yes).doc("Target name"),
             F::new(
                     "type",
                     T::Enum {
@@ -924,8 +924,12 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .default(Yes),
-            F::new("ext_id", T::String).filter(Yes).default(Yes),
+                .default(Yes)
+                .doc("Kind of goal"),
+            F::new("ext_id", T::String)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Identifier of the integrated target in the external system"),
             F::new(
                     "source",
                     T::Enum {
@@ -935,10 +939,23 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .default(Yes),
-            F::new("communication_number", T::Integer).filter(Yes).sort(Yes),
-            F::new("communication_page_url", T::String).filter(No).sort(No).default(No),
-            F::new("communication_id", T::Integer).filter(Yes).default(Yes),
+                .default(Yes)
+                .doc("Name of the system in which the target was created"),
+            F::new("communication_number", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Call number. Calculated in within the person."),
+            F::new("communication_page_url", T::String)
+                .filter(No)
+                .sort(No)
+                .default(No)
+                .doc(
+                    "Where the visitor was when reaching out: the URL of the current page, or of the last page they interacted with beforehand",
+                ),
+            F::new("communication_id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Unique communication ID."),
             F::new(
                     "communication_type",
                     T::Enum {
@@ -948,20 +965,32 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .default(Yes),
-            F::new("ua_client_id", T::String),
-            F::new("ym_client_id", T::String),
-            F::new("sale_date", T::DateTime).filter(Yes).sort(Yes),
-            F::new("sale_cost", T::Decimal).filter(Yes).sort(Yes),
-            F::new("search_query", T::String).filter(Yes),
-            F::new("search_engine", T::String).filter(Yes),
-            F::new("referrer_domain", T::String).filter(Yes),
-            F::new("referrer", T::String).filter(Yes),
-            F::new("entrance_page", T::String).filter(Yes),
-            F::new("gclid", T::String).filter(Yes),
-            F::new("yclid", T::String).filter(Yes),
-            F::new("ymclid", T::String).filter(Yes),
-            F::new("ef_id", T::String).filter(Yes),
+                .default(Yes)
+                .doc("Communication type."),
+            F::new("ua_client_id", T::String)
+                .doc("Unique identifier in Universal Analytics"),
+            F::new("ym_client_id", T::String)
+                .doc("Unique Yandex.Metrica user identifier"),
+            F::new("sale_date", T::DateTime).filter(Yes).sort(Yes).doc("Trade date"),
+            F::new("sale_cost", T::Decimal)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Transaction amount"),
+            F::new("search_query", T::String).filter(Yes).doc("Search query"),
+            F::new("search_engine", T::String).filter(Yes).doc("Search engine name"),
+            F::new("referrer_domain", T::String).filter(Yes).doc("Referrer domain"),
+            F::new("referrer", T::String).filter(Yes).doc("Transition source"),
+            F::new("entrance_page", T::String).filter(Yes).doc("Login page"),
+            F::new("gclid", T::String).filter(Yes).doc("Google Click Identifier"),
+            F::new("yclid", T::String).filter(Yes).doc("Yandex Click Identifier"),
+            F::new("ymclid", T::String)
+                .filter(Yes)
+                .doc("Yandex Market Click Identifier"),
+            F::new("ef_id", T::String)
+                .filter(Yes)
+                .doc(
+                    "Used to mark up links in context management system AdLense advertising",
+                ),
             F::new(
                     "channel",
                     T::Enum {
@@ -970,39 +999,69 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                         labels: &[],
                     },
                 )
-                .filter(Yes),
+                .filter(Yes)
+                .doc("Channel."),
             F::new(
                     "tags",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("tag_id", T::Integer),
-                                F::new("tag_name", T::String),
+                                F::new("tag_id", T::Integer).doc("Unique tag identifier"),
+                                F::new("tag_name", T::String).doc("Tag name"),
                                 F::new(
-                                    "tag_type",
-                                    T::Enum {
-                                        name: "tag_type",
-                                        codes: TagType::CODES,
-                                        labels: &[],
-                                    },
-                                ),
-                                F::new("tag_change_time", T::DateTime),
-                                F::new("tag_user_id", T::Integer),
-                                F::new("tag_user_login", T::String),
-                                F::new("tag_employee_id", T::Integer),
-                                F::new("tag_employee_full_name", T::String),
+                                        "tag_type",
+                                        T::Enum {
+                                            name: "tag_type",
+                                            codes: TagType::CODES,
+                                            labels: &[],
+                                        },
+                                    )
+                                    .doc("Tag type"),
+                                F::new("tag_change_time", T::DateTime)
+                                    .doc("Tag insertion time"),
+                                F::new("tag_user_id", T::Integer)
+                                    .doc("Unique identifier the user who added the tag"),
+                                F::new("tag_user_login", T::String)
+                                    .doc("Login of the user who added tag"),
+                                F::new("tag_employee_id", T::Integer)
+                                    .doc("Unique identifier the employee who added the tag"),
+                                F::new("tag_employee_full_name", T::String)
+                                    .doc("Full name of the employee who added the tag."),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
-            F::new("site_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("site_domain_name", T::String).filter(Yes).sort(Yes),
-            F::new("campaign_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("campaign_name", T::String).filter(Yes).sort(Yes),
-            F::new("visit_other_campaign", T::Boolean),
-            F::new("visitor_id", T::Integer).filter(Yes).sort(Yes),
-            F::new("person_id", T::Integer).filter(Yes),
+                .filter(Yes)
+                .doc("Tags, see method \"get.tags\""),
+            F::new("site_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique site identifier"),
+            F::new("site_domain_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc(
+                    "Site address on the Internet. Without indication protocol - \"http://\" or \"https://\"",
+                ),
+            F::new("campaign_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique advertising identifier campaigns"),
+            F::new("campaign_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Advertising campaign name"),
+            F::new("visit_other_campaign", T::Boolean)
+                .doc(
+                    "The flag shows whether you have visited visitor (within a person) by other advertising campaigns",
+                ),
+            F::new("visitor_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Unique identifier visitor"),
+            F::new("person_id", T::Integer).filter(Yes).doc("Unique person identifier"),
             F::new(
                     "visitor_type",
                     T::Enum {
@@ -1028,14 +1087,25 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .sort(Yes),
-            F::new("visitor_session_id", T::Integer).filter(Yes),
-            F::new("visits_count", T::Integer).filter(Yes),
-            F::new("visitor_first_campaign_id", T::Integer).filter(Yes),
-            F::new("visitor_first_campaign_name", T::String).filter(Yes),
-            F::new("visitor_city", T::String).filter(Yes),
-            F::new("visitor_region", T::String).filter(Yes),
-            F::new("visitor_country", T::String).filter(Yes),
+                .sort(Yes)
+                .doc("Visitor type"),
+            F::new("visitor_session_id", T::Integer)
+                .filter(Yes)
+                .doc(
+                    "Unique session identifier visitor, see \"get.visitor_sessions_report\"",
+                ),
+            F::new("visits_count", T::Integer)
+                .filter(Yes)
+                .doc("Total number of visits visitor"),
+            F::new("visitor_first_campaign_id", T::Integer)
+                .filter(Yes)
+                .doc("Unique ID of the visitor's first advertising campaign."),
+            F::new("visitor_first_campaign_name", T::String)
+                .filter(Yes)
+                .doc("Name of the first advertising campaign"),
+            F::new("visitor_city", T::String).filter(Yes).doc("Visitor city"),
+            F::new("visitor_region", T::String).filter(Yes).doc("Visitor region"),
+            F::new("visitor_country", T::String).filter(Yes).doc("Visitor country"),
             F::new(
                     "visitor_device",
                     T::Enum {
@@ -1045,40 +1115,59 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .sort(Yes),
+                .sort(Yes)
+                .doc("User device"),
             F::new(
                     "visitor_custom_properties",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("property_name", T::String),
-                                F::new("property_value", T::String),
+                                F::new("property_name", T::String)
+                                    .doc(
+                                        "The name of the property that should be assigned to visitor",
+                                    ),
+                                F::new("property_value", T::String).doc("Property value"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
+                .filter(Yes)
+                .doc(
+                    "Visitor properties set in the client area or with the JavaScript API (Comagic.setProperty(name, value))",
+                ),
             F::new(
                     "segments",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("segment_id", T::Integer),
-                                F::new("segment_name", T::String),
+                                F::new("segment_id", T::Integer)
+                                    .doc("Unique segment identifier"),
+                                F::new("segment_name", T::String).doc("Segment name"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
-            F::new("utm_source", T::String).filter(Yes),
-            F::new("utm_medium", T::String).filter(Yes),
-            F::new("utm_term", T::String).filter(Yes),
-            F::new("utm_content", T::String).filter(Yes),
-            F::new("utm_campaign", T::String).filter(Yes),
-            F::new("openstat_ad", T::String).filter(Yes),
-            F::new("openstat_campaign", T::String).filter(Yes),
-            F::new("openstat_service", T::String).filter(Yes),
-            F::new("openstat_source", T::String).filter(Yes),
+                .filter(Yes)
+                .doc("Segments"),
+            F::new("utm_source", T::String).filter(Yes).doc("Campaign source"),
+            F::new("utm_medium", T::String).filter(Yes).doc("Campaign Channel"),
+            F::new("utm_term", T::String).filter(Yes).doc("Campaign keyword"),
+            F::new("utm_content", T::String).filter(Yes).doc("Campaign content"),
+            F::new("utm_campaign", T::String).filter(Yes).doc("Campaign name"),
+            F::new("openstat_ad", T::String)
+                .filter(Yes)
+                .doc("Advertising ID announcements"),
+            F::new("openstat_campaign", T::String)
+                .filter(Yes)
+                .doc("Advertising campaign ID"),
+            F::new("openstat_service", T::String)
+                .filter(Yes)
+                .doc("Service ID, service provider"),
+            F::new("openstat_source", T::String)
+                .filter(Yes)
+                .doc(
+                    "Openstat placement: the site, section, page or spot where the ad was shown",
+                ),
             F::new(
                     "attributes",
                     T::Array(
@@ -1089,14 +1178,19 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                         },
                     ),
                 )
-                .filter(Yes),
-            F::new("eq_utm_source", T::String).filter(Yes),
-            F::new("eq_utm_medium", T::String).filter(Yes),
-            F::new("eq_utm_term", T::String).filter(Yes),
-            F::new("eq_utm_content", T::String).filter(Yes),
-            F::new("eq_utm_campaign", T::String).filter(Yes),
-            F::new("eq_utm_referrer", T::String).filter(Yes),
-            F::new("eq_utm_expid", T::String).filter(Yes),
+                .filter(Yes)
+                .doc("Case attributes"),
+            F::new("eq_utm_source", T::String).filter(Yes).doc("Extended utm_source"),
+            F::new("eq_utm_medium", T::String).filter(Yes).doc("Extended utm_medium"),
+            F::new("eq_utm_term", T::String).filter(Yes).doc("Extended utm_term"),
+            F::new("eq_utm_content", T::String).filter(Yes).doc("Extended utm_content"),
+            F::new("eq_utm_campaign", T::String)
+                .filter(Yes)
+                .doc("Extended utm_campaign"),
+            F::new("eq_utm_referrer", T::String)
+                .filter(Yes)
+                .doc("Extended utm_referrer"),
+            F::new("eq_utm_expid", T::String).filter(Yes).doc("Extended utm_expid"),
         ],
         requires_one_of: &[],
         filter_requires: &[],

@@ -1037,28 +1037,61 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
             &super::operators::IS_NULL,
             &super::operators::IS_NOT_NULL,
         ],
-        params: &[F::new("include_tech_offline_messages", T::Boolean)],
+        params: &[
+            F::new("include_tech_offline_messages", T::Boolean)
+                .doc("Include technical requests that are not customer communications"),
+        ],
         fields: &[
-            F::new("id", T::Integer).filter(Yes).default(Yes),
-            F::new("date_time", T::DateTime),
-            F::new("text", T::String).default(Yes),
-            F::new("communication_number", T::Integer).filter(Yes).sort(Yes),
-            F::new("communication_page_url", T::String).filter(No).sort(No).default(No),
+            F::new("id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Unique offline message ID."),
+            F::new("date_time", T::DateTime)
+                .doc("Date and time of receipt of the application"),
+            F::new("text", T::String).default(Yes).doc("Application text"),
+            F::new("communication_number", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Call number. Calculated within persons."),
+            F::new("communication_page_url", T::String)
+                .filter(No)
+                .sort(No)
+                .default(No)
+                .doc(
+                    "Where the visitor was when reaching out: the URL of the current page, or of the last page they interacted with beforehand",
+                ),
             F::new(
-                "communication_type",
-                T::Enum {
-                    name: "communication_type",
-                    codes: CommunicationType::CODES,
-                    labels: &[],
-                },
-            ),
-            F::new("communication_id", T::Integer).filter(Yes).default(Yes),
-            F::new("is_agree_to_process_personal_data", T::Boolean).default(Yes),
-            F::new("is_agree_to_mailing", T::Boolean).default(Yes),
-            F::new("ua_client_id", T::String),
-            F::new("ym_client_id", T::String),
-            F::new("sale_date", T::DateTime).filter(Yes).sort(Yes),
-            F::new("sale_cost", T::Decimal).filter(Yes).sort(Yes),
+                    "communication_type",
+                    T::Enum {
+                        name: "communication_type",
+                        codes: CommunicationType::CODES,
+                        labels: &[],
+                    },
+                )
+                .doc("Communication type."),
+            F::new("communication_id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Unique communication ID."),
+            F::new("is_agree_to_process_personal_data", T::Boolean)
+                .default(Yes)
+                .doc(
+                    "Denotes the client's consent to the processing of his personal data",
+                ),
+            F::new("is_agree_to_mailing", T::Boolean)
+                .default(Yes)
+                .doc(
+                    "Denotes the client's consent to advertising and information mailings",
+                ),
+            F::new("ua_client_id", T::String)
+                .doc("Unique identifier in Universal Analytics"),
+            F::new("ym_client_id", T::String)
+                .doc("Unique Yandex.Metrica user identifier"),
+            F::new("sale_date", T::DateTime).filter(Yes).sort(Yes).doc("Trade date"),
+            F::new("sale_cost", T::Decimal)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Transaction amount"),
             F::new(
                     "status",
                     T::Enum {
@@ -1069,8 +1102,10 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 )
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
-            F::new("process_time", T::DateTime),
+                .default(Yes)
+                .doc("Application status"),
+            F::new("process_time", T::DateTime)
+                .doc("When the offline message was set to \"processed\" (see status)"),
             F::new(
                     "form_type",
                     T::Enum {
@@ -1099,17 +1134,29 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 )
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
-            F::new("form_name", T::String).filter(Yes).sort(Yes),
-            F::new("search_query", T::String).filter(Yes),
-            F::new("search_engine", T::String).filter(Yes),
-            F::new("referrer_domain", T::String).filter(Yes),
-            F::new("referrer", T::String).filter(Yes),
-            F::new("entrance_page", T::String).filter(Yes),
-            F::new("gclid", T::String).filter(Yes),
-            F::new("yclid", T::String).filter(Yes),
-            F::new("ymclid", T::String).filter(Yes),
-            F::new("ef_id", T::String).filter(Yes),
+                .default(Yes)
+                .doc("Type of form used to submit the offline message."),
+            F::new("form_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc(
+                    "Name of the form, where the form_name parameter was given when the offline message was sent",
+                ),
+            F::new("search_query", T::String).filter(Yes).doc("Search query"),
+            F::new("search_engine", T::String).filter(Yes).doc("Search engine name"),
+            F::new("referrer_domain", T::String).filter(Yes).doc("Referrer domain"),
+            F::new("referrer", T::String).filter(Yes).doc("Transition source"),
+            F::new("entrance_page", T::String).filter(Yes).doc("Login page"),
+            F::new("gclid", T::String).filter(Yes).doc("Google Click Identifier"),
+            F::new("yclid", T::String).filter(Yes).doc("Yandex Click Identifier"),
+            F::new("ymclid", T::String)
+                .filter(Yes)
+                .doc("Yandex Market Click Identifier"),
+            F::new("ef_id", T::String)
+                .filter(Yes)
+                .doc(
+                    "Used for markup links in the control system contextual advertising AdLense",
+                ),
             F::new(
                     "channel",
                     T::Enum {
@@ -1118,49 +1165,115 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                         labels: &[],
                     },
                 )
-                .filter(Yes),
-            F::new("properties", T::String).default(Yes),
-            F::new("group_id", T::Integer).filter(Yes).sort(Yes),
-            F::new("group_name", T::String).filter(Yes).sort(Yes),
-            F::new("employee_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("employee_full_name", T::String).filter(Yes).sort(Yes),
-            F::new("employee_answer_message", T::String),
-            F::new("employee_comment", T::String),
+                .filter(Yes)
+                .doc("Channel."),
+            F::new("properties", T::String)
+                .default(Yes)
+                .doc(
+                    "Extra data of the form, such as the comment a visitor leaves in a callback form",
+                ),
+            F::new("group_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Unique identifier group selected by the visitor"),
+            F::new("group_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Name of the selected group visitor"),
+            F::new("employee_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique identifier employee who processed application"),
+            F::new("employee_full_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc(
+                    "Last name First name of the Employee, who processed the application",
+                ),
+            F::new("employee_answer_message", T::String)
+                .doc(
+                    "Answer from the employee who was sent to email address visitor email",
+                ),
+            F::new("employee_comment", T::String)
+                .doc(
+                    "Employee's comment when transferring the application to status \"Processed\" (see field \"status\")",
+                ),
             F::new(
                     "tags",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("tag_id", T::Integer),
-                                F::new("tag_name", T::String),
-                                F::new("tag_change_time", T::DateTime),
+                                F::new("tag_id", T::Integer).doc("Unique tag identifier"),
+                                F::new("tag_name", T::String).doc("Tag name"),
+                                F::new("tag_change_time", T::DateTime)
+                                    .doc("Tag insertion time"),
                                 F::new(
-                                    "tag_type",
-                                    T::Enum {
-                                        name: "tag_type",
-                                        codes: TagType::CODES,
-                                        labels: &[],
-                                    },
-                                ),
-                                F::new("tag_user_id", T::Integer),
-                                F::new("tag_user_login", T::String),
-                                F::new("tag_employee_id", T::Integer),
-                                F::new("tag_employee_full_name", T::String),
+                                        "tag_type",
+                                        T::Enum {
+                                            name: "tag_type",
+                                            codes: TagType::CODES,
+                                            labels: &[],
+                                        },
+                                    )
+                                    .doc("Tag type"),
+                                F::new("tag_user_id", T::Integer)
+                                    .doc("Unique identifier the user who entered tag"),
+                                F::new("tag_user_login", T::String)
+                                    .doc("Login of the user who added tag"),
+                                F::new("tag_employee_id", T::Integer)
+                                    .doc("Unique identifier employee who entered tag"),
+                                F::new("tag_employee_full_name", T::String)
+                                    .doc("Full name of employee who added tag"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
-            F::new("site_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("site_domain_name", T::String).filter(Yes),
-            F::new("campaign_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("campaign_name", T::String).filter(Yes),
-            F::new("visit_other_campaign", T::Boolean),
-            F::new("visitor_phone_number", T::String).filter(Yes).default(Yes),
-            F::new("visitor_email", T::String).filter(Yes).default(Yes),
-            F::new("visitor_name", T::String).filter(Yes).default(Yes),
-            F::new("visitor_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("person_id", T::Integer).filter(Yes).sort(Yes),
+                .filter(Yes)
+                .doc("Tags, see method \"get.tags\""),
+            F::new("site_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique site identifier"),
+            F::new("site_domain_name", T::String)
+                .filter(Yes)
+                .doc(
+                    "Internet site address. Without protocol instructions - \"http://\" or \"https://\"",
+                ),
+            F::new("campaign_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique identifier advertising campaign"),
+            F::new("campaign_name", T::String)
+                .filter(Yes)
+                .doc("Advertising campaign name"),
+            F::new("visit_other_campaign", T::Boolean)
+                .doc(
+                    "The flag shows whether you have visited visitor (within person) for other advertising campaigns",
+                ),
+            F::new("visitor_phone_number", T::String)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Visitor phone number left in the application"),
+            F::new("visitor_email", T::String)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Email address left by the visitor"),
+            F::new("visitor_name", T::String)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Name left by the visitor when submitting an application"),
+            F::new("visitor_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique visitor identifier"),
+            F::new("person_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Unique identifier persons"),
             F::new(
                     "visitor_type",
                     T::Enum {
@@ -1186,14 +1299,26 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .sort(Yes),
-            F::new("visitor_session_id", T::Integer).filter(Yes).default(Yes),
-            F::new("visits_count", T::Integer).filter(Yes),
-            F::new("visitor_first_campaign_id", T::Integer).filter(Yes),
-            F::new("visitor_first_campaign_name", T::String).filter(Yes),
-            F::new("visitor_city", T::String).filter(Yes),
-            F::new("visitor_country", T::String).filter(Yes),
-            F::new("visitor_region", T::String).filter(Yes),
+                .sort(Yes)
+                .doc("Visitor type"),
+            F::new("visitor_session_id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc(
+                    "Unique identifier visitor sessions, see \"get.visitor_sessions_report\"",
+                ),
+            F::new("visits_count", T::Integer)
+                .filter(Yes)
+                .doc("Total number of visits visitor"),
+            F::new("visitor_first_campaign_id", T::Integer)
+                .filter(Yes)
+                .doc("Unique identifier first advertising campaign."),
+            F::new("visitor_first_campaign_name", T::String)
+                .filter(Yes)
+                .doc("Name of the first advertisement campaigns"),
+            F::new("visitor_city", T::String).filter(Yes).doc("Visitor city"),
+            F::new("visitor_country", T::String).filter(Yes).doc("Visitor country"),
+            F::new("visitor_region", T::String).filter(Yes).doc("Visitor region"),
             F::new(
                     "visitor_device",
                     T::Enum {
@@ -1203,40 +1328,59 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .sort(Yes),
+                .sort(Yes)
+                .doc("Visitor device"),
             F::new(
                     "visitor_custom_properties",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("property_name", T::String),
-                                F::new("property_value", T::String),
+                                F::new("property_name", T::String)
+                                    .doc(
+                                        "The name of the property that should be assigned to the visitor",
+                                    ),
+                                F::new("property_value", T::String).doc("Property value"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
+                .filter(Yes)
+                .doc(
+                    "Visitor properties set in the client area or with the JavaScript API (Comagic.setProperty(name, value))",
+                ),
             F::new(
                     "segments",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("segment_id", T::Integer),
-                                F::new("segment_name", T::String),
+                                F::new("segment_id", T::Integer)
+                                    .doc("Unique identifier segment"),
+                                F::new("segment_name", T::String).doc("Segment name"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
-            F::new("utm_source", T::String).filter(Yes),
-            F::new("utm_medium", T::String).filter(Yes),
-            F::new("utm_term", T::String).filter(Yes),
-            F::new("utm_content", T::String).filter(Yes),
-            F::new("utm_campaign", T::String).filter(Yes),
-            F::new("openstat_ad", T::String).filter(Yes),
-            F::new("openstat_campaign", T::String).filter(Yes),
-            F::new("openstat_service", T::String).filter(Yes),
-            F::new("openstat_source", T::String).filter(Yes),
+                .filter(Yes)
+                .doc("Segments"),
+            F::new("utm_source", T::String).filter(Yes).doc("Campaign source"),
+            F::new("utm_medium", T::String).filter(Yes).doc("Campaign Channel"),
+            F::new("utm_term", T::String).filter(Yes).doc("Campaign keyword"),
+            F::new("utm_content", T::String).filter(Yes).doc("Campaign content"),
+            F::new("utm_campaign", T::String).filter(Yes).doc("Campaign name"),
+            F::new("openstat_ad", T::String)
+                .filter(Yes)
+                .doc("Advertising ID announcements"),
+            F::new("openstat_campaign", T::String)
+                .filter(Yes)
+                .doc("Advertising ID campaigns"),
+            F::new("openstat_service", T::String)
+                .filter(Yes)
+                .doc("Service ID, service provider"),
+            F::new("openstat_source", T::String)
+                .filter(Yes)
+                .doc(
+                    "Openstat placement: the site, section, page or spot where the ad was shown",
+                ),
             F::new(
                     "attributes",
                     T::Array(
@@ -1247,20 +1391,37 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                         },
                     ),
                 )
-                .filter(Yes),
-            F::new("eq_utm_source", T::String).filter(Yes),
-            F::new("eq_utm_medium", T::String).filter(Yes),
-            F::new("eq_utm_term", T::String).filter(Yes),
-            F::new("eq_utm_content", T::String).filter(Yes),
-            F::new("eq_utm_campaign", T::String).filter(Yes),
-            F::new("eq_utm_referrer", T::String).filter(Yes),
-            F::new("eq_utm_expid", T::String).filter(Yes),
-            F::new("source_id", T::Integer).filter(Yes).sort(Yes),
-            F::new("source_name", T::String).filter(Yes).sort(Yes),
-            F::new("source_new", T::String).filter(Yes).sort(Yes),
-            F::new("channel_new", T::String).filter(Yes).sort(Yes),
-            F::new("channel_code", T::String).filter(Yes).sort(Yes),
-            F::new("ext_id", T::String).filter(Yes).sort(Yes),
+                .filter(Yes)
+                .doc("Case attributes"),
+            F::new("eq_utm_source", T::String).filter(Yes).doc("Extended utm_source"),
+            F::new("eq_utm_medium", T::String).filter(Yes).doc("Extended utm_medium"),
+            F::new("eq_utm_term", T::String).filter(Yes).doc("Extended utm_term"),
+            F::new("eq_utm_content", T::String).filter(Yes).doc("Extended utm_content"),
+            F::new("eq_utm_campaign", T::String)
+                .filter(Yes)
+                .doc("Extended utm_campaign"),
+            F::new("eq_utm_referrer", T::String)
+                .filter(Yes)
+                .doc("Extended utm_referrer"),
+            F::new("eq_utm_expid", T::String).filter(Yes).doc("Extended utm_expid"),
+            F::new("source_id", T::Integer).filter(Yes).sort(Yes).doc("Source ID"),
+            F::new("source_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Source. Source name"),
+            F::new("source_new", T::String).filter(Yes).sort(Yes).doc("Source group"),
+            F::new("channel_new", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Channel(new). Source channel name"),
+            F::new("channel_code", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Channel mnemonic"),
+            F::new("ext_id", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Unique request ID in your system."),
         ],
         requires_one_of: &[],
         filter_requires: &[],

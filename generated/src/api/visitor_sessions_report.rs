@@ -953,73 +953,127 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
         ],
         params: &[],
         fields: &[
-            F::new("date_time", T::DateTime),
-            F::new("id", T::Integer),
-            F::new("ua_client_id", T::String),
-            F::new("ym_client_id", T::String),
-            F::new("gclid", T::String),
-            F::new("yclid", T::String),
-            F::new("ef_id", T::String),
-            F::new("ymclid", T::String),
-            F::new("cm_id", T::String).filter(Yes),
+            F::new("date_time", T::DateTime).doc("Session date and time"),
+            F::new("id", T::Integer).doc("Unique session identifier"),
+            F::new("ua_client_id", T::String)
+                .doc("Unique identifier in Universal Analytics"),
+            F::new("ym_client_id", T::String)
+                .doc("Unique Yandex.Metrica user identifier"),
+            F::new("gclid", T::String).doc("Label value gclid"),
+            F::new("yclid", T::String).doc("Label value yclid"),
+            F::new("ef_id", T::String).doc("Label value ef_id"),
+            F::new("ymclid", T::String).doc("Label value ymclid"),
+            F::new("cm_id", T::String)
+                .filter(Yes)
+                .doc(
+                    "cm_id: a set of ValueTrack parameters, the URL parameters added to landing pages by ad systems",
+                ),
             F::new(
                     "integrated_campaign_data",
                     T::Object(
                         &[
-                            F::new("adv_system", T::String),
-                            F::new("ext_campaign_id", T::String),
-                            F::new("ext_campaign_name", T::String),
-                            F::new("keyword_id", T::String),
-                            F::new("keyword", T::String),
-                            F::new("current_banner_id", T::String),
-                            F::new("old_banner_ids", T::String),
-                            F::new("banner_name", T::String),
-                            F::new("group_id", T::String),
-                            F::new("group_name", T::String),
-                            F::new("auditory_id", T::String),
-                            F::new("auditory_name", T::String),
-                            F::new("placement_name", T::String),
-                            F::new("yandex_placement_type", T::String),
-                            F::new("campaign_type", T::String),
-                            F::new("device_type", T::String),
-                            F::new("position_type", T::String),
-                            F::new("yandex_region_id", T::String),
-                            F::new("yandex_region_name", T::String),
-                            F::new("yandex_region_type", T::String),
-                            F::new("banner_id", T::String),
+                            F::new("adv_system", T::String).doc("Advertising system"),
+                            F::new("ext_campaign_id", T::String)
+                                .doc("RK ID in the advertising system"),
+                            F::new("ext_campaign_name", T::String)
+                                .doc("RK name in the advertising system"),
+                            F::new("keyword_id", T::String)
+                                .doc("ID of the phrase in the advertising system"),
+                            F::new("keyword", T::String)
+                                .doc("Name of the phrase in the advertising system"),
+                            F::new("current_banner_id", T::String)
+                                .doc("Current ad ID in the advertising system"),
+                            F::new("old_banner_ids", T::String)
+                                .doc("Previous ad identifiers in the advertising system"),
+                            F::new("banner_name", T::String)
+                                .doc("Name of the banner in the advertising system"),
+                            F::new("group_id", T::String)
+                                .doc("group ID in the advertising system"),
+                            F::new("group_name", T::String)
+                                .doc("Name of the group in the advertising system"),
+                            F::new("auditory_id", T::String)
+                                .doc("audience ID in the advertising system"),
+                            F::new("auditory_name", T::String)
+                                .doc("Name of the audience in the advertising system"),
+                            F::new("placement_name", T::String)
+                                .doc("Name of the site in the advertising system"),
+                            F::new("yandex_placement_type", T::String)
+                                .doc("Type of site in the advertising system"),
+                            F::new("campaign_type", T::String)
+                                .doc(
+                                    "Type of advertising campaign in the advertising system",
+                                ),
+                            F::new("device_type", T::String)
+                                .doc("Device type in the advertising system"),
+                            F::new("position_type", T::String)
+                                .doc("Click position in the advertising system"),
+                            F::new("yandex_region_id", T::String)
+                                .doc("region ID in the advertising system"),
+                            F::new("yandex_region_name", T::String).doc("Region name"),
+                            F::new("yandex_region_type", T::String).doc("Region type"),
+                            F::new("banner_id", T::String)
+                                .doc("Ad ID in the advertising system"),
                         ],
                     ),
                 )
-                .filter(Yes),
-            F::new("referrer_domain", T::String),
-            F::new("referrer", T::String),
-            F::new("search_engine", T::String),
-            F::new("search_query", T::String),
-            F::new("entrance_page", T::String),
-            F::new("exit_page", T::String),
-            F::new("duration", T::Integer),
+                .filter(Yes)
+                .doc(
+                    "Integrated advertising campaign data (keys: see \"Keys listed inside a description cell\")",
+                ),
+            F::new("referrer_domain", T::String).doc("Referrer domain"),
+            F::new("referrer", T::String).doc("Transition source"),
+            F::new("search_engine", T::String).doc("Search engine"),
+            F::new("search_query", T::String).doc("Search query"),
+            F::new("entrance_page", T::String).doc("Login page"),
+            F::new("exit_page", T::String).doc("Exit page"),
+            F::new("duration", T::Integer).doc("Session duration. Value in seconds"),
             F::new(
-                "channel",
-                T::Enum {
-                    name: "channel",
-                    codes: Channel::CODES,
-                    labels: &[],
-                },
-            ),
+                    "channel",
+                    T::Enum {
+                        name: "channel",
+                        codes: Channel::CODES,
+                        labels: &[],
+                    },
+                )
+                .doc("Channel."),
             F::new(
-                "engine",
-                T::Enum {
-                    name: "engine",
-                    codes: Engine::CODES,
-                    labels: &[],
-                },
-            ),
-            F::new("campaign_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("campaign_name", T::String).filter(Yes).sort(Yes),
-            F::new("site_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
-            F::new("site_domain_name", T::String).filter(Yes).sort(Yes),
-            F::new("person_id", T::Integer).filter(Yes).default(Yes),
-            F::new("visitor_id", T::Integer).filter(Yes).sort(Yes).default(Yes),
+                    "engine",
+                    T::Enum {
+                        name: "engine",
+                        codes: Engine::CODES,
+                        labels: &[],
+                    },
+                )
+                .doc("Platform for advertising campaign pcc.engine_mnemonic"),
+            F::new("campaign_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique identifier advertising campaign"),
+            F::new("campaign_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Advertising campaign name"),
+            F::new("site_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique site identifier"),
+            F::new("site_domain_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc(
+                    "Site address on the Internet. Without specifying the protocol - \"http://\" or \"https://\"",
+                ),
+            F::new("person_id", T::Integer)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Unique person ID"),
+            F::new("visitor_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .default(Yes)
+                .doc("Unique identifier visitor"),
             F::new(
                     "visitor_device",
                     T::Enum {
@@ -1030,11 +1084,18 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 )
                 .filter(Yes)
                 .sort(Yes)
-                .default(Yes),
-            F::new("visitor_country", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_city", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_region", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_ip_address", T::String),
+                .default(Yes)
+                .doc("Visitor device"),
+            F::new("visitor_country", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Visitor country"),
+            F::new("visitor_city", T::String).filter(Yes).sort(Yes).doc("Visitor city"),
+            F::new("visitor_region", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Visitor region"),
+            F::new("visitor_ip_address", T::String).doc("Visitor IP address"),
             F::new(
                     "visitor_type",
                     T::Enum {
@@ -1060,86 +1121,149 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                     },
                 )
                 .filter(Yes)
-                .sort(Yes),
-            F::new("visitor_browser_name", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_browser_version", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_os_name", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_os_version", T::String),
-            F::new("visitor_provider", T::String),
-            F::new("visitor_screen", T::String).filter(Yes).sort(Yes),
-            F::new("visitor_language", T::String).filter(Yes).sort(Yes),
+                .sort(Yes)
+                .doc("Visitor type"),
+            F::new("visitor_browser_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Visitor's browser"),
+            F::new("visitor_browser_version", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Visitor's browser version"),
+            F::new("visitor_os_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Operating system name visitor"),
+            F::new("visitor_os_version", T::String)
+                .doc("Operating system version visitor"),
+            F::new("visitor_provider", T::String).doc("Visitor's Internet provider"),
+            F::new("visitor_screen", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Visitor monitor resolution"),
+            F::new("visitor_language", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Localization of the visitor's device"),
             F::new(
                     "visitor_custom_properties",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("property_name", T::String),
-                                F::new("property_value", T::String),
+                                F::new("property_name", T::String)
+                                    .doc(
+                                        "The name of the property that should be assigned to visitor",
+                                    ),
+                                F::new("property_value", T::String).doc("Property value"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
-            F::new("utm_source", T::String).filter(Yes),
-            F::new("utm_medium", T::String).filter(Yes),
-            F::new("utm_term", T::String).filter(Yes),
-            F::new("utm_content", T::String).filter(Yes),
-            F::new("utm_campaign", T::String).filter(Yes),
-            F::new("openstat_ad", T::String).filter(Yes),
-            F::new("openstat_campaign", T::String).filter(Yes),
-            F::new("openstat_service", T::String).filter(Yes),
-            F::new("openstat_source", T::String).filter(Yes),
-            F::new("hits_count", T::Integer),
-            F::new(
-                "hits",
-                T::Array(
-                    &T::Object(
-                        &[
-                            F::new("hit_time", T::String),
-                            F::new("hit_duration", T::String),
-                            F::new("hit_url", T::String),
-                        ],
-                    ),
+                .filter(Yes)
+                .doc(
+                    "Visitor properties set in the client area or with the JavaScript API (Comagic.setProperty(name, value))",
                 ),
-            ),
+            F::new("utm_source", T::String).filter(Yes).doc("UTM-source"),
+            F::new("utm_medium", T::String).filter(Yes).doc("UTM-medium"),
+            F::new("utm_term", T::String).filter(Yes).doc("UTM-term"),
+            F::new("utm_content", T::String).filter(Yes).doc("UTM-content"),
+            F::new("utm_campaign", T::String).filter(Yes).doc("UTM-campaign"),
+            F::new("openstat_ad", T::String)
+                .filter(Yes)
+                .doc("Advertising ID announcements"),
+            F::new("openstat_campaign", T::String)
+                .filter(Yes)
+                .doc("Advertising campaign ID"),
+            F::new("openstat_service", T::String)
+                .filter(Yes)
+                .doc("Service ID, service provider"),
+            F::new("openstat_source", T::String)
+                .filter(Yes)
+                .doc(
+                    "Openstat placement: the site, section, page or spot where the ad was shown",
+                ),
+            F::new("hits_count", T::Integer).doc("Number of pages visited"),
+            F::new(
+                    "hits",
+                    T::Array(
+                        &T::Object(
+                            &[
+                                F::new("hit_time", T::String).doc("Page transition time"),
+                                F::new("hit_duration", T::String)
+                                    .doc("Duration of page visit. Format \"HH:MM:SS\""),
+                                F::new("hit_url", T::String).doc("Page address"),
+                            ],
+                        ),
+                    ),
+                )
+                .doc("List of visited pages"),
             F::new(
                     "segments",
                     T::Array(
                         &T::Object(
                             &[
-                                F::new("segment_name", T::String),
-                                F::new("segment_id", T::Integer),
+                                F::new("segment_name", T::String).doc("Segment name"),
+                                F::new("segment_id", T::Integer)
+                                    .doc("Unique segment identifier"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
+                .filter(Yes)
+                .doc("Segments"),
             F::new(
                     "communications",
                     T::Array(
                         &T::Object(
                             &[
                                 F::new(
-                                    "communication_type",
-                                    T::Enum {
-                                        name: "communication_type",
-                                        codes: CommunicationType::CODES,
-                                        labels: &[],
-                                    },
-                                ),
-                                F::new("communication_id", T::Integer),
-                                F::new("communication_date_time", T::DateTime),
+                                        "communication_type",
+                                        T::Enum {
+                                            name: "communication_type",
+                                            codes: CommunicationType::CODES,
+                                            labels: &[],
+                                        },
+                                    )
+                                    .doc(
+                                        "Type of the communication; its details come from the report method of that type",
+                                    ),
+                                F::new("communication_id", T::Integer)
+                                    .doc(
+                                        "Communication ID; its details come from the report method of its type",
+                                    ),
+                                F::new("communication_date_time", T::DateTime)
+                                    .doc("Date and time of request"),
                             ],
                         ),
                     ),
                 )
-                .filter(Yes),
-            F::new("ext_id", T::String).filter(Yes).default(Yes),
-            F::new("source_id", T::Integer).filter(Yes).sort(Yes),
-            F::new("source_name", T::String).filter(Yes).sort(Yes),
-            F::new("source_new", T::String).filter(Yes).sort(Yes),
-            F::new("channel_new", T::String).filter(Yes).sort(Yes),
-            F::new("channel_code", T::String).filter(Yes).sort(Yes),
+                .filter(Yes)
+                .doc("Type of request, see method \"get.communications_report\""),
+            F::new("ext_id", T::String)
+                .filter(Yes)
+                .default(Yes)
+                .doc("Identifier of the integrated target in the external system"),
+            F::new("source_id", T::Integer)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Source ID (detailed)."),
+            F::new("source_name", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Source (detailed). Source name"),
+            F::new("source_new", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Source(new). Source group"),
+            F::new("channel_new", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Channel(new). Source channel name"),
+            F::new("channel_code", T::String)
+                .filter(Yes)
+                .sort(Yes)
+                .doc("Channel mnemonic"),
         ],
         requires_one_of: &[],
         filter_requires: &[],

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::pull::{Paged, Pull, PullState, Span, time_field};
 use super::{Client, Error};
 use crate::runtime::validate::{self, Violation, Violations};
-use crate::runtime::{AccessToken, DateTime, MethodDescriptor, Mnemonic, ReplyError};
+use crate::runtime::{AccessToken, Brand, DateTime, MethodDescriptor, Mnemonic, ReplyError};
 
 /// The `params` of a request of any method, as JSON, checked against the method's descriptor;
 /// what [`Client::json_rows`] pulls. Its `access_token`, `limit` and `offset` are the client's
@@ -35,11 +35,18 @@ impl JsonRequest {
     /// sort keys is sorted by the method's first sortable date-time field, and a field list
     /// without `id` gets it where the method has one.
     pub fn new(method: &'static MethodDescriptor, params: Value) -> Result<Self, Violations> {
+        Self::new_for(method, None, params)
+    }
+
+    /// As [`JsonRequest::new`], and where `brand` is given, also refuses the fields that
+    /// brand's docs do not list ([`validate::params_for`], as `Request::validate_for` does for
+    /// typed requests).
+    pub fn new_for(method: &'static MethodDescriptor, brand: Option<Brand>, params: Value) -> Result<Self, Violations> {
         let mut probe = params;
         if let Some(map) = probe.as_object_mut() {
             map.insert("access_token".into(), Value::String("the client's".into()));
         }
-        if let Err(found) = validate::params(method, &probe) {
+        if let Err(found) = validate::params_for(method, brand, &probe) {
             let kept: Vec<_> = found
                 .0
                 .into_iter()
@@ -144,5 +151,26 @@ impl Client {
         self.start(request, state, |raw: &str| {
             RawValue::from_string(raw.to_owned()).map_err(|source| ReplyError::Decode { path: String::new(), source })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_brand_refuses_the_fields_only_another_brand_documents() {
+        let method = &crate::call_legs_report::DESCRIPTOR;
+        let params = serde_json::json!({
+            "date_from": "2026-01-01 00:00:00",
+            "date_till": "2026-01-02 00:00:00",
+            "fields": ["id", "wav_call_records"],
+        });
+        assert!(JsonRequest::new(method, params.clone()).is_ok());
+        assert!(JsonRequest::new_for(method, Some(Brand::CoMagic), params.clone()).is_ok());
+        let refused = JsonRequest::new_for(method, Some(Brand::CallGear), params).unwrap_err();
+        assert_eq!(refused.0.len(), 1, "{refused}");
+        assert_eq!(refused.0[0].path, "fields[1]");
+        assert!(refused.0[0].message.contains("documented by CoMagic only"), "{refused}");
     }
 }

@@ -211,6 +211,9 @@ pub struct FieldDescriptor {
     pub deprecated: bool,
     /// The brands whose docs list it; empty: every brand.
     pub brands: &'static [Brand],
+    /// The first line of its description in the schema (English where there is one); empty
+    /// where the schema has none.
+    pub doc: &'static str,
 }
 
 impl FieldDescriptor {
@@ -274,6 +277,7 @@ impl FieldDescriptor {
             required: false,
             deprecated: false,
             brands: &[],
+            doc: "",
         }
     }
 
@@ -310,6 +314,12 @@ impl FieldDescriptor {
     /// Documented by these brands only.
     pub const fn brands(mut self, brands: &'static [Brand]) -> Self {
         self.brands = brands;
+        self
+    }
+
+    /// With the first line of its description.
+    pub const fn doc(mut self, doc: &'static str) -> Self {
+        self.doc = doc;
         self
     }
 }
