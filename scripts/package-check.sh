@@ -13,12 +13,14 @@ version="$(cargo metadata --format-version 1 --no-deps | python3 -c \
 crates=(dataapi-schema dataapi-codegen dataapi-derive dataapi dataapi-cli)
 
 echo "--- cargo package (with verification)"
-# Verification unpacks each package of the temporary registry into Cargo's source cache, and
-# reuses a folder already there for the same name and version: that would be the package of an
-# earlier run, not this one. Clear them, so that every run verifies what it packaged.
+# Verification unpacks each package of the temporary registry into Cargo's source cache and
+# builds it in `target/package`; Cargo takes a registry package of a name and version as never
+# changing, so it would reuse an earlier run's unpacked copy and its build. Clear both, so that
+# every run verifies what it packaged.
 for crate in "${crates[@]}"; do
   rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$crate-$version"
 done
+rm -rf target/package
 cargo package --workspace --locked --exclude dataapi-tests --exclude dataapi-consumer-buildrs
 
 outside="$(mktemp -d)"
