@@ -3,16 +3,22 @@
 # a time: `valgrind --tool=callgrind` counts instructions (the same count on every run of the
 # same binary, whatever else the machine does), less those of building the body alone (`none`,
 # `user-none`); the benchmark's counting allocator gives the peak of bytes allocated while
-# decoding, beyond the body. Usage: scripts/decode-instructions.sh (needs valgrind; about six
-# minutes on 2 cores).
+# decoding, beyond the body. Then the generated rows and the user struct again, built with the
+# feature `simd`. Usage: scripts/decode-instructions.sh (needs valgrind; about eight minutes on
+# 2 cores, more when it has to build the two benchmark binaries).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=$(cargo bench -p dataapi --bench decode_once --no-run --message-format=json 2>/dev/null |
-    python3 -c 'import json,sys
+# The benchmark binary, built with the features given (none, or `simd`).
+build() {
+    cargo bench -p dataapi --bench decode_once --no-run --message-format=json ${1:+--features "$1"} 2>/dev/null |
+        python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "decode_once" and m.get("executable"):
-        print(m["executable"])')
+        print(m["executable"])'
+}
+simd_bin=$(build simd)
+bin=$(build "")
 count() {
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" 2>&1 | awk '/Collected/ { print $4 }'
 }
@@ -30,3 +36,8 @@ report() { # base decoders...
 report none generated generated-slice plain value
 echo
 report user-none user user-plain user-value
+echo
+echo "with the feature simd (the UTF-8 check of the body by simdutf8):"
+bin=$simd_bin
+report none generated
+report user-none user
