@@ -2,7 +2,7 @@
 # Packages every publishable crate with verification (each builds from its own tarball, the
 # bundled schema inside `dataapi-schema`), then uses the packages from outside the repository
 # as a user would: a crate in a temporary folder depends on them by their registry names,
-# pointed at the unpacked copies in `target/package`, and runs each of the three ways of use;
+# pointed at the unpacked copies in `target/package-check/package`, and runs each of the three ways of use;
 # the `dataapi-codegen` command, built from its package, checks and regenerates a schema there.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -14,14 +14,16 @@ crates=(dataapi-schema dataapi-codegen dataapi-derive dataapi dataapi-cli)
 
 echo "--- cargo package (with verification)"
 # Verification unpacks each package of the temporary registry into Cargo's source cache and
-# builds it in `target/package`; Cargo takes a registry package of a name and version as never
-# changing, so it would reuse an earlier run's unpacked copy and its build. Clear both, so that
-# every run verifies what it packaged.
+# builds it in the target folder; Cargo takes a registry package of a name and version as never
+# changing, so it would reuse an earlier run's unpacked copy and build. Clear both (the build
+# goes to a target folder of its own), so that every run verifies what it packaged.
 for crate in "${crates[@]}"; do
   rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$crate-$version"
 done
-rm -rf target/package
+export CARGO_TARGET_DIR="$root/target/package-check"
+rm -rf "$CARGO_TARGET_DIR"
 cargo package --workspace --locked --exclude dataapi-tests --exclude dataapi-consumer-buildrs
+packages="$CARGO_TARGET_DIR/package"
 
 outside="$(mktemp -d)"
 trap 'rm -rf "$outside"' EXIT
@@ -30,10 +32,9 @@ mkdir -p "$outside/.cargo"
 {
   echo "[patch.crates-io]"
   for crate in "${crates[@]}"; do
-    echo "$crate = { path = \"$root/target/package/$crate-$version\" }"
+    echo "$crate = { path = \"$packages/$crate-$version\" }"
   done
 } > "$outside/.cargo/config.toml"
-export CARGO_TARGET_DIR="$root/target/package-outside"
 
 echo "--- a crate outside the repository, on the packaged crates"
 (cd "$outside" && cargo run --quiet)
@@ -49,7 +50,7 @@ for expected in "module \`ir\` is private" "cannot find function \`load_dir\`"; 
 done
 
 echo "--- the dataapi-codegen command, built from its package, outside any checkout"
-codegen=(cargo run --quiet --manifest-path "$root/target/package/dataapi-codegen-$version/Cargo.toml" --features cli --)
+codegen=(cargo run --quiet --manifest-path "$packages/dataapi-codegen-$version/Cargo.toml" --features cli --)
 (cd "$outside" && "${codegen[@]}" check --schema schema | grep -q '^get.orders_report ')
 (cd "$outside" && "${codegen[@]}" regenerate --schema schema --out generated >/dev/null)
 (cd "$outside" && "${codegen[@]}" regenerate --schema schema --out generated --check)
