@@ -2,7 +2,7 @@
 # Packages every publishable crate with verification (each builds from its own tarball, the
 # bundled schema inside `dataapi-schema`), then uses the packages from outside the repository
 # as a user would: a crate in a temporary folder depends on them by their registry names,
-# pointed at the unpacked copies in `target/package-check/package`, and runs each of the three ways of use;
+# pointed at the unpacked copies, and runs each of the three ways of use;
 # the `dataapi-codegen` command, built from its package, checks and regenerates a schema there.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,7 +20,9 @@ echo "--- cargo package (with verification)"
 for crate in "${crates[@]}"; do
   rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$crate-$version"
 done
-export CARGO_TARGET_DIR="$root/target/package-check"
+# Outside the repository too, so that Cargo does not take the unpacked packages for members
+# of this workspace.
+export CARGO_TARGET_DIR="${TMPDIR:-/tmp}/dataapi-package-check"
 rm -rf "$CARGO_TARGET_DIR"
 cargo package --workspace --locked --exclude dataapi-tests --exclude dataapi-consumer-buildrs
 packages="$CARGO_TARGET_DIR/package"
