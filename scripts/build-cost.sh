@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+# shellcheck source=derive-crate.sh
+source scripts/derive-crate.sh
 
 now() { date +%s.%N; }
 # median of three timings of "$@" (the command runs after `prepare`, which is not timed)
@@ -35,46 +37,18 @@ printf 'buildrs consumer, dev build:     %6.2f s\n' \
 
 # A scratch crate of 20 structs of eight fields, with and without the derive.
 scratch=$root/target/build-cost/derives
-mkdir -p "$scratch/src"
-cat > "$scratch/Cargo.toml" <<TOML
-[package]
-name = "derive-cost"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-dataapi = { path = "$root/generated" }
-
-[workspace]
-TOML
-cp Cargo.lock "$scratch/"
+derive_crate "$scratch" derive-cost
 structs() {
-    local derive=$1
     echo '#![allow(dead_code)]'
     for i in $(seq 1 20); do
-        cat <<RS
-#[derive(Debug$derive)]
-#[report(method = "get.calls_report")]
-pub struct Call$i {
-    id: u64,
-    start_time: dataapi::DateTime,
-    finish_reason: Option<dataapi::calls_report::FinishReason>,
-    direction: dataapi::enums::Direction,
-    total_duration: Option<u32>,
-    is_lost: bool,
-    virtual_phone_number: Option<String>,
-    tags: Vec<dataapi::calls_report::Tag>,
-}
-RS
+        call_struct "Call$i" "$1"
     done
 }
 build_scratch() { (cd "$scratch" && CARGO_TARGET_DIR=$scratch/target cargo build -q --offline); }
-# Without the derive the `report` attribute is unknown, so that variant drops it.
-structs ", dataapi::Report" > "$scratch/src/lib.rs"
+structs derive > "$scratch/src/lib.rs"
 build_scratch
 with=$(median3 "touch $scratch/src/lib.rs" build_scratch)
-structs "" | grep -v '#\[report' > "$scratch/src/lib.rs"
+structs plain > "$scratch/src/lib.rs"
 build_scratch
 without=$(median3 "touch $scratch/src/lib.rs" build_scratch)
 printf '20 structs with the derive:      %6.2f s\n' "$with"

@@ -17,6 +17,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+# shellcheck source=derive-crate.sh
+source scripts/derive-crate.sh
 runs=${1:-7}
 target=${CARGO_TARGET_DIR:-$root/target}
 export CARGO_TARGET_DIR=$target
@@ -85,45 +87,19 @@ show 'dataapi-codegen check, release build' "$(timed : "$target/release/dataapi-
 # A user's crate: one struct with the derive, or the same struct without it. The proc macro is
 # built as cargo builds proc macros for a user (`build-override`: opt-level 0), unless told.
 crate=$scratch/derive
-mkdir -p "$crate/src"
-cat > "$crate/Cargo.toml" <<TOML
-[package]
-name = "derive-load"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-dataapi = { path = "$root/generated" }
-
-[workspace]
-TOML
-cp Cargo.lock "$crate/"
+derive_crate "$crate" derive-load
 one_struct() {
-    cat <<RS
-#![allow(dead_code)]
-#[derive(Debug$1)]
-$2
-pub struct Call {
-    id: u64,
-    start_time: dataapi::DateTime,
-    finish_reason: Option<dataapi::calls_report::FinishReason>,
-    direction: dataapi::enums::Direction,
-    total_duration: Option<u32>,
-    is_lost: bool,
-    virtual_phone_number: Option<String>,
-    tags: Vec<dataapi::calls_report::Tag>,
-}
-RS
+    echo '#![allow(dead_code)]'
+    call_struct Call "$1"
 }
 check_crate() { (cd "$crate" && CARGO_TARGET_DIR=$crate/target cargo check -q --offline "$@"); }
 for override in "" "opt-level 3"; do
     extra=()
     [ -n "$override" ] && extra=(--config 'profile.dev.build-override.opt-level=3')
-    one_struct ", dataapi::Report" '#[report(method = "get.calls_report")]' > "$crate/src/lib.rs"
+    one_struct derive > "$crate/src/lib.rs"
     check_crate "${extra[@]}"
     with=$(timed "touch $crate/src/lib.rs" check_crate "${extra[@]}")
-    one_struct "" "" > "$crate/src/lib.rs"
+    one_struct plain > "$crate/src/lib.rs"
     check_crate "${extra[@]}"
     without=$(timed "touch $crate/src/lib.rs" check_crate "${extra[@]}")
     label=${override:+, proc macros built with $override}
