@@ -71,8 +71,9 @@ pub fn main() -> ExitCode {
                 None => Err("no output folder: pass `--out DIR`, or run inside a checkout of the dataapi \
                              workspace (a folder with `schema/` and `generated/src/api`)"
                     .to_owned()),
-                Some(out) => load(&schema, checkout.as_deref())
-                    .and_then(|schema| run_regenerate(&schema, &shown(&out), check).map_err(|e| e.to_string())),
+                Some(out) => load(&schema, checkout.as_deref()).and_then(|schema| {
+                    run_regenerate(&schema, &shown(&out), check, checkout.as_deref()).map_err(|e| e.to_string())
+                }),
             }
         }
     };
@@ -101,7 +102,12 @@ fn load(args: &SchemaArgs, checkout: Option<&Path>) -> Result<Schema, String> {
     files.load().map_err(|d: Diagnostics| d.to_string())
 }
 
-fn run_regenerate(schema: &Schema, out: &Path, check: bool) -> Result<ExitCode, regenerate::Error> {
+fn run_regenerate(
+    schema: &Schema,
+    out: &Path,
+    check: bool,
+    checkout: Option<&Path>,
+) -> Result<ExitCode, regenerate::Error> {
     let plan = regenerate::Plan::new(schema, out)?;
     let display = out.display();
     if plan.changes().is_empty() {
@@ -109,7 +115,9 @@ fn run_regenerate(schema: &Schema, out: &Path, check: bool) -> Result<ExitCode, 
         return Ok(ExitCode::SUCCESS);
     }
     if check {
-        eprintln!("{display} is stale; run `cargo regenerate`:\n{}", plan.summary());
+        // Inside a checkout the alias is the way; elsewhere, the same command without `--check`.
+        let how = if checkout.is_some() { "`cargo regenerate`" } else { "the same command without `--check`" };
+        eprintln!("{display} is stale; run {how}:\n{}", plan.summary());
         return Ok(ExitCode::FAILURE);
     }
     plan.apply()?;

@@ -48,6 +48,10 @@ fn outside_a_checkout_paths_come_from_the_arguments() {
     let no_out = run(&dir, &["regenerate"]);
     assert_eq!(no_out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&no_out.stderr).contains("no output folder: pass `--out DIR`"));
+    let stale = run(&dir, &["regenerate", "--schema", ".", "--out", "generated", "--check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&stale.stderr);
+    assert!(stderr.starts_with("generated is stale; run the same command without `--check`:"), "{stderr}");
     let written = run(&dir, &["regenerate", "--schema", ".", "--out", "generated"]);
     let stdout = String::from_utf8_lossy(&written.stdout);
     assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
