@@ -3,22 +3,22 @@
 # a time: `valgrind --tool=callgrind` counts instructions (the same count on every run of the
 # same binary, whatever else the machine does), less those of building the body alone (`none`,
 # `user-none`); the benchmark's counting allocator gives the peak of bytes allocated while
-# decoding, beyond the body. Then the generated rows and the user struct again, built with the
-# feature `simd`. Usage: scripts/decode-instructions.sh (needs valgrind; about eight minutes on
+# decoding, beyond the body. All with the default features (`simd` on), then the generated
+# rows and the user struct again without `simd`. Usage: scripts/decode-instructions.sh (needs valgrind; about eight minutes on
 # 2 cores, more when it has to build the two benchmark binaries).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The benchmark binary, built with the features given (none, or `simd`).
+# The benchmark binary, built with the default features, or with the flags given.
 build() {
-    cargo bench -p dataapi --bench decode_once --no-run --message-format=json ${1:+--features "$1"} 2>/dev/null |
+    cargo bench -p dataapi-runtime --bench decode_once --no-run --message-format=json "$@" 2>/dev/null |
         python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "decode_once" and m.get("executable"):
         print(m["executable"])'
 }
-simd_bin=$(build simd)
-bin=$(build "")
+bin=$(build)
+plain_bin=$(build --no-default-features)
 count() {
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" 2>&1 | awk '/Collected/ { print $4 }'
 }
@@ -37,7 +37,7 @@ report none generated generated-slice plain value
 echo
 report user-none user user-plain user-value
 echo
-echo "with the feature simd (the UTF-8 check of the body by simdutf8):"
-bin=$simd_bin
+echo "without the feature simd (the standard library's UTF-8 check):"
+bin=$plain_bin
 report none generated
 report user-none user

@@ -3,12 +3,13 @@
 //! Everything API-specific is generated from the bundled schema (the `dataapi-schema` crate)
 //! into `src/api/` and re-exported here: one module per method ([`calls_report`],
 //! [`chats_report`], [`communications`], …, listed in [`METHODS`]), the queue events
-//! ([`queue`]), shared [`enums`] and the API's [`errors`]. The hand-written support code is in
-//! [`runtime`].
+//! ([`queue`]), shared [`enums`] and the API's [`errors`]. The hand-written code they build on
+//! is the [`runtime`] (the `dataapi-runtime` crate, re-exported).
 //!
 //! Features: `derive` (default) for [`Report`](macro@Report) and [`ReportEnum`](macro@ReportEnum)
-//! on your own types; `client` for calls and complete pulls over HTTPS; `fake` for a fake
-//! server on loopback in your tests; `receiver` for queue events from HTTP requests.
+//! on your own types; `simd` (default) for a faster UTF-8 check of reply bodies; `client` for
+//! calls and complete pulls over HTTPS (`dataapi-client`); `fake` for a fake server on loopback
+//! in your tests (`dataapi-fake`); `receiver` for queue events from HTTP requests.
 //!
 //! ```
 //! use dataapi::calls_report::{FinishReason, Request, Row};
@@ -35,7 +36,13 @@ pub use ::serde;
 #[doc(hidden)]
 pub use ::serde_json;
 
-pub mod runtime;
+/// The runtime the generated modules build on: the `dataapi-runtime` crate, re-exported.
+pub mod runtime {
+    #[doc(inline)]
+    pub use dataapi_runtime::*;
+}
+#[doc(hidden)]
+pub use dataapi_runtime::{error_table, field, open_enum_traits};
 
 // The README (the registry page) is a doctest, so that its example keeps compiling.
 #[doc = include_str!("../README.md")]
@@ -43,10 +50,12 @@ pub mod runtime;
 pub struct ReadmeExample;
 
 #[cfg(feature = "client")]
-pub mod client;
+#[doc(inline)]
+pub use dataapi_client as client;
 
 #[cfg(feature = "fake")]
-pub mod fake;
+#[doc(inline)]
+pub use dataapi_fake as fake;
 
 pub use runtime::{AccessToken, Date, DateTime, Decimal, Holds, Password, Report, ReportEnum, ValueObject};
 

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 fn server() -> Running {
     Running::start(
         FakeServer::builder()
+            .methods(dataapi::METHODS)
             .seed(3)
             .period(Date::from_ymd(2026, 1, 1).unwrap(), Date::from_ymd(2026, 1, 31).unwrap())
             .rows_per_day(20)
@@ -211,6 +212,7 @@ fn jsquery_is_refused_clearly() {
 fn token_errors() {
     let s = Running::start(
         FakeServer::builder()
+            .methods(dataapi::METHODS)
             .period(Date::from_ymd(2026, 1, 1).unwrap(), Date::from_ymd(2026, 1, 31).unwrap())
             .rows_per_day(5)
             .token("T")
@@ -277,6 +279,7 @@ fn token_errors() {
 fn limit_errors_and_what_is_charged() {
     let s = Running::start(
         FakeServer::builder()
+            .methods(dataapi::METHODS)
             .period(Date::from_ymd(2026, 1, 1).unwrap(), Date::from_ymd(2026, 1, 31).unwrap())
             .rows_per_day(5)
             .token("T")
@@ -319,6 +322,7 @@ fn limit_errors_and_what_is_charged() {
 fn internal_error_is_a_fault() {
     let s = Running::start(
         FakeServer::builder()
+            .methods(dataapi::METHODS)
             .period(Date::from_ymd(2026, 1, 1).unwrap(), Date::from_ymd(2026, 1, 2).unwrap())
             .rows_per_day(5)
             .token("T")

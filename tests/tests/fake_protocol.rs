@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 
 fn small() -> dataapi::fake::FakeServerBuilder {
     FakeServer::builder()
+        .methods(dataapi::METHODS)
         .seed(5)
         .period(Date::from_ymd(2026, 1, 1).unwrap(), Date::from_ymd(2026, 1, 10).unwrap())
         .rows_per_day(50)

@@ -29,6 +29,7 @@ fn world() -> &'static World {
     WORLD.get_or_init(|| {
         let server = Running::start(
             FakeServer::builder()
+                .methods(dataapi::METHODS)
                 .seed(11)
                 .period(Date::from_ymd(2026, 1, 1).unwrap(), Date::from_ymd(2026, 1, 10).unwrap())
                 .rows_per_day(40)
