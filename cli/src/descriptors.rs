@@ -88,6 +88,7 @@ pub fn convert(schema: &ir::Schema) -> Vec<&'static MethodDescriptor> {
                         })
                         .collect(),
                 ),
+                key: leak_slice(m.key.iter().map(|n| leak_str(n)).collect()),
             })
         })
         .collect()

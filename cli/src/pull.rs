@@ -51,7 +51,8 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 #[command(after_help = "\
 Exit codes:
   0  every row of the period was written to --out
-  1  the output could not be written, or a reply could not be read
+  1  the output could not be written, a reply could not be read, or the pull could not
+     prove that it read every row (the message says why and what to change)
   2  bad input (every problem is printed; nothing was sent)
   3  the API refused the request (its mnemonic is printed)
   4  interrupted with a checkpoint (the day limit, Ctrl-C or SIGTERM, the network gone after
@@ -73,7 +74,9 @@ pub struct Args {
     /// The filter as JSON, or @FILE to read it from a file.
     #[arg(long, value_name = "JSON|@FILE")]
     filter: Option<String>,
-    /// Sort keys FIELD[:asc|:desc], most significant first (repeatable or comma-separated).
+    /// Sort keys FIELD[:asc|:desc], most significant first (repeatable or comma-separated), for
+    /// the API's reads; refused for methods the pull reads in time order, the order that lets it
+    /// prove that no row is lost. The file's rows are not sorted: sort them where they land.
     #[arg(long, value_delimiter = ',', value_name = "FIELD:ORDER")]
     sort: Vec<String>,
     /// Other parameters of the method as a JSON object, or @FILE.
@@ -637,10 +640,11 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
             let saved = checkpoint(&mut sink, pull.state());
             eprintln!("error: {message}");
             match saved {
-                Ok(()) => eprintln!(
+                Ok(()) if code == INTERRUPTED => eprintln!(
                     "stopped: {summary}; the checkpoint is {}: run the same command with --resume to continue",
                     paths.checkpoint.display()
                 ),
+                Ok(()) => eprintln!("stopped: {summary}; the checkpoint is {}", paths.checkpoint.display()),
                 Err(e) => eprintln!("stopped: {summary}; the checkpoint cannot be written: {e}"),
             }
             code
@@ -656,7 +660,7 @@ fn failure(e: &Error) -> (u8, String) {
             let mnemonic = api.mnemonic().map_or_else(|| "no mnemonic".to_owned(), |m| m.to_string());
             (REFUSED, format!("the API refused the request: {mnemonic}: {}", api.message))
         }
-        Error::NoAuth => (BAD_INPUT, e.to_string()),
+        Error::NoAuth | Error::Unsupported(_) => (BAD_INPUT, e.to_string()),
         Error::DayLimit { .. } | Error::RateLimited { .. } | Error::Transport(_) | Error::Http { .. } => {
             (INTERRUPTED, e.to_string())
         }

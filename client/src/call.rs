@@ -1,6 +1,6 @@
 //! One call: authentication, the budget, retries, and the typed error.
 
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use backon::BackoffBuilder;
@@ -58,26 +58,44 @@ pub enum Error {
         /// Where a pull stopped (`None` for a single call).
         resume: Option<Box<PullState>>,
     },
-    /// One second of the period holds more rows than `offset` and `limit` can reach, so no
-    /// window can be narrowed enough to read them all.
-    #[error("the second {second} holds {rows} rows, more than one window can reach ({reachable})")]
+    /// One second of the period holds more rows than one page, and the method has no key field
+    /// that can be filtered by ranges to tell them apart, so they cannot all be read.
+    #[error(
+        "the second {second} holds {rows} rows, more than one page ({reachable}), and they cannot be told apart \
+         by a key; narrow the filter, or pull another method"
+    )]
     TooDense {
         /// The second.
         second: DateTime,
-        /// Its rows.
+        /// Its rows (at least one page).
         rows: u64,
-        /// The most rows one window can yield.
+        /// The most rows one request yields.
         reachable: u64,
     },
-    /// A request without a period holds more rows than `offset` and `limit` can reach, and
-    /// has no period to cut.
-    #[error("the request holds {rows} rows, more than one request can reach ({reachable}), and has no period to split")]
+    /// A request without a period holds more rows than one page, and the method has no key
+    /// field that can be filtered by ranges to read them in parts.
+    #[error(
+        "the request holds {rows} rows, more than one page ({reachable}), has no period to cut and no key to \
+         read it by; narrow the filter"
+    )]
     TooMany {
         /// Its rows.
         rows: u64,
-        /// The most rows one request can yield.
+        /// The most rows one request yields.
         reachable: u64,
     },
+    /// A pull could not prove that it read every row of a window; its state resumes without
+    /// repeating a row.
+    #[error("cannot establish that every row of {window} was read: {why}")]
+    Incomplete {
+        /// The window: the method and the period or second.
+        window: String,
+        /// Why, and what to do.
+        why: String,
+    },
+    /// A pull cannot take this request as it is (the message says what to change).
+    #[error("{0}")]
+    Unsupported(String),
     /// The client was built without [`Auth`].
     #[error("the client has no token and no login: call `token(…)` or `login(…)` on the builder")]
     NoAuth,
@@ -121,6 +139,10 @@ pub(crate) struct Inner {
     pub(crate) budget: Budget,
     in_flight: AtomicI64,
     ids: AtomicU64,
+    /// The API's clock less the local one, in seconds, from the last reply's `Date` header.
+    skew: std::sync::Mutex<Option<i64>>,
+    /// Pulls under way; the last to end logs out of a `login.user` session.
+    pub(crate) pulls: AtomicUsize,
 }
 
 impl Inner {
@@ -132,6 +154,8 @@ impl Inner {
             budget: Budget::default(),
             in_flight: AtomicI64::new(0),
             ids: AtomicU64::new(1),
+            skew: std::sync::Mutex::new(None),
+            pulls: AtomicUsize::new(0),
         }
     }
 }
@@ -172,7 +196,7 @@ impl Client {
             match inner.budget.take().await {
                 Gate::Go => {}
                 Gate::Wait(wait) => {
-                    progress.set_waiting(true);
+                    progress.limit_wait(wait);
                     tokio::time::sleep(wait).await;
                     progress.set_waiting(false);
                     continue;
@@ -200,6 +224,7 @@ impl Client {
                         return Err(Error::DayLimit { reset_in, resume: None });
                     }
                     inner.budget.minute_spent(reset_in).await;
+                    progress.limit_refused();
                     limit_waits += 1;
                     if limit_waits > LIMIT_WAITS {
                         return Err(Error::RateLimited { retry_after: reset_in });
@@ -246,6 +271,12 @@ impl Client {
             .body(body)
             .send()
             .await;
+        if let Ok(reply) = &reply
+            && let Some(api) =
+                reply.headers().get(reqwest::header::DATE).and_then(|d| d.to_str().ok()).and_then(http_date)
+        {
+            *inner.skew.lock().unwrap_or_else(|p| p.into_inner()) = Some(api - unix_now());
+        }
         let result = match reply {
             Err(e) => Err(Error::Transport(transport_message(&e))),
             Ok(reply) if !reply.status().is_success() => Err(Error::Http { status: reply.status().as_u16() }),
@@ -275,6 +306,7 @@ impl Client {
             .with_max_times(inner.config.retries)
             .with_jitter()
             .build();
+        let mut limit_waits = 0;
         let logged = loop {
             let result = self
                 .post(Login::METHOD, &request, progress)
@@ -282,20 +314,62 @@ impl Client {
                 .and_then(|body| Login::decode_reply(&body).map_err(Error::from_reply));
             match result {
                 Ok(s) => break s,
+                // A spent minute budget holds for `login.user` too: wait it out like any call.
+                Err(Error::Api(e)) if is(&e, "limit_exceeded") => {
+                    let (reset_in, day) = limit_of(&e);
+                    if day {
+                        return Err(Error::DayLimit { reset_in, resume: None });
+                    }
+                    limit_waits += 1;
+                    if limit_waits > LIMIT_WAITS {
+                        return Err(Error::RateLimited { retry_after: reset_in });
+                    }
+                    progress.limit_wait(reset_in);
+                    tokio::time::sleep(reset_in).await;
+                    progress.set_waiting(false);
+                }
                 Err(e) if e.retryable() => match delays.next() {
-                    Some(delay) => tokio::time::sleep(delay).await,
+                    Some(delay) => {
+                        progress.retry();
+                        tokio::time::sleep(delay).await
+                    }
                     None => return Err(e),
                 },
                 Err(e) => return Err(e),
             }
         };
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-        let renew_at = (logged.expire_at > 0).then(|| {
-            let left = Duration::from_secs((logged.expire_at - now).max(0) as u64);
+        // How long the session has left, by the API's clock where its replies state it; a
+        // span that is not positive by the local clock is not trusted, and the session is then
+        // renewed when the API says it expired (one extra login at most).
+        let left = logged.expire_at - self.api_now();
+        let renew_at = (logged.expire_at > 0 && left > 0).then(|| {
+            let left = Duration::from_secs(left as u64);
             Instant::now() + left - inner.config.relogin_margin.min(left / 4)
         });
         *session = Some(Session { token: logged.access_token.clone(), renew_at });
         Ok(logged.access_token)
+    }
+
+    /// The API's clock now, in Unix seconds: the local clock corrected by the `Date` header of
+    /// the last reply (the local clock alone before any reply).
+    pub(crate) fn api_now(&self) -> i64 {
+        unix_now() + self.inner.skew.lock().unwrap_or_else(|p| p.into_inner()).unwrap_or(0)
+    }
+
+    /// The API's clock, as the `Date` header of its last reply set it (HTTP dates are in GMT);
+    /// `None` before any reply that carried one. Replies state whole seconds.
+    pub fn api_time(&self) -> Option<SystemTime> {
+        let skew = (*self.inner.skew.lock().unwrap_or_else(|p| p.into_inner()))?;
+        let now = SystemTime::now();
+        Some(if skew >= 0 { now + Duration::from_secs(skew as u64) } else { now - Duration::from_secs((-skew) as u64) })
+    }
+
+    /// Ends the `login.user` session, if there is one (`logout.user`); a later call logs in
+    /// again. Pulls do this when the last of them ends. A permanent token is left alone.
+    pub async fn logout(&self) -> Result<(), Error> {
+        let Some(session) = self.inner.session.lock().await.take() else { return Ok(()) };
+        let params = serde_json::json!({ "access_token": session.token });
+        self.post("logout.user", &params, &Progress::default()).await.map(|_| ())
     }
 
     /// Drops the session whose token the API refused, unless another call already replaced it.
@@ -325,6 +399,15 @@ fn limit_of(e: &ApiError) -> (Duration, bool) {
     let day = e.message.to_lowercase().contains("day") || number("day_remaining").is_some_and(|d| d <= 0);
     let reset = if day { number("day_reset").unwrap_or(86_400) } else { number("minute_reset").unwrap_or(60) };
     (Duration::from_secs(reset.max(1) as u64), day)
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`) in Unix seconds.
+fn http_date(text: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc2822(text).ok().map(|t| t.timestamp())
 }
 
 fn transport_message(e: &reqwest::Error) -> String {

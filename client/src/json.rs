@@ -6,7 +6,7 @@ use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::pull::{Paged, Pull, PullState, Span, time_field};
+use super::pull::{PageSpec, Paged, Plan, Pull, PullState, sorted};
 use super::{Client, Error};
 use dataapi_runtime::validate::{self, Violation, Violations};
 use dataapi_runtime::{AccessToken, Brand, DateTime, MethodDescriptor, Mnemonic, ReplyError};
@@ -31,9 +31,8 @@ impl JsonRequest {
     /// [`validate::params`]: every problem at once. A period longer than the method allows
     /// is not one (a pull cuts it into windows), and the access token may be left out.
     ///
-    /// As a pull reads pages in one fixed order and skips repeats by `id`, a request without
-    /// sort keys is sorted by the method's first sortable date-time field, and a field list
-    /// without `id` gets it where the method has one.
+    /// A pull needs each row's period value and key, so a field list without them gets them
+    /// (the method's first date-time field and [`MethodDescriptor::key`]).
     pub fn new(method: &'static MethodDescriptor, params: Value) -> Result<Self, Violations> {
         Self::new_for(method, None, params)
     }
@@ -57,18 +56,25 @@ impl JsonRequest {
             }
         }
         let Value::Object(mut params) = probe else { unreachable!("validate::params accepts objects only") };
+        let plan = Plan::of(method);
+        let sort = params.get("sort").is_some_and(|s| !(s.is_null() || s.as_array().is_some_and(Vec::is_empty)));
+        if plan.by_time && params.contains_key("date_from") && sort {
+            return Err(Violations(vec![Violation {
+                path: "sort".into(),
+                mnemonic: Mnemonic::SORT_PROHIBITED,
+                message: sorted(method, &plan).to_string(),
+                help: None,
+            }]));
+        }
         params.remove("access_token");
         params.remove("limit");
         params.remove("offset");
-        let unsorted = params.get("sort").is_none_or(|s| s.is_null() || s.as_array().is_some_and(Vec::is_empty));
-        if unsorted && let Some(time) = time_field(method) {
-            params.insert("sort".into(), serde_json::json!([{"field": time, "order": "asc"}]));
-        }
-        if method.field("id").is_some()
-            && let Some(Value::Array(fields)) = params.get_mut("fields")
-            && !fields.iter().any(|f| f == "id")
-        {
-            fields.push(Value::String("id".into()));
+        if let Some(Value::Array(fields)) = params.get_mut("fields") {
+            for needed in plan.needed() {
+                if !fields.iter().any(|f| f == needed) {
+                    fields.push(Value::String(needed.into()));
+                }
+            }
         }
         Ok(JsonRequest { method, params })
     }
@@ -92,6 +98,11 @@ impl JsonRequest {
         }
     }
 
+    /// Whether the request carries sort keys.
+    fn sorted(&self) -> bool {
+        self.params.get("sort").is_some_and(|s| !(s.is_null() || s.as_array().is_some_and(Vec::is_empty)))
+    }
+
     fn date(&self, key: &str) -> Option<DateTime> {
         self.params.get(key).and_then(Value::as_str).and_then(|s| s.parse().ok())
     }
@@ -112,13 +123,21 @@ impl Paged for JsonRequest {
         self.method
     }
 
-    fn page(&mut self, from: Span, till: Span, offset: u32, limit: u32) {
-        if let (Some(from), Some(till)) = (from, till) {
+    fn page(&mut self, spec: &PageSpec) {
+        if let (Some(from), Some(till)) = (spec.from, spec.till) {
             self.params.insert("date_from".into(), Value::String(from.to_string()));
             self.params.insert("date_till".into(), Value::String(till.to_string()));
         }
-        self.params.insert("offset".into(), offset.into());
-        self.params.insert("limit".into(), limit.into());
+        self.params.remove("offset");
+        self.params.insert("limit".into(), spec.limit.into());
+        if let Some(field) = spec.sort {
+            self.params.insert("sort".into(), serde_json::json!([{"field": field, "order": "asc"}]));
+        }
+        if let Some(range) = &spec.range {
+            let filter = self.params.remove("filter").and_then(|f| serde_json::from_value(f).ok());
+            let both = super::pull::and(filter, range.clone());
+            self.params.insert("filter".into(), serde_json::to_value(both).unwrap_or(Value::Null));
+        }
     }
 
     fn set_token(&mut self, token: AccessToken) {
@@ -138,7 +157,10 @@ impl Client {
     /// Resumes a pull of [`Client::json_rows`] from its state: the rows it yields are exactly
     /// those the interrupted pull had not yet yielded.
     pub fn json_resume(&self, request: JsonRequest, state: PullState) -> Pull<Box<RawValue>> {
-        let request = if state.method == request.method.name {
+        let plan = Plan::of(request.method);
+        let request = if plan.by_time && request.date("date_from").is_some() && request.sorted() {
+            Err(sorted(request.method, &plan))
+        } else if state.method == request.method.name {
             Ok(request)
         } else {
             Err(Error::Invalid(Violations(vec![Violation {

@@ -17,10 +17,11 @@
 //! ```
 //!
 //! [`Client::call`] sends one request and decodes its page. [`Client::rows`] pulls every row of
-//! the request's period exactly once: it splits the period into windows the method allows,
-//! pages each window in one fixed order, halves a window whose rows `offset` and `limit` cannot
-//! reach, reads a window again when its count changes while it is read, waits on the API's
-//! limits, retries what can be retried, and can resume from its [`PullState`].
+//! the request's period exactly once, on data that moves while it is read (the contract and
+//! the strategy are in the docs of [`Pull`]): it splits the period into windows the method
+//! allows, reads each page at `offset` 0 from where the last one ended, waits on the API's
+//! limits, retries what can be retried, and can resume from its [`PullState`] without
+//! repeating a row.
 
 mod call;
 mod json;

@@ -99,6 +99,11 @@ pub struct Progress {
     requests: AtomicU64,
     retries: AtomicU64,
     waiting: AtomicBool,
+    waits: AtomicU64,
+    refused: AtomicU64,
+    /// When the current wait ends, as milliseconds since `epoch`.
+    wait_until: AtomicU64,
+    epoch: std::sync::OnceLock<std::time::Instant>,
 }
 
 /// A copy of the [`Progress`] counters at one moment.
@@ -114,6 +119,12 @@ pub struct Snapshot {
     pub retries: u64,
     /// Whether the client is waiting for the API's limit to reset.
     pub waiting: bool,
+    /// Waits on the API's limits so far (a spent budget waited out before or after a call).
+    pub waits: u64,
+    /// Calls the API answered `limit_exceeded` (each was waited out and sent again).
+    pub refused: u64,
+    /// While waiting: how long the wait has left.
+    pub wait_left: Option<std::time::Duration>,
 }
 
 impl Progress {
@@ -125,6 +136,12 @@ impl Progress {
             requests: self.requests.load(Ordering::Relaxed),
             retries: self.retries.load(Ordering::Relaxed),
             waiting: self.waiting.load(Ordering::Relaxed),
+            waits: self.waits.load(Ordering::Relaxed),
+            refused: self.refused.load(Ordering::Relaxed),
+            wait_left: self.waiting.load(Ordering::Relaxed).then(|| {
+                let until = std::time::Duration::from_millis(self.wait_until.load(Ordering::Relaxed));
+                until.saturating_sub(self.epoch().elapsed())
+            }),
         }
     }
 
@@ -146,5 +163,22 @@ impl Progress {
 
     pub(crate) fn set_waiting(&self, waiting: bool) {
         self.waiting.store(waiting, Ordering::Relaxed);
+    }
+
+    fn epoch(&self) -> std::time::Instant {
+        *self.epoch.get_or_init(std::time::Instant::now)
+    }
+
+    /// A wait of `wait` on the API's limits begins.
+    pub(crate) fn limit_wait(&self, wait: std::time::Duration) {
+        let until = self.epoch().elapsed() + wait;
+        self.wait_until.store(until.as_millis() as u64, Ordering::Relaxed);
+        self.waits.fetch_add(1, Ordering::Relaxed);
+        self.set_waiting(true);
+    }
+
+    /// The API answered `limit_exceeded`.
+    pub(crate) fn limit_refused(&self) {
+        self.refused.fetch_add(1, Ordering::Relaxed);
     }
 }

@@ -1,17 +1,5 @@
-//! The complete pull: every row of a period exactly once.
-//!
-//! The period is cut into windows no longer than the method allows. Each window is read page
-//! by page (`limit` up to 10 000, `offset` from 0) in one fixed order: the request's sort keys,
-//! or else the method's first sortable date-time field. A window holding more rows than
-//! `offset` and `limit` can reach is halved by time until each part fits; a single second that
-//! still holds too many is an error naming it. Borders are whole seconds: `[from, mid]` and
-//! `[mid + 1 s, till]`, so no row is in two windows under the inclusive reading of `date_till`
-//! that the fake server implements and clients rely on. Should `total_items` change while a
-//! window is read, the window is read again, and rows already yielded (by the method's `id`)
-//! are skipped.
-//!
-//! Readers send pages through a channel of a few pages, so memory stays bounded whatever the
-//! period; the consumer's side keeps the [`PullState`], updated as each row is yielded.
+//! The complete pull: every row of a period exactly once, on data that moves while it is read
+//! (the contract and how it is kept are in the docs of [`Pull`]).
 
 use std::collections::{HashSet, VecDeque};
 use std::pin::Pin;
@@ -20,6 +8,7 @@ use std::task::{Context, Poll};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use serde_json::value::RawValue;
 use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
@@ -28,17 +17,36 @@ use super::limits::{Progress, Snapshot};
 use super::{Client, Error};
 use dataapi_runtime::envelope::decode_body;
 use dataapi_runtime::{
-    AccessToken, DateTime, Method, MethodDescriptor, Order, Page, RawSort, Reply, ReplyError, Report, Request,
-    TypeDescriptor, report::Wire,
+    AccessToken, Condition, DateTime, Method, MethodDescriptor, Order, Page, RawFilter, RawSort, Reply, ReplyError,
+    Report, Request, TypeDescriptor, report::Wire,
 };
+
+/// The version of [`PullState`]'s format; a state of another version is refused.
+const STATE_VERSION: u32 = 2;
+
+/// One page of a pull, as the reader asks for it.
+#[derive(Debug, Clone)]
+pub(crate) struct PageSpec {
+    /// The window's first and last second (`None` for a request without a period).
+    pub from: Span,
+    pub till: Span,
+    /// Rows per page.
+    pub limit: u32,
+    /// Sort by this field, ascending, instead of the request's own sort keys.
+    pub sort: Option<&'static str>,
+    /// A condition added to the request's filter with `and`.
+    pub range: Option<RawFilter>,
+}
 
 /// A request a pull reads page by page: a typed [`Request`], or a [`JsonRequest`] built from
 /// JSON for a method known only by its descriptor.
+///
+/// [`JsonRequest`]: super::JsonRequest
 pub(crate) trait Paged: Serialize + Clone + Send + Sync + 'static {
     /// The method.
     fn descriptor(&self) -> &'static MethodDescriptor;
-    /// Sets the window and the page.
-    fn page(&mut self, from: Span, till: Span, offset: u32, limit: u32);
+    /// Sets the window, the page, the order and the extra condition.
+    fn page(&mut self, spec: &PageSpec);
     /// Sets the token the call is sent with.
     fn set_token(&mut self, token: AccessToken);
 }
@@ -48,11 +56,17 @@ impl<M: Method> Paged for Request<M> {
         M::DESCRIPTOR
     }
 
-    fn page(&mut self, from: Span, till: Span, offset: u32, limit: u32) {
-        self.date_from = from;
-        self.date_till = till;
-        self.offset = Some(offset);
-        self.limit = Some(limit);
+    fn page(&mut self, spec: &PageSpec) {
+        self.date_from = spec.from;
+        self.date_till = spec.till;
+        self.offset = None;
+        self.limit = Some(spec.limit);
+        if let Some(field) = spec.sort {
+            self.sort = vec![RawSort { field: field.into(), order: Order::Asc }];
+        }
+        if let Some(range) = &spec.range {
+            self.filter = Some(and(self.filter.take(), range.clone()));
+        }
     }
 
     fn set_token(&mut self, token: AccessToken) {
@@ -60,11 +74,21 @@ impl<M: Method> Paged for Request<M> {
     }
 }
 
-/// Where a pull stands: the windows not yet finished, each with the offset of its next row not
-/// yet yielded. Small and serializable, to checkpoint a pull and resume it with
-/// [`Client::resume`].
+/// `filter and range`.
+pub(crate) fn and(filter: Option<RawFilter>, range: RawFilter) -> RawFilter {
+    match filter {
+        None => range,
+        Some(f) => RawFilter::Tree { filters: vec![f, range], condition: Condition::And },
+    }
+}
+
+/// Where a pull stands: the windows not yet finished, each with what of it was yielded. Small
+/// and serializable, to checkpoint a pull and resume it with [`Client::resume`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PullState {
+    /// The format's version (2); a resume refuses a state of another.
+    #[serde(default)]
+    pub version: u32,
     /// The method's wire name.
     pub method: String,
     /// Windows not yet finished, in the order they are read.
@@ -73,25 +97,93 @@ pub struct PullState {
     pub rows: u64,
 }
 
-/// A window of a pull: a span of whole seconds, or the whole of a request without a period.
+/// A window of a pull: a span of whole seconds, or the whole of a request without a period,
+/// with what of it was yielded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WindowState {
     /// First second.
     pub from: Option<DateTime>,
     /// Last second.
     pub till: Option<DateTime>,
-    /// Rows of the window before this offset were yielded.
-    pub offset: u64,
-    /// Whether its rows were counted and found to fit in one window.
-    pub fits: bool,
+    /// Read by time: every row before this second was yielded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<DateTime>,
+    /// Keys of the rows yielded at `cursor`'s second (read by time), of the window (read
+    /// whole), or of the key range being read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen: Vec<String>,
+    /// Read by key ranges (a dense second at `cursor`, or a request without a period): the
+    /// ranges not yet read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ranges: Option<Vec<KeyRange>>,
+    /// Whether its rows were added to the progress's expected total.
+    #[serde(default)]
+    pub counted: bool,
+}
+
+/// A range of the values of a method's partition field (its first filterable key field).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyRange {
+    /// Values strictly between the bounds; `None` is unbounded.
+    Between {
+        /// Values above this one.
+        above: Option<Value>,
+        /// Values below this one.
+        below: Option<Value>,
+    },
+    /// The one value.
+    Equal(Value),
+}
+
+impl KeyRange {
+    const ALL: KeyRange = KeyRange::Between { above: None, below: None };
+
+    /// The condition that selects the range (`None` for every row).
+    fn filter(&self, field: &'static str) -> Option<RawFilter> {
+        let cond = |operator: &'static str, value: &Value| RawFilter::Condition {
+            field: field.into(),
+            operator: operator.into(),
+            value: value.clone(),
+        };
+        match self {
+            KeyRange::Equal(v) => Some(cond("=", v)),
+            KeyRange::Between { above, below } => {
+                let mut parts: Vec<RawFilter> = Vec::new();
+                parts.extend(above.as_ref().map(|v| cond(">", v)));
+                parts.extend(below.as_ref().map(|v| cond("<", v)));
+                match parts.len() {
+                    0 => None,
+                    1 => parts.pop(),
+                    _ => Some(RawFilter::Tree { filters: parts, condition: Condition::And }),
+                }
+            }
+        }
+    }
+
+    /// The range cut at `pivot`: below it, it, above it.
+    fn split(&self, pivot: Value) -> Vec<KeyRange> {
+        let KeyRange::Between { above, below } = self else { return vec![self.clone()] };
+        vec![
+            KeyRange::Between { above: above.clone(), below: Some(pivot.clone()) },
+            KeyRange::Equal(pivot.clone()),
+            KeyRange::Between { above: Some(pivot), below: below.clone() },
+        ]
+    }
+}
+
+impl WindowState {
+    fn new(from: Span, till: Span) -> Self {
+        WindowState { from, till, cursor: None, seen: Vec::new(), ranges: None, counted: false }
+    }
 }
 
 impl PullState {
     /// The windows of a new pull of `from..=till` for a method allowing `days` per request.
     pub(super) fn new(method: &str, from: Option<DateTime>, till: Option<DateTime>, days: u32) -> Self {
+        let state = |windows| PullState { version: STATE_VERSION, method: method.to_owned(), windows, rows: 0 };
         let (Some(from), Some(till)) = (from, till) else {
-            let whole = WindowState { from: None, till: None, offset: 0, fits: false };
-            return PullState { method: method.to_owned(), windows: vec![whole], rows: 0 };
+            return state(vec![WindowState::new(None, None)]);
         };
         let step = chrono::TimeDelta::days(i64::from(days.max(1)));
         let second = chrono::TimeDelta::seconds(1);
@@ -99,48 +191,104 @@ impl PullState {
         let mut start = from.0;
         while start <= till.0 {
             let end = (start + step - second).min(till.0);
-            windows.push(WindowState {
-                from: Some(DateTime(start)),
-                till: Some(DateTime(end)),
-                offset: 0,
-                fits: false,
-            });
+            windows.push(WindowState::new(Some(DateTime(start)), Some(DateTime(end))));
             start = end + second;
         }
-        PullState { method: method.to_owned(), windows, rows: 0 }
+        state(windows)
     }
 
-    fn window(&mut self, from: Span, till: Span) -> Option<&mut WindowState> {
-        self.windows.iter_mut().find(|w| w.from == from && w.till == till)
+    fn window(&mut self, at: Span) -> Option<&mut WindowState> {
+        self.windows.iter_mut().find(|w| w.from == at)
     }
 }
 
 /// A window's first or last second (`None` for a request without a period).
 pub(super) type Span = Option<DateTime>;
 
+/// What becomes of a window once a batch's rows were yielded.
+#[derive(Debug)]
+enum After {
+    /// Read by time: every row before this second was yielded.
+    Cursor(DateTime),
+    /// Read by key ranges at `second`: these ranges are left; `clear` forgets the keys yielded
+    /// (they belong to a range now finished).
+    Ranges { second: Span, ranges: Vec<KeyRange>, clear: bool },
+    /// Its rows were added to the expected total.
+    Counted,
+    /// Every row was yielded.
+    Done,
+}
+
+/// A row a reader found, with what the state needs of it.
+struct Found<T> {
+    key: String,
+    time: Option<DateTime>,
+    row: T,
+}
+
 /// What a window reader tells the consumer, in the order it happened.
 enum Message<T> {
-    /// Rows from `offset` on; `None` stands for a row already yielded (it still moves the offset).
-    Rows { from: Span, till: Span, offset: u64, rows: Vec<Option<T>> },
-    /// The window's rows fit: reading goes on.
-    Fits { from: Span, till: Span },
-    /// The window is replaced by these two.
-    Split { from: Span, till: Span, parts: [WindowState; 2] },
-    /// The window's count changed: it is read again from 0, skipping rows already yielded.
-    Restart { from: Span, till: Span },
-    /// Every row of the window was yielded.
-    Done { from: Span, till: Span },
+    /// Rows to yield (in time order where `ordered`), then what becomes of the window.
+    Batch { window: Span, ordered: bool, rows: Vec<Found<T>>, then: After },
+    /// The window is replaced by these parts.
+    Split { window: Span, parts: Vec<WindowState> },
     /// The pull stops.
     Failed(Error),
 }
 
+/// What the consumer yields next: a row, or a change of its window's state.
+enum Item<T> {
+    Row { window: Span, ordered: bool, key: String, time: Option<DateTime>, row: T },
+    Then { window: Span, then: After },
+}
+
 /// A pull in progress: a stream of rows (`next().await`, or `futures::Stream`), its
 /// [`PullState`] and its [`Progress`]. Dropping it stops the pull.
+///
+/// # The contract
+///
+/// - A pull never ends successfully with a row missing that was visible for the whole pull,
+///   nor with any row yielded twice (by the method's key, [`MethodDescriptor::key`]).
+/// - A row that appears, changes or disappears during the pull may or may not be included; if
+///   included, it is yielded once, with its values at some moment during the pull.
+/// - Where the pull cannot establish completeness (a second holds more rows than any request
+///   can tell apart, counts keep changing past a bound), it fails with an error that names the
+///   window and why ([`Error::TooDense`], [`Error::TooMany`], [`Error::Incomplete`]), and its
+///   [`PullState`] resumes without repeating a row. It never degrades silently.
+///
+/// # How: every page is one consistent read at `offset` 0
+///
+/// Offset paging over a live table loses and repeats rows: rows that tie on the sort keys may
+/// come back in another order on every request, and a row that appears or disappears shifts
+/// every later offset. So a pull never sends an `offset`. The period is cut into windows the
+/// method allows, and each window is read by one of three strategies, chosen from the
+/// descriptor:
+///
+/// - **By time** (the method's period field, its first date-time field, can be sorted, as
+///   `start_time` of `get.calls_report`): pages in ascending time from the window's current
+///   start. A full page whose last row is at second `t` holds every row before `t`; those are
+///   yielded, and the next page starts at `t` itself, inclusive, so no row of a second is lost
+///   to the order of ties. A page that lies wholly inside one second reads that second by key
+///   ranges (below). About one request per `limit` rows, and no offset ceiling.
+/// - **Whole windows** (the period field cannot be sorted): a window is read in one request;
+///   a window with a full page is cut by time into parts that fit, sized from its
+///   `total_items`, down to single seconds.
+/// - **By key ranges** (one second that holds a page or more, or a method without a period):
+///   the rows are read in ranges of the method's first filterable key field (`id > a and
+///   id < b`), each range cut at the median of a full page until every range fits in a page.
+///
+/// A short page (fewer rows than `limit`) proves that its request's rows were all read, so no
+/// step needs `total_items`; it only feeds the progress estimate. Rows already yielded are
+/// skipped by key, and the [`PullState`] records, per window, the second read up to and the
+/// keys yielded in it, so that a resume repeats nothing, even in the middle of a second.
+///
+/// Readers send pages through a channel of a few pages, so memory stays bounded whatever the
+/// period; the consumer's side keeps the [`PullState`], updated as each row is yielded.
 pub struct Pull<T> {
     rx: mpsc::Receiver<Message<T>>,
     state: PullState,
     progress: Arc<Progress>,
-    buffer: VecDeque<(Span, Span, u64, Option<T>)>,
+    buffer: VecDeque<Item<T>>,
     task: Option<JoinHandle<()>>,
     finished: bool,
 }
@@ -178,16 +326,26 @@ impl<T> Pull<T> {
 
     fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, Error>>> {
         loop {
-            if let Some((from, till, offset, row)) = self.buffer.pop_front() {
-                if let Some(w) = self.state.window(from, till) {
-                    w.offset = offset + 1;
-                }
-                if let Some(row) = row {
+            match self.buffer.pop_front() {
+                Some(Item::Row { window, ordered, key, time, row }) => {
+                    if let Some(w) = self.state.window(window) {
+                        match (ordered, time) {
+                            (true, Some(t)) if w.cursor.is_none_or(|c| t > c) => {
+                                w.cursor = Some(t);
+                                w.seen = vec![key];
+                            }
+                            _ => w.seen.push(key),
+                        }
+                    }
                     self.state.rows += 1;
                     self.progress.row();
                     return Poll::Ready(Some(Ok(row)));
                 }
-                continue;
+                Some(Item::Then { window, then }) => {
+                    self.apply(window, then);
+                    continue;
+                }
+                None => {}
             }
             if self.finished {
                 return Poll::Ready(None);
@@ -201,26 +359,21 @@ impl<T> Pull<T> {
                 Poll::Ready(Some(m)) => m,
             };
             match message {
-                Message::Rows { from, till, offset, rows } => {
-                    let at = (offset..).map(|o| (from, till, o));
-                    self.buffer.extend(at.zip(rows).map(|((f, t, o), r)| (f, t, o, r)));
+                Message::Batch { window, ordered, rows, then } => {
+                    self.buffer.extend(rows.into_iter().map(|f| Item::Row {
+                        window,
+                        ordered,
+                        key: f.key,
+                        time: f.time,
+                        row: f.row,
+                    }));
+                    self.buffer.push_back(Item::Then { window, then });
                 }
-                Message::Fits { from, till } => {
-                    if let Some(w) = self.state.window(from, till) {
-                        w.fits = true;
-                    }
-                }
-                Message::Split { from, till, parts } => {
-                    if let Some(i) = self.state.windows.iter().position(|w| w.from == from && w.till == till) {
+                Message::Split { window, parts } => {
+                    if let Some(i) = self.state.windows.iter().position(|w| w.from == window) {
                         self.state.windows.splice(i..=i, parts);
                     }
                 }
-                Message::Restart { from, till } => {
-                    if let Some(w) = self.state.window(from, till) {
-                        w.offset = 0;
-                    }
-                }
-                Message::Done { from, till } => self.state.windows.retain(|w| w.from != from || w.till != till),
                 Message::Failed(mut error) => {
                     self.finished = true;
                     if let Error::DayLimit { resume, .. } = &mut error {
@@ -229,6 +382,30 @@ impl<T> Pull<T> {
                     return Poll::Ready(Some(Err(error)));
                 }
             }
+        }
+    }
+
+    fn apply(&mut self, window: Span, then: After) {
+        if let After::Done = then {
+            self.state.windows.retain(|w| w.from != window);
+            return;
+        }
+        let Some(w) = self.state.window(window) else { return };
+        match then {
+            After::Cursor(c) => {
+                w.cursor = Some(c);
+                w.seen.clear();
+                w.ranges = None;
+            }
+            After::Ranges { second, ranges, clear } => {
+                w.cursor = second;
+                w.ranges = Some(ranges);
+                if clear {
+                    w.seen.clear();
+                }
+            }
+            After::Counted => w.counted = true,
+            After::Done => {}
         }
     }
 }
@@ -246,7 +423,9 @@ impl<T> Unpin for Pull<T> {}
 
 impl Client {
     /// Every row of the request's period, exactly once, as the method's `Row`s. The request's
-    /// filter, sort keys and fields apply; its `limit` and `offset` are the pull's to set.
+    /// filter and fields apply (the pull adds the period field and the key to the fields);
+    /// `limit`, `offset` and the order of reading are the pull's to set, so a request with sort
+    /// keys is refused where the pull reads by time.
     pub fn rows<M>(&self, request: Request<M>) -> Pull<M::Row>
     where
         M: Method,
@@ -257,7 +436,7 @@ impl Client {
     }
 
     /// Every row as a user's own struct (`#[derive(dataapi::Report)]`): the request asks for
-    /// exactly its fields (and the method's `id`, to skip repeats).
+    /// exactly its fields (and the method's period field and key, to read exactly).
     pub fn rows_of<R>(&self, request: Request<R::Method>) -> Pull<R>
     where
         R: Report + Send + 'static,
@@ -299,6 +478,18 @@ impl Client {
             task: None,
             finished: false,
         };
+        let request = request.and_then(|r| {
+            if state.version != STATE_VERSION {
+                return Err(Error::Incomplete {
+                    window: "the checkpoint".into(),
+                    why: format!(
+                        "it is of format {} and this version reads format {STATE_VERSION}; start the pull again",
+                        state.version
+                    ),
+                });
+            }
+            Ok(r)
+        });
         let request = match request {
             Ok(request) => request,
             Err(e) => {
@@ -308,6 +499,7 @@ impl Client {
             }
         };
         let client = self.clone();
+        let active = Active::new(&client);
         pull.task = Some(tokio::spawn(async move {
             let mut queue: VecDeque<WindowState> = state.windows.into();
             let mut readers = JoinSet::new();
@@ -325,8 +517,7 @@ impl Client {
                 }
                 let Some(done) = readers.join_next().await else { break };
                 match done {
-                    Ok(Ok(None)) => {}
-                    Ok(Ok(Some(parts))) => parts.into_iter().rev().for_each(|p| queue.push_front(p)),
+                    Ok(Ok(parts)) => parts.into_iter().rev().for_each(|p| queue.push_front(p)),
                     Ok(Err(e)) => {
                         let _ = tx.send(Message::Failed(e)).await;
                         break;
@@ -339,25 +530,85 @@ impl Client {
                     }
                 }
             }
+            readers.shutdown().await;
+            // The last pull to end closes the `login.user` session it opened.
+            if active.end() {
+                let _ = client.logout().await;
+            }
         }));
         pull
     }
 }
 
-/// The request every page of a pull is built from: checked (but for its period, which the
-/// pull cuts), in a fixed order, asking for `id` where the method has one.
-fn prepare<M: Method>(mut request: Request<M>) -> Result<Request<M>, Error> {
-    let d = M::DESCRIPTOR;
-    if request.sort.is_empty()
-        && let Some(time) = time_field(d)
-    {
-        request.sort.push(RawSort { field: time.into(), order: Order::Asc });
+/// A pull under way, counted while it lives (also when it is dropped half-way).
+struct Active(Client);
+
+impl Active {
+    fn new(client: &Client) -> Self {
+        client.inner.pulls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Active(client.clone())
     }
-    if let Some(fields) = &mut request.fields
-        && d.field("id").is_some()
-        && !fields.iter().any(|f| f == "id")
-    {
-        fields.push("id".into());
+
+    /// Ends it; whether it was the last one under way.
+    fn end(self) -> bool {
+        let last = self.0.inner.pulls.load(std::sync::atomic::Ordering::SeqCst) == 1;
+        drop(self);
+        last
+    }
+}
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        self.0.inner.pulls.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// How a pull reads a method, from its descriptor.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Plan {
+    /// The period field (the first date-time field), where the method has one.
+    pub time: Option<&'static str>,
+    /// Whether pages can be sorted by it.
+    pub by_time: bool,
+    /// The key.
+    pub key: &'static [&'static str],
+    /// The key field that ranges are cut on (filterable with `=`, `<` and `>`).
+    pub partition: Option<&'static str>,
+}
+
+impl Plan {
+    pub(crate) fn of(d: &'static MethodDescriptor) -> Plan {
+        let time = time_field(d);
+        let by_time = time.and_then(|t| d.field(t)).is_some_and(|f| f.sort.allows());
+        let ops = ["=", "<", ">"];
+        let partition = d
+            .key
+            .iter()
+            .copied()
+            .filter(|k| d.field(k).is_some_and(|f| f.filter.allows()))
+            .find(|_| ops.iter().all(|op| d.operators.iter().any(|o| o.wire == *op)));
+        Plan { time, by_time, key: d.key, partition }
+    }
+
+    /// The fields a pull adds to a request's field list: the period field and the key.
+    pub(crate) fn needed(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.time.into_iter().chain(self.key.iter().copied())
+    }
+}
+
+/// The request every page of a pull is built from: checked (but for its period, which the
+/// pull cuts), asking for the period field and the key where it names its fields.
+fn prepare<M: Method>(mut request: Request<M>) -> Result<Request<M>, Error> {
+    let plan = Plan::of(M::DESCRIPTOR);
+    if plan.by_time && request.date_from.is_some() && !request.sort.is_empty() {
+        return Err(sorted(M::DESCRIPTOR, &plan));
+    }
+    if let Some(fields) = &mut request.fields {
+        for needed in plan.needed() {
+            if !fields.iter().any(|f| f == needed) {
+                fields.push(needed.into());
+            }
+        }
     }
     // The pull cuts the period into windows the method allows; the rest is checked as sent.
     let mut probe = request.clone();
@@ -366,9 +617,19 @@ fn prepare<M: Method>(mut request: Request<M>) -> Result<Request<M>, Error> {
     Ok(request)
 }
 
-/// The method's first sortable date-time field: the order in which pages are read.
+/// The error for a pull given sort keys where it reads in time order.
+pub(crate) fn sorted(d: &MethodDescriptor, plan: &Plan) -> Error {
+    Error::Unsupported(format!(
+        "a pull of {} reads its rows in `{}` order, the only order in which it can prove that none is lost; \
+         leave the sort out, and sort the result where it lands",
+        d.name,
+        plan.time.unwrap_or("time")
+    ))
+}
+
+/// The method's period field: its first date-time field.
 pub(super) fn time_field(d: &MethodDescriptor) -> Option<&'static str> {
-    d.fields.iter().find(|f| matches!(f.ty, TypeDescriptor::DateTime) && f.sort.allows()).map(|f| f.name)
+    d.fields.iter().find(|f| matches!(f.ty, TypeDescriptor::DateTime)).map(|f| f.name)
 }
 
 /// Reads one window.
@@ -380,57 +641,204 @@ struct Reader<Q, T> {
     decode: Decoder<T>,
 }
 
-/// A page's rows, each with its `id` where it has one.
-type Rows<T> = Vec<(Option<String>, T)>;
-
 impl<Q: Paged, T: Send + 'static> Reader<Q, T> {
-    /// Reads the window to its end (`Ok(None)`), or finds it too full and returns its halves.
-    async fn read(self, window: WindowState) -> Result<Option<[WindowState; 2]>, Error> {
-        let (from, till) = (window.from, window.till);
-        let limits = self.request.descriptor().limits;
-        let limit = self.client.inner.config.page_size.min(limits.limit_max).max(1);
-        let reachable = u64::from(limits.offset_max) + u64::from(limit);
-        let mut offset = window.offset;
-        let mut fits = window.fits;
-        let mut expected: Option<u64> = None;
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut restarted = false;
-        loop {
-            let page = self.page(from, till, offset, limit).await?;
-            let total = page.metadata.total_items.unwrap_or(0);
-            if !fits {
-                if total > reachable {
-                    let parts = split(from, till, total, reachable)?;
-                    self.send(Message::Split { from, till, parts: parts.clone() }).await?;
-                    return Ok(Some(parts));
-                }
-                fits = true;
-                self.progress.expect(total);
-                self.send(Message::Fits { from, till }).await?;
-            }
-            if expected.is_some_and(|e| e != total) && !restarted {
-                // The window changed while it was read: read it again, skipping what was yielded.
-                restarted = true;
-                offset = 0;
-                expected = Some(total);
-                self.send(Message::Restart { from, till }).await?;
-                continue;
-            }
-            expected = Some(total);
-            // A page past the offset ceiling starts at the ceiling: its first rows were yielded.
-            let skip = offset - fetched(offset, limits.offset_max);
-            let count = (page.data.len() as u64).saturating_sub(skip);
-            let rows = page.data.into_iter().skip(skip as usize).map(|(id, row)| match id {
-                Some(id) => seen.insert(id).then_some(row),
-                None => Some(row),
-            });
-            self.send(Message::Rows { from, till, offset, rows: rows.collect() }).await?;
-            offset += count;
-            if count == 0 || offset >= total || offset >= reachable {
-                self.send(Message::Done { from, till }).await?;
-                return Ok(None);
+    fn plan(&self) -> Plan {
+        Plan::of(self.request.descriptor())
+    }
+
+    fn limit(&self) -> u32 {
+        self.client.inner.config.page_size.min(self.request.descriptor().limits.limit_max).max(1)
+    }
+
+    /// Reads the window to its end (no parts), or cuts it into parts to read instead.
+    async fn read(self, window: WindowState) -> Result<Vec<WindowState>, Error> {
+        let plan = self.plan();
+        match (window.from, window.till) {
+            (Some(from), Some(till)) if plan.by_time => self.by_time(window, from, till).await.map(|()| Vec::new()),
+            (Some(from), Some(till)) => self.whole(window, from, till).await,
+            _ => {
+                let seen = window.seen.iter().cloned().collect();
+                let ranges = window.ranges.unwrap_or_else(|| vec![KeyRange::ALL]);
+                self.ranges(None, None, ranges, seen, window.counted).await?;
+                self.send(Message::Batch { window: None, ordered: false, rows: Vec::new(), then: After::Done })
+                    .await
+                    .map(|()| Vec::new())
             }
         }
+    }
+
+    /// Reads a window in time order, each page from the second the last one ended in.
+    async fn by_time(&self, window: WindowState, from: DateTime, till: DateTime) -> Result<(), Error> {
+        let plan = self.plan();
+        let time = plan.time.expect("read by time only with a period field");
+        let at = Some(from);
+        let limit = self.limit();
+        let mut cursor = window.cursor.unwrap_or(from);
+        let mut seen: HashSet<String> = window.seen.into_iter().collect();
+        let mut counted = window.counted;
+        if let Some(ranges) = window.ranges {
+            self.ranges(at, Some(cursor), ranges, seen, true).await?;
+            seen = HashSet::new();
+            cursor = next_second(cursor);
+        }
+        while cursor <= till {
+            let spec = PageSpec { from: Some(cursor), till: Some(till), limit, sort: Some(time), range: None };
+            let page = self.page(&spec).await?;
+            if !counted {
+                counted = true;
+                self.progress.expect(page.total.unwrap_or(page.rows.len() as u64));
+                self.send(Message::Batch { window: at, ordered: true, rows: Vec::new(), then: After::Counted }).await?;
+            }
+            let times = in_order(&page.rows, cursor, till, time)?;
+            let full = page.rows.len() as u32 >= limit;
+            let fresh = |rows: Vec<Found<T>>, seen: &HashSet<String>| {
+                rows.into_iter().filter(|f| !(f.time == Some(cursor) && seen.contains(&f.key))).collect::<Vec<_>>()
+            };
+            if !full {
+                let rows = fresh(page.rows, &seen);
+                return self.send(Message::Batch { window: at, ordered: true, rows, then: After::Done }).await;
+            }
+            let (first, last) = times;
+            if first == last {
+                // A page inside one second: every row before it was read; the second is read by
+                // key ranges.
+                if last > cursor {
+                    seen.clear();
+                }
+                let ranges = vec![KeyRange::ALL];
+                let then = After::Ranges { second: Some(last), ranges: ranges.clone(), clear: last > cursor };
+                self.send(Message::Batch { window: at, ordered: true, rows: Vec::new(), then }).await?;
+                self.ranges(at, Some(last), ranges, std::mem::take(&mut seen), true).await?;
+                cursor = next_second(last);
+                self.send(Message::Batch { window: at, ordered: true, rows: Vec::new(), then: After::Cursor(cursor) })
+                    .await?;
+                continue;
+            }
+            // Every row before `last` is on this page; the rows of `last` are read again from it.
+            let rows = fresh(page.rows.into_iter().filter(|f| f.time < Some(last)).collect(), &seen);
+            self.send(Message::Batch { window: at, ordered: true, rows, then: After::Cursor(last) }).await?;
+            cursor = last;
+            seen.clear();
+        }
+        self.send(Message::Batch { window: at, ordered: true, rows: Vec::new(), then: After::Done }).await
+    }
+
+    /// Reads a window in one request, or cuts it by time into parts that each fit in a page.
+    async fn whole(&self, window: WindowState, from: DateTime, till: DateTime) -> Result<Vec<WindowState>, Error> {
+        let at = Some(from);
+        let limit = self.limit();
+        let seen: HashSet<String> = window.seen.iter().cloned().collect();
+        if let Some(ranges) = window.ranges {
+            self.ranges(at, Some(from), ranges, seen, true).await?;
+            self.send(Message::Batch { window: at, ordered: false, rows: Vec::new(), then: After::Done }).await?;
+            return Ok(Vec::new());
+        }
+        let spec = PageSpec { from: Some(from), till: Some(till), limit, sort: None, range: None };
+        let page = self.page(&spec).await?;
+        if !window.counted {
+            self.progress.expect(page.total.unwrap_or(page.rows.len() as u64));
+        }
+        if (page.rows.len() as u32) < limit {
+            let rows = page.rows.into_iter().filter(|f| !seen.contains(&f.key)).collect();
+            self.send(Message::Batch { window: at, ordered: false, rows, then: After::Done }).await?;
+            return Ok(Vec::new());
+        }
+        let seconds = (till.0 - from.0).num_seconds() + 1;
+        if seconds == 1 {
+            let ranges = vec![KeyRange::ALL];
+            let then = After::Ranges { second: at, ranges: ranges.clone(), clear: false };
+            self.send(Message::Batch { window: at, ordered: false, rows: Vec::new(), then }).await?;
+            self.ranges(at, at, ranges, seen, true).await?;
+            self.send(Message::Batch { window: at, ordered: false, rows: Vec::new(), then: After::Done }).await?;
+            return Ok(Vec::new());
+        }
+        // Parts of about four fifths of a page each, by the count; halves where there is none.
+        let rows = page.total.unwrap_or(2 * u64::from(limit)).max(u64::from(limit));
+        let parts = rows.div_ceil(u64::from(limit) * 4 / 5 + 1).clamp(2, seconds as u64) as i64;
+        let mut cut = Vec::with_capacity(parts as usize);
+        for i in 0..parts {
+            let start = from.0 + chrono::TimeDelta::seconds(seconds * i / parts);
+            let end = from.0 + chrono::TimeDelta::seconds(seconds * (i + 1) / parts - 1);
+            cut.push(WindowState {
+                seen: window.seen.clone(),
+                counted: true,
+                ..WindowState::new(Some(DateTime(start)), Some(DateTime(end)))
+            });
+        }
+        self.send(Message::Split { window: at, parts: cut.clone() }).await?;
+        Ok(cut)
+    }
+
+    /// Reads the rows of one second (or of a request without a period) by ranges of the
+    /// partition field, cutting a range at the median of a full page until each fits.
+    async fn ranges(
+        &self,
+        window: Span,
+        second: Span,
+        mut ranges: Vec<KeyRange>,
+        mut seen: HashSet<String>,
+        counted: bool,
+    ) -> Result<(), Error> {
+        let plan = self.plan();
+        let limit = self.limit();
+        let ordered = plan.by_time;
+        let name = self.request.descriptor().name;
+        let whole_key = plan.key.len() == 1;
+        let mut counted = counted;
+        let mut cuts = 0u32;
+        let mut largest = 0u64;
+        while let Some(range) = ranges.first().cloned() {
+            let filter = plan.partition.and_then(|p| range.filter(p));
+            let spec = PageSpec { from: second, till: second, limit, sort: None, range: filter };
+            let page = self.page(&spec).await?;
+            largest = largest.max(page.total.unwrap_or(0));
+            if !counted {
+                counted = true;
+                self.progress.expect(page.total.unwrap_or(page.rows.len() as u64));
+            }
+            let full = page.rows.len() as u32 >= limit;
+            // A value of a key of one field holds one row, so its page is whole even when full.
+            let single = matches!(range, KeyRange::Equal(_)) && whole_key;
+            if !full || single {
+                ranges.remove(0);
+                let rows = page.rows.into_iter().filter(|f| !seen.contains(&f.key)).collect();
+                seen.clear();
+                let then = After::Ranges { second, ranges: ranges.clone(), clear: true };
+                self.send(Message::Batch { window, ordered, rows, then }).await?;
+                continue;
+            }
+            let Some(field) = plan.partition.filter(|_| !matches!(range, KeyRange::Equal(_))) else {
+                return Err(match second {
+                    Some(second) => Error::TooDense {
+                        second,
+                        rows: page.total.unwrap_or(page.rows.len() as u64),
+                        reachable: u64::from(limit),
+                    },
+                    None => Error::TooMany {
+                        rows: page.total.unwrap_or(page.rows.len() as u64),
+                        reachable: u64::from(limit),
+                    },
+                });
+            };
+            let Some(pivot) = median(&page.raw_keys) else {
+                return Err(Error::Incomplete {
+                    window: where_(name, second),
+                    why: format!("rows without a value of `{field}` cannot be told apart by ranges of it"),
+                });
+            };
+            cuts += 1;
+            if u64::from(cuts) > 64 + 8 * largest / u64::from(limit) {
+                return Err(Error::Incomplete {
+                    window: where_(name, second),
+                    why: format!("its rows kept changing while they were read by ranges of `{field}` ({cuts} cuts)"),
+                });
+            }
+            let parts = range.split(pivot);
+            ranges.splice(0..1, parts);
+            let then = After::Ranges { second, ranges: ranges.clone(), clear: false };
+            self.send(Message::Batch { window, ordered, rows: Vec::new(), then }).await?;
+        }
+        Ok(())
     }
 
     async fn send(&self, message: Message<T>) -> Result<(), Error> {
@@ -438,48 +846,89 @@ impl<Q: Paged, T: Send + 'static> Reader<Q, T> {
         self.tx.send(message).await.map_err(|_| Error::Transport("the pull was dropped".into()))
     }
 
-    async fn page(&self, from: Span, till: Span, offset: u64, limit: u32) -> Result<Page<(Option<String>, T)>, Error> {
+    async fn page(&self, spec: &PageSpec) -> Result<PageRows<T>, Error> {
         let mut request = self.request.clone();
-        let offset = fetched(offset, request.descriptor().limits.offset_max) as u32;
-        request.page(from, till, offset, limit);
+        request.page(spec);
         let decode = self.decode;
-        self.client.send(&request, &self.progress, move |body| decode_page(body, decode)).await
+        let plan = self.plan();
+        let page = self.client.send(&request, &self.progress, move |body| decode_page(body, decode, &plan)).await?;
+        let total = page.metadata.total_items;
+        let mut rows = Vec::with_capacity(page.data.len());
+        let mut raw_keys = Vec::with_capacity(page.data.len());
+        for (found, partition) in page.data {
+            rows.push(found);
+            raw_keys.push(partition);
+        }
+        Ok(PageRows { rows, raw_keys, total })
     }
 }
 
-/// The `offset` a page from row `offset` on is asked for: the row itself, or the ceiling
-/// (a pull resumed past it reads the last page again and skips what was yielded).
-fn fetched(offset: u64, offset_max: u32) -> u64 {
-    offset.min(u64::from(offset_max))
+/// A page as the reader works with it.
+struct PageRows<T> {
+    rows: Vec<Found<T>>,
+    /// Each row's value of the partition field.
+    raw_keys: Vec<Option<Value>>,
+    total: Option<u64>,
 }
 
-/// The halves of a window, or the error naming a second that holds too many rows.
-fn split(from: Span, till: Span, total: u64, reachable: u64) -> Result<[WindowState; 2], Error> {
-    let (Some(from), Some(till)) = (from, till) else {
-        return Err(Error::TooMany { rows: total, reachable });
-    };
-    let seconds = (till.0 - from.0).num_seconds();
-    if seconds <= 0 {
-        return Err(Error::TooDense { second: from, rows: total, reachable });
+/// The first and last second of a page read in time order; an error where the rows are not
+/// in order or outside the request's period (the API did not do what was asked).
+fn in_order<T>(rows: &[Found<T>], from: DateTime, till: DateTime, field: &str) -> Result<(DateTime, DateTime), Error> {
+    let mut last = from;
+    let mut first = None;
+    for row in rows {
+        let Some(t) = row.time else {
+            return Err(Error::Incomplete {
+                window: format!("{from} – {till}"),
+                why: format!("a row came without its `{field}`, so the pull cannot tell where it stands"),
+            });
+        };
+        if t < last || t > till {
+            return Err(Error::Incomplete {
+                window: format!("{from} – {till}"),
+                why: format!("the reply was not in ascending `{field}` order within the period ({t} after {last})"),
+            });
+        }
+        first.get_or_insert(t);
+        last = t;
     }
-    let mid = from.0 + chrono::TimeDelta::seconds(seconds / 2);
-    let half =
-        |from, till| WindowState { from: Some(DateTime(from)), till: Some(DateTime(till)), offset: 0, fits: false };
-    Ok([half(from.0, mid), half(mid + chrono::TimeDelta::seconds(1), till.0)])
+    Ok((first.unwrap_or(from), last))
+}
+
+fn next_second(t: DateTime) -> DateTime {
+    DateTime(t.0 + chrono::TimeDelta::seconds(1))
+}
+
+fn where_(method: &str, second: Span) -> String {
+    match second {
+        Some(s) => format!("{method}, the second {s}"),
+        None => method.to_owned(),
+    }
+}
+
+/// The median of a page's values of the partition field, numbers by value and text byte by
+/// byte; `None` where a row has no value.
+fn median(values: &[Option<Value>]) -> Option<Value> {
+    let mut values: Vec<&Value> = values.iter().map(Option::as_ref).collect::<Option<Vec<_>>>()?;
+    values.retain(|v| !v.is_null());
+    values.sort_by(|a, b| match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        _ => a.as_str().unwrap_or_default().cmp(b.as_str().unwrap_or_default()),
+    });
+    values.get(values.len() / 2).map(|v| (*v).clone())
 }
 
 /// How a pull reads one row from its JSON text: errors name the place inside the row.
 pub(crate) type Decoder<T> = fn(&str) -> Result<T, ReplyError>;
 
-/// A reply page whose rows are decoded one by one, each with its `id`.
-fn decode_page<T>(body: &[u8], decode: Decoder<T>) -> Result<Page<(Option<String>, T)>, ReplyError> {
-    #[derive(Deserialize)]
-    struct Id {
-        #[serde(default)]
-        id: Option<serde_json::Value>,
-    }
+/// A decoded row and its value of the partition field.
+type Located<T> = (Found<T>, Option<Value>);
+
+/// A reply page whose rows are decoded one by one, each with its key, its period value and its
+/// value of the partition field.
+fn decode_page<T>(body: &[u8], decode: Decoder<T>, plan: &Plan) -> Result<Page<Located<T>>, ReplyError> {
     let page = Reply::<Box<RawValue>>::decode(body)?;
-    let mut rows: Rows<T> = Vec::with_capacity(page.data.len());
+    let mut rows = Vec::with_capacity(page.data.len());
     for (i, raw) in page.data.into_iter().enumerate() {
         let row = decode(raw.get()).map_err(|e| match e {
             // The row's own path, under the reply's.
@@ -489,12 +938,16 @@ fn decode_page<T>(body: &[u8], decode: Decoder<T>) -> Result<Page<(Option<String
             }
             other => other,
         })?;
-        let id = serde_json::from_str::<Id>(raw.get())
-            .ok()
-            .and_then(|r| r.id)
-            .filter(|v| !v.is_null())
-            .map(|v| v.to_string());
-        rows.push((id, row));
+        let cells: std::collections::HashMap<&str, &RawValue> = serde_json::from_str(raw.get()).unwrap_or_default();
+        let key = if plan.key.is_empty() {
+            // Without a key, a row is told apart by all it holds.
+            raw.get().to_owned()
+        } else {
+            plan.key.iter().map(|k| cells.get(k).map_or("null", |v| v.get())).collect::<Vec<_>>().join("|")
+        };
+        let time = plan.time.and_then(|t| cells.get(t)).and_then(|v| serde_json::from_str::<DateTime>(v.get()).ok());
+        let partition = plan.partition.and_then(|p| cells.get(p)).and_then(|v| serde_json::from_str(v.get()).ok());
+        rows.push((Found { key, time, row }, partition));
     }
     Ok(Page { data: rows, metadata: page.metadata })
 }
@@ -506,25 +959,56 @@ mod tests {
 
     #[test]
     fn a_row_that_does_not_decode_is_named_by_its_place() {
+        let plan = Plan::of(&dataapi::calls_report::DESCRIPTOR);
         let body =
             br#"{"jsonrpc":"2.0","id":1,"result":{"data":[{"id":1},{"id":2,"start_time":"yesterday"}],"metadata":{}}}"#;
         let decode: Decoder<Row> = |raw| decode_body::<Row>(raw.as_bytes());
-        match decode_page(body, decode) {
+        match decode_page(body, decode, &plan) {
             Err(ReplyError::Decode { path, .. }) => assert_eq!(path, "result.data[1].start_time"),
-            other => panic!("{other:?}"),
+            other => panic!("{:?}", other.map(|_| ())),
         }
-        let ok = decode_page(br#"{"jsonrpc":"2.0","id":1,"result":{"data":[{"id":7},{"x":1}]}}"#, decode).unwrap();
-        assert_eq!(ok.data.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(), [Some("7".to_owned()), None]);
+        let ok = decode_page(
+            br#"{"jsonrpc":"2.0","id":1,"result":{"data":[{"id":7,"start_time":"2026-01-01 00:00:05"},{"x":1}]}}"#,
+            decode,
+            &plan,
+        )
+        .unwrap();
+        let keys: Vec<_> = ok.data.iter().map(|(f, p)| (f.key.clone(), f.time, p.clone())).collect();
+        let at = DateTime::from_ymd_hms(2026, 1, 1, 0, 0, 5).unwrap();
+        assert_eq!(keys, [("7".to_owned(), Some(at), Some(serde_json::json!(7))), ("null".to_owned(), None, None)]);
     }
 
     #[test]
-    fn a_second_that_holds_too_many_rows_is_named() {
-        let at = DateTime::from_ymd_hms(2026, 3, 1, 12, 0, 0).unwrap();
-        match split(Some(at), Some(at), 200_000, 110_000) {
-            Err(Error::TooDense { second, rows, .. }) => assert_eq!((second, rows), (at, 200_000)),
-            other => panic!("{other:?}"),
-        }
-        let [a, b] = split(Some(at), Some(DateTime(at.0 + chrono::TimeDelta::seconds(3))), 200_000, 110_000).unwrap();
-        assert_eq!((a.till.unwrap().0 - at.0).num_seconds() + 1, (b.from.unwrap().0 - at.0).num_seconds());
+    fn ranges_cut_at_a_value_into_three_that_cover_the_range() {
+        let all = KeyRange::ALL;
+        assert_eq!(all.filter("id"), None);
+        let parts = all.split(serde_json::json!(50));
+        let filters: Vec<_> = parts.iter().map(|r| serde_json::to_string(&r.filter("id")).unwrap()).collect();
+        assert_eq!(
+            filters,
+            [
+                r#"{"field":"id","operator":"<","value":50}"#,
+                r#"{"field":"id","operator":"=","value":50}"#,
+                r#"{"field":"id","operator":">","value":50}"#,
+            ]
+        );
+        let inner = parts[2].split(serde_json::json!(70));
+        assert_eq!(
+            serde_json::to_string(&inner[0].filter("id")).unwrap(),
+            r#"{"filters":[{"field":"id","operator":">","value":50},{"field":"id","operator":"<","value":70}],"condition":"and"}"#
+        );
+    }
+
+    #[test]
+    fn the_median_orders_numbers_by_value() {
+        let values: Vec<_> = [10, 9, 100, 2, 3].iter().map(|v| Some(serde_json::json!(v))).collect();
+        assert_eq!(median(&values), Some(serde_json::json!(9)));
+        assert_eq!(median(&[Some(serde_json::json!(1)), None]), None);
+    }
+
+    #[test]
+    fn states_of_another_format_are_named() {
+        let state: PullState = serde_json::from_str(r#"{"method":"get.calls_report","windows":[],"rows":0}"#).unwrap();
+        assert_eq!(state.version, 0);
     }
 }

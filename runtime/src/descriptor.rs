@@ -262,6 +262,10 @@ pub struct MethodDescriptor {
     pub requires_one_of: &'static [&'static [&'static str]],
     /// Filters that need a companion.
     pub filter_requires: &'static [FilterRequires],
+    /// The reply fields whose values together tell rows apart (`["id"]`, or `["call_session_id",
+    /// "leg_id"]`); empty where the schema knows none. A complete pull skips rows it already
+    /// yielded by it.
+    pub key: &'static [&'static str],
 }
 
 impl FieldDescriptor {

@@ -115,6 +115,7 @@ impl Checker {
         let fields = self.fields(at, "fields", &def.fields, Role::Reply, &scope);
         let requires_one_of = self.requires_one_of(at, def, &limits, &params);
         let filter_requires = self.filter_requires(at, def, &limits, &params, &fields, schema);
+        let key = self.key(at, def, &fields);
         let method = Method {
             name: def.method.clone(),
             module,
@@ -138,6 +139,7 @@ impl Checker {
             keep_unknown_keys,
             requires_one_of,
             filter_requires,
+            key,
         };
         // Names inside the module are only meaningful once every field resolved.
         if self.diags.len() == before {
@@ -234,6 +236,36 @@ impl Checker {
             offset_default: l.offset.default,
             offset_max: l.offset.max,
         }
+    }
+
+    /// `key`: top-level scalar reply fields, each once; `[id]` by default where there is an `id`.
+    fn key(&mut self, at: At<'_>, def: &MethodFile, fields: &[Field]) -> Vec<String> {
+        let Some(key) = &def.key else {
+            return fields.iter().filter(|f| f.name == "id").map(|f| f.name.clone()).collect();
+        };
+        if key.is_empty() {
+            self.error(at, "key", "an empty key tells no rows apart", Some("leave `key` out, or name fields".into()));
+        }
+        for (i, name) in key.iter().enumerate() {
+            let path = format!("key[{i}]");
+            match fields.iter().find(|f| &f.name == name) {
+                None => {
+                    let help = suggest::help(name, fields.iter().map(|f| f.name.as_str()));
+                    self.error(at, &path, format!("`{name}` is not a reply field of this method"), help);
+                }
+                Some(f) if !matches!(f.ty, FieldType::Scalar(_) | FieldType::Enum(_) | FieldType::ValueObject) => self.error(
+                    at,
+                    &path,
+                    format!("`{name}` is not a scalar: a key is made of plain values"),
+                    None,
+                ),
+                Some(_) if key[..i].contains(name) => {
+                    self.error(at, &path, format!("`{name}` is named twice"), None)
+                }
+                Some(_) => {}
+            }
+        }
+        key.clone()
     }
 
     /// `requires_one_of`: sets of the method's own parameters or its dates.

@@ -31,6 +31,7 @@ pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
             ::dataapi::runtime::FilterRequires { fields: &[ #( #fields ),* ], with_one_of: &[ #( #with ),* ], mnemonic: #mnemonic }
         }
     });
+    let key = &method.key;
     let operators = operators(schema, &method.operators, quote!(super::operators));
     let params = fields(&method.params, schema, &method.enums);
     let reply = fields(&method.fields, schema, &method.enums);
@@ -66,6 +67,7 @@ pub fn method_descriptor(method: &Method, schema: &Schema) -> TokenStream {
                 fields: #reply,
                 requires_one_of: &[ #( #sets ),* ],
                 filter_requires: &[ #( #rules ),* ],
+                key: &[ #( #key ),* ],
             }
         };
     }

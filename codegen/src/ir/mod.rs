@@ -363,6 +363,8 @@ pub struct Method {
     pub requires_one_of: Vec<Vec<String>>,
     /// Filters that need a companion.
     pub filter_requires: Vec<FilterRequires>,
+    /// The reply fields whose values together tell rows apart; empty where none do.
+    pub key: Vec<String>,
 }
 
 impl Field {

@@ -49,6 +49,9 @@ pub struct MethodFile {
     /// Reply fields that may be filtered only together with another filter or parameter.
     #[serde(default)]
     pub filter_requires: Vec<FilterRequiresDef>,
+    /// The top-level reply fields whose values together tell rows apart (`[call_session_id,
+    /// leg_id]`); `[id]` when absent and the method has an `id` field.
+    pub key: Option<Vec<String>>,
 }
 
 /// A field that may be filtered only together with one of some others.

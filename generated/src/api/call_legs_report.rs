@@ -1377,5 +1377,6 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
         ],
         requires_one_of: &[],
         filter_requires: &[],
+        key: &["id"],
     }
 };

@@ -2225,5 +2225,6 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
         ],
         requires_one_of: &[],
         filter_requires: &[],
+        key: &["id"],
     }
 };

@@ -631,5 +631,6 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 mnemonic: "invalid_parameters_combination",
             },
         ],
+        key: &["id"],
     }
 };

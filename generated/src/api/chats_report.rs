@@ -1923,5 +1923,6 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
                 mnemonic: "invalid_parameters_combination",
             },
         ],
+        key: &["id"],
     }
 };

@@ -1579,5 +1579,6 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
         ],
         requires_one_of: &[],
         filter_requires: &[],
+        key: &["communication_type", "communication_id"],
     }
 };

@@ -503,5 +503,6 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
         ],
         requires_one_of: &[],
         filter_requires: &[],
+        key: &["call_session_id", "leg_id"],
     }
 };

@@ -1425,5 +1425,6 @@ pub static DESCRIPTOR: ::dataapi::runtime::MethodDescriptor = {
         ],
         requires_one_of: &[],
         filter_requires: &[],
+        key: &["id"],
     }
 };
