@@ -34,7 +34,7 @@ fn main() {
         // Windows after the split: 45 + 45 days of 56 250 rows, 5 days of 6 250.
         let fewest = 1 + 6 + 6 + 1;
         for run in 0..runs {
-            let mut request = calls_report::Request::new("", from, till);
+            let mut request = calls_report::Request::new(from, till);
             if id_only {
                 request = request.fields(["id"]);
             }

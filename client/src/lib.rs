@@ -8,7 +8,7 @@
 //! let client = Client::builder().comagic().token("my-token").build()?;
 //! let from = DateTime::from_ymd_hms(2026, 1, 1, 0, 0, 0).unwrap();
 //! let till = DateTime::from_ymd_hms(2026, 6, 30, 23, 59, 59).unwrap();
-//! let mut pull = client.rows(calls_report::Request::new("", from, till));
+//! let mut pull = client.rows(calls_report::Request::new(from, till));
 //! while let Some(row) = pull.next().await {
 //!     let row = row?;
 //!     println!("{:?}", row.id);

@@ -70,7 +70,7 @@ impl<M: Method> Paged for Request<M> {
     }
 
     fn set_token(&mut self, token: AccessToken) {
-        self.access_token = token;
+        self.access_token = Some(token);
     }
 }
 

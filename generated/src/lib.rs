@@ -17,7 +17,7 @@
 //!
 //! let from = DateTime::from_ymd_hms(2026, 3, 1, 0, 0, 0).unwrap();
 //! let till = DateTime::from_ymd_hms(2026, 3, 31, 23, 59, 59).unwrap();
-//! let request = Request::new("my-token", from, till).limit(500).fields(["id", "finish_reason"]);
+//! let request = Request::new(from, till).token("my-token").limit(500).fields(["id", "finish_reason"]);
 //! let call = serde_json::to_value(request.to_rpc(1)).unwrap();
 //! assert_eq!(call["method"], "get.calls_report");
 //! assert_eq!(call["params"]["date_from"], "2026-03-01 00:00:00");

@@ -36,7 +36,8 @@ fn build() -> Request {
             Filter::all([f::virtual_phone_number.like("7495%"), f::wait_duration.lt(30)]),
         ]),
     ]);
-    Request::new("token", from, till)
+    Request::new(from, till)
+        .token("token")
         .filter(filter)
         .sort(f::start_time.desc())
         .sort(f::communication_number.asc())

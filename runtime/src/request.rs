@@ -19,12 +19,18 @@ use super::{AccessToken, Brand, DateTime, Method};
 /// Build it with [`Request::new`] (or [`Request::with_params`] for a method with required
 /// parameters of its own) and the setters; [`Request::to_rpc`] wraps it in the JSON-RPC
 /// envelope. `Debug` never shows the access token.
+///
+/// A request sent through the client carries no token: the client holds the authentication
+/// (a key, or a `login.user` session) and adds its own. Code that sends requests itself sets
+/// one with [`Request::token`] before [`Request::to_rpc`].
 #[derive(Serialize)]
 #[serde(bound = "")]
 #[non_exhaustive]
 pub struct Request<M: Method> {
-    /// Access token of the session.
-    pub access_token: AccessToken,
+    /// Access token of the session: `None` for a request sent through the client, which adds
+    /// its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<AccessToken>,
     /// The client user an agent acts for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
@@ -70,7 +76,7 @@ pub mod period {
     #[diagnostic::on_unimplemented(
         message = "this method's requests take no period",
         label = "no `date_from` and `date_till` here",
-        note = "build the request with `Request::without_dates(token)`"
+        note = "build the request with `Request::without_dates()`"
     )]
     pub trait Dated {}
     impl Dated for Required {}
@@ -80,7 +86,7 @@ pub mod period {
     #[diagnostic::on_unimplemented(
         message = "this method's requests need a period",
         label = "`date_from` and `date_till` are required here",
-        note = "build the request with `Request::new(token, date_from, date_till)`"
+        note = "build the request with `Request::new(date_from, date_till)`"
     )]
     pub trait Undated {}
     impl Undated for Optional {}
@@ -93,8 +99,8 @@ where
     M::Period: period::Dated,
 {
     /// A request for the rows of `date_from`..`date_till`.
-    pub fn new(access_token: impl Into<AccessToken>, date_from: DateTime, date_till: DateTime) -> Self {
-        Request::with_params(access_token, date_from, date_till, M::Params::default())
+    pub fn new(date_from: DateTime, date_till: DateTime) -> Self {
+        Request::with_params(date_from, date_till, M::Params::default())
     }
 }
 
@@ -105,8 +111,8 @@ where
 {
     /// A request without a period: for a method that takes none (`get.chat_channels`), or one
     /// that another parameter can narrow instead (`get.chat_messages_report` with a chat).
-    pub fn without_dates(access_token: impl Into<AccessToken>) -> Self {
-        Request::build(access_token.into(), None, M::Params::default())
+    pub fn without_dates() -> Self {
+        Request::build(None, M::Params::default())
     }
 }
 
@@ -115,13 +121,8 @@ where
     M::Period: period::Dated,
 {
     /// A request for the rows of `date_from`..`date_till`, with the method's own parameters.
-    pub fn with_params(
-        access_token: impl Into<AccessToken>,
-        date_from: DateTime,
-        date_till: DateTime,
-        params: M::Params,
-    ) -> Self {
-        Request::build(access_token.into(), Some((date_from, date_till)), params)
+    pub fn with_params(date_from: DateTime, date_till: DateTime, params: M::Params) -> Self {
+        Request::build(Some((date_from, date_till)), params)
     }
 
     /// Sets the period `date_from`..`date_till`.
@@ -138,15 +139,15 @@ where
     M::Period: period::Undated,
 {
     /// A request without a period, with the method's own parameters.
-    pub fn without_dates_with_params(access_token: impl Into<AccessToken>, params: M::Params) -> Self {
-        Request::build(access_token.into(), None, params)
+    pub fn without_dates_with_params(params: M::Params) -> Self {
+        Request::build(None, params)
     }
 }
 
 impl<M: Method> Request<M> {
-    fn build(access_token: AccessToken, dates: Option<(DateTime, DateTime)>, params: M::Params) -> Self {
+    fn build(dates: Option<(DateTime, DateTime)>, params: M::Params) -> Self {
         Request {
-            access_token,
+            access_token: None,
             user_id: None,
             offset: None,
             limit: None,
@@ -157,6 +158,14 @@ impl<M: Method> Request<M> {
             fields: None,
             params,
         }
+    }
+
+    /// Sets the access token, for a request sent by hand ([`Request::to_rpc`]); the client
+    /// replaces it with its own.
+    #[must_use]
+    pub fn token(mut self, access_token: impl Into<AccessToken>) -> Self {
+        self.access_token = Some(access_token.into());
+        self
     }
 
     /// Acts for this client user (agents only).
@@ -228,7 +237,8 @@ impl<M: Method> Request<M> {
     }
 
     /// Checks the request against everything the schema knows the API would reject, and
-    /// returns every problem at once.
+    /// returns every problem at once. A request without a token passes (the client adds its
+    /// own); a token set empty does not.
     pub fn validate(&self) -> Result<(), Violations> {
         self.check(None)
     }
@@ -242,7 +252,7 @@ impl<M: Method> Request<M> {
         validate::typed(
             M::DESCRIPTOR,
             &validate::Typed {
-                access_token: &self.access_token,
+                access_token: self.access_token.as_ref(),
                 date_from: self.date_from,
                 date_till: self.date_till,
                 limit: self.limit,

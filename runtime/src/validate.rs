@@ -192,8 +192,8 @@ pub fn request<R: serde::Serialize>(method: &MethodDescriptor, request: &R) -> R
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct Typed<'r, P> {
-    /// The token (its `Debug` prints `***`).
-    pub access_token: &'r AccessToken,
+    /// The token (its `Debug` prints `***`), where the request carries one.
+    pub access_token: Option<&'r AccessToken>,
     /// Start of the period, where the request has one.
     pub date_from: Option<DateTime>,
     /// End of the period, where the request has one.
@@ -219,7 +219,9 @@ pub struct Typed<'r, P> {
 #[doc(hidden)]
 pub fn typed<P: serde::Serialize>(method: &MethodDescriptor, request: &Typed<'_, P>) -> Result<(), Violations> {
     let mut w = Walk::new(method, request.brand);
-    w.access_token(request.access_token.expose());
+    if let Some(token) = request.access_token {
+        w.access_token(token.expose());
+    }
     w.period(request.date_from, request.date_till);
     for ((key, min, max), n) in w.paging().into_iter().zip([request.limit, request.offset]) {
         if let Some(n) = n {

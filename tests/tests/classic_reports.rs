@@ -109,7 +109,8 @@ mod chats_report {
 
     #[test]
     fn typed_filters_sorts_and_validation() {
-        let request = Request::new("token", dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 31, 23, 59, 59))
+        let request = Request::new(dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 31, 23, 59, 59))
+            .token("token")
             .filter(Filter::all([
                 fields::status.is_in([Status::Succeed, Status::Lost]),
                 fields::chat_channel_type.eq(ChatChannelType::Whatsapp),
@@ -122,7 +123,7 @@ mod chats_report {
         assert_eq!(params["filter"]["filters"][1]["value"], "whatsapp");
         // The page states no range: the general rule of 90 days.
         assert_eq!(DESCRIPTOR.limits.date_range, DateRange::General);
-        let long = Request::new("token", dt(2026, 1, 1, 0, 0, 0), dt(2026, 4, 2, 0, 0, 0));
+        let long = Request::new(dt(2026, 1, 1, 0, 0, 0), dt(2026, 4, 2, 0, 0, 0)).token("token");
         assert!(long.validate().unwrap_err().has("date_till", &Mnemonic::DateIntervalLimitReached));
     }
 }
@@ -171,7 +172,8 @@ mod offline_messages_report {
 
     #[test]
     fn typed_filters_sorts_and_validation() {
-        let request = Request::new("token", dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0))
+        let request = Request::new(dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0))
+            .token("token")
             .include_tech_offline_messages(true)
             .filter(fields::form_type.eq(FormType::Standard))
             .sort(fields::form_name.asc());
@@ -248,7 +250,8 @@ mod call_legs_report {
         assert_eq!(DESCRIPTOR.fields.iter().filter(|f| f.documented_for(Brand::CoMagic)).count(), 34);
         assert_eq!(DESCRIPTOR.fields.iter().filter(|f| f.documented_for(Brand::CallGear)).count(), 30);
 
-        let request = Request::new("token", dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0))
+        let request = Request::new(dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0))
+            .token("token")
             .filter(fields::action_id.eq(5))
             .sort(fields::scenario_name.asc())
             .fields(["id", "wav_call_records"]);
@@ -277,7 +280,8 @@ filter.field: filter_prohibited: `action_id` is documented by CoMagic only, not 
 
     #[test]
     fn typed_filters_sorts_and_validation() {
-        let request = Request::new("token", dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0))
+        let request = Request::new(dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0))
+            .token("token")
             .filter(Filter::any([
                 fields::finish_reason.eq(FinishReason::OperatorBusy),
                 fields::is_transferred.eq(true),
@@ -343,7 +347,8 @@ mod goals_report {
 
     #[test]
     fn typed_filters_sorts_and_validation() {
-        let request = Request::new("token", dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0))
+        let request = Request::new(dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0))
+            .token("token")
             .filter(Filter::all([fields::r#type.eq(Type::PpcGoal), fields::source.is_in([Source::Comagic])]))
             .sort(fields::name.asc());
         request.validate().expect("valid");
@@ -391,12 +396,13 @@ mod visitor_sessions_report {
 
     #[test]
     fn typed_filters_sorts_and_validation() {
-        let request = Request::new("token", dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 31, 0, 0, 0))
+        let request = Request::new(dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 31, 0, 0, 0))
+            .token("token")
             .filter(fields::visitor_browser_name.like("Chrome%"))
             .sort(fields::visitor_language.asc());
         request.validate().expect("valid");
         // Visits: 31 days per request.
-        let long = Request::new("token", dt(2026, 3, 1, 0, 0, 0), dt(2026, 4, 2, 0, 0, 0));
+        let long = Request::new(dt(2026, 3, 1, 0, 0, 0), dt(2026, 4, 2, 0, 0, 0)).token("token");
         assert!(long.validate().unwrap_err().has("date_till", &Mnemonic::DateIntervalLimitReached));
     }
 }
@@ -420,7 +426,8 @@ mod financial_call_legs_report {
 
     #[test]
     fn typed_filters_sorts_and_validation() {
-        let request = Request::new("token", dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0))
+        let request = Request::new(dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0))
+            .token("token")
             .filter(Filter::all([fields::total_charge.gt(Decimal::new(1, 0)), fields::source.eq(Source::Sip)]))
             .sort(fields::start_time.asc());
         request.validate().expect("valid");
@@ -449,20 +456,25 @@ mod chat_messages_report {
     #[test]
     fn a_request_names_a_chat_some_chats_or_a_period_of_at_most_30_days() {
         let from = dt(2026, 3, 1, 0, 0, 0);
-        Request::without_dates("token").chat_id(7).validate().expect("one chat");
-        Request::without_dates("token").chat_ids(vec![7, 8]).validate().expect("some chats");
-        Request::without_dates("token").dates(from, dt(2026, 3, 31, 0, 0, 0)).validate().expect("30 days");
-        Request::without_dates("token").chat_id(7).dates(from, dt(2026, 3, 2, 0, 0, 0)).validate().expect("both");
-        let none = Request::without_dates("token").validate().unwrap_err();
+        Request::without_dates().token("token").chat_id(7).validate().expect("one chat");
+        Request::without_dates().token("token").chat_ids(vec![7, 8]).validate().expect("some chats");
+        Request::without_dates().token("token").dates(from, dt(2026, 3, 31, 0, 0, 0)).validate().expect("30 days");
+        Request::without_dates()
+            .token("token")
+            .chat_id(7)
+            .dates(from, dt(2026, 3, 2, 0, 0, 0))
+            .validate()
+            .expect("both");
+        let none = Request::without_dates().token("token").validate().unwrap_err();
         assert_eq!(
             none.to_string(),
             "chat_id: required_parameter_missed: get.chat_messages_report needs `chat_id` or `chat_ids` or \
              `date_from` and `date_till`"
         );
-        let long = Request::without_dates("token").dates(from, dt(2026, 4, 1, 0, 0, 1)).validate().unwrap_err();
+        let long = Request::without_dates().token("token").dates(from, dt(2026, 4, 1, 0, 0, 1)).validate().unwrap_err();
         assert!(long.has("date_till", &Mnemonic::DateIntervalLimitReached));
         // Without dates the request has none on the wire.
-        let params = serde_json::to_value(Request::without_dates("token").chat_id(7)).unwrap();
+        let params = serde_json::to_value(Request::without_dates().token("token").chat_id(7)).unwrap();
         assert_eq!(params, json!({"access_token": "token", "chat_id": 7}));
         // The same rules for JSON input, where one date alone is also caught.
         validate::params(&DESCRIPTOR, &params).expect("valid JSON");
@@ -475,7 +487,7 @@ mod chat_messages_report {
     #[test]
     fn the_channel_is_filtered_only_with_a_period_or_a_chat() {
         let by_channel = fields::channel_type.eq(ChannelType::Telegram);
-        let alone = Request::without_dates("token").chat_ids(vec![1]).filter(by_channel.clone());
+        let alone = Request::without_dates().token("token").chat_ids(vec![1]).filter(by_channel.clone());
         alone.validate().expect("chat_ids counts");
         // Filtering on the channel with no chat and no period: the chat rule of the request
         // is met by a filter on `chat_id`, the channel rule as well.
@@ -497,7 +509,7 @@ mod chat_messages_report {
 chat_id: required_parameter_missed: get.chat_messages_report needs `chat_id` or `chat_ids` or `date_from` and `date_till`
 filter: invalid_parameters_combination: `channel_type` can be filtered only together with one of `date_from`, `chat_id`, `chat_ids`"
         );
-        let typed = Request::without_dates("token").filter(by_channel).validate().unwrap_err();
+        let typed = Request::without_dates().token("token").filter(by_channel).validate().unwrap_err();
         assert!(typed.has("filter", &Mnemonic::InvalidParametersCombination), "{typed}");
     }
 }
@@ -522,7 +534,8 @@ mod chat_channels {
     #[test]
     fn a_list_without_dates() {
         assert_eq!(DESCRIPTOR.limits.date_range, DateRange::NoDates);
-        let request = Request::without_dates("token")
+        let request = Request::without_dates()
+            .token("token")
             .filter(fields::r#type.eq(Type::Telegram))
             .sort(fields::name.asc())
             .limit(100);
@@ -543,8 +556,9 @@ mod chat_channels {
 fn repeated_field_names_are_accepted() {
     let fields = json!(["id", "scenario_name", "scenario_name"]);
     validate::fields(&dataapi::call_legs_report::DESCRIPTOR, &fields).expect("repeats are fine");
-    let request =
-        dataapi::calls_report::Request::new("t", dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0)).fields(["id", "id"]);
+    let request = dataapi::calls_report::Request::new(dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0))
+        .token("t")
+        .fields(["id", "id"]);
     request.validate().expect("repeats are fine");
 }
 

@@ -98,7 +98,7 @@ fn builder(url: &str) -> dataapi::client::Builder {
 async fn one_call_gives_the_typed_page() {
     let server = server(1, 3, 50).start().await.unwrap();
     let client = builder(&server.url()).build().unwrap();
-    let request = calls_report::Request::new("", dt(2026, 1, 1, 0, 0, 0), dt(2026, 1, 2, 23, 59, 59))
+    let request = calls_report::Request::new(dt(2026, 1, 1, 0, 0, 0), dt(2026, 1, 2, 23, 59, 59))
         .fields(["id", "start_time", "finish_reason"])
         .limit(7);
     let page = client.call(&request).await.unwrap();
@@ -122,7 +122,7 @@ async fn a_pull_crosses_the_range_limit_and_the_offset_ceiling_with_the_fewest_r
     let server = server(2, 95, 1250).start().await.unwrap();
     let client = builder(&server.url()).concurrency(2).build().unwrap();
     let (from, till) = (dt(2026, 1, 1, 0, 0, 0), dt(2026, 4, 5, 23, 59, 59));
-    let request = calls_report::Request::new("", from, till).fields(["id", "start_time"]);
+    let request = calls_report::Request::new(from, till).fields(["id", "start_time"]);
     let mut pull = client.rows(request);
     let got = ids::<calls_report::CallsReport>(&mut pull).await.unwrap();
     let want = truth(&server, calls_report::CallsReport::NAME, from, till);
@@ -157,7 +157,7 @@ async fn faults_expiring_sessions_and_a_tight_budget_lose_and_repeat_nothing() {
         .build()
         .unwrap();
     let (from, till) = (dt(2026, 1, 1, 0, 0, 0), dt(2026, 1, 30, 23, 59, 59));
-    let mut pull = client.rows(Request::<Tiny>::new("", from, till));
+    let mut pull = client.rows(Request::<Tiny>::new(from, till));
     let got = ids::<Tiny>(&mut pull).await.unwrap();
     exactly_once(&got, &truth(&server, "get.tiny_report", from, till));
     let stats = server.stats();
@@ -177,7 +177,7 @@ async fn a_pull_resumes_where_it_was_dropped() {
     let mut state: Option<PullState> = None;
     // Stop after every 97 rows, keep the state as a checkpoint (through JSON), start again.
     for _ in 0..100 {
-        let request = Request::<Tiny>::new("", from, till);
+        let request = Request::<Tiny>::new(from, till);
         let mut pull = match state.take() {
             Some(s) => client.resume(request, s),
             None => client.rows(request),
@@ -206,7 +206,7 @@ async fn a_spent_day_budget_ends_the_pull_with_a_resume_point() {
     let (from, till) = (dt(2026, 1, 1, 0, 0, 0), dt(2026, 1, 14, 23, 59, 59));
     let first = server(5, 14, 100).day_limit(6).start().await.unwrap();
     let client = builder(&first.url()).concurrency(1).build().unwrap();
-    let mut pull = client.rows(Request::<Tiny>::new("", from, till));
+    let mut pull = client.rows(Request::<Tiny>::new(from, till));
     let mut got = Vec::new();
     let resume = loop {
         match pull.next().await {
@@ -219,7 +219,7 @@ async fn a_spent_day_budget_ends_the_pull_with_a_resume_point() {
     // The next day: the same data, a fresh budget.
     let next = server(5, 14, 100).start().await.unwrap();
     let fresh = builder(&next.url()).build().unwrap();
-    let mut rest = fresh.resume(Request::<Tiny>::new("", from, till), resume);
+    let mut rest = fresh.resume(Request::<Tiny>::new(from, till), resume);
     got.extend(ids::<Tiny>(&mut rest).await.unwrap());
     exactly_once(&got, &truth(&next, "get.tiny_report", from, till));
 }
@@ -250,7 +250,7 @@ proptest! {
             let client = builder(&server.url()).page_size(page).concurrency(windows).build().unwrap();
             let from = DateTime(dt(2026, 1, 1, 0, 0, 0).0 + chrono_days(start));
             let till = DateTime(from.0 + chrono_days(days) - chrono::TimeDelta::seconds(1));
-            let mut pull = client.rows(Request::<Tiny>::new("", from, till));
+            let mut pull = client.rows(Request::<Tiny>::new(from, till));
             let got = ids::<Tiny>(&mut pull).await.unwrap();
             exactly_once(&got, &truth(&server, "get.tiny_report", from, till));
         });
@@ -266,7 +266,7 @@ async fn a_login_session_is_renewed_before_it_expires_not_before_every_call() {
     let server = server(6, 10, 60).login("manager", "secret").token_ttl(Duration::from_secs(8)).start().await.unwrap();
     let client = Client::builder().url(server.url()).login("manager", "secret").build().unwrap();
     let (from, till) = (dt(2026, 1, 1, 0, 0, 0), dt(2026, 1, 10, 23, 59, 59));
-    let mut pull = client.rows(Request::<Tiny>::new("", from, till));
+    let mut pull = client.rows(Request::<Tiny>::new(from, till));
     let got = ids::<Tiny>(&mut pull).await.unwrap();
     exactly_once(&got, &truth(&server, "get.tiny_report", from, till));
     let progress = pull.progress();
@@ -289,7 +289,7 @@ async fn derive_structs_are_pulled_too() {
     let server = server(7, 3, 40).start().await.unwrap();
     let client = builder(&server.url()).build().unwrap();
     let (from, till) = (dt(2026, 1, 1, 0, 0, 0), dt(2026, 1, 3, 23, 59, 59));
-    let mut pull = client.rows_of::<Call>(calls_report::Request::new("", from, till));
+    let mut pull = client.rows_of::<Call>(calls_report::Request::new(from, till));
     let mut got = Vec::new();
     while let Some(call) = pull.next().await {
         let call = call.unwrap();

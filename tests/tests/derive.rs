@@ -37,7 +37,8 @@ fn march() -> (DateTime, DateTime) {
 #[test]
 fn a_request_asks_for_exactly_the_fields_the_struct_reads() {
     let (from, till) = march();
-    let request = Call::request("token", from, till)
+    let request = Call::request(from, till)
+        .token("token")
         .filter(calls::finish_reason.eq(dataapi::calls_report::FinishReason::SubscriberDisconnects))
         .sort(calls::start_time.desc())
         .limit(100);
@@ -116,7 +117,7 @@ fn user_rows_of_three_methods_decode_realistic_replies() {
 #[test]
 fn the_flat_report_request_carries_its_required_params_and_ordered_fields() {
     let (from, till) = march();
-    let request = Flat::request("token", from, till, 42, "communications");
+    let request = Flat::request(from, till, 42, "communications").token("token");
     request.validate().unwrap();
     let json = serde_json::to_value(&request).unwrap();
     assert_eq!(json["report_id"], 42);
@@ -201,7 +202,7 @@ struct Message {
 
 #[test]
 fn requests_of_methods_without_a_required_period() {
-    let request = Channel::request("token");
+    let request = Channel::request().token("token");
     request.validate().unwrap();
     assert_eq!(serde_json::to_value(&request).unwrap()["fields"], serde_json::json!(["id", "name", "type"]));
     let body = br#"{"jsonrpc":"2.0","id":1,"result":{"data":[{"id":3,"name":"Site","type":"max"}]}}"#;
@@ -210,7 +211,7 @@ fn requests_of_methods_without_a_required_period() {
     // is kept as an unknown code.
     assert_eq!(page.data[0].kind, Some(dataapi::chat_channels::Type::Unrecognized("max".into())));
 
-    assert!(Message::request("token").validate().is_err(), "needs a chat, some chats or a period");
-    Message::request("token").chat_id(42).validate().unwrap();
+    assert!(Message::request().token("token").validate().is_err(), "needs a chat, some chats or a period");
+    Message::request().token("token").chat_id(42).validate().unwrap();
     assert_eq!(Message::FIELDS, ["id", "text"]);
 }

@@ -9,7 +9,8 @@ fn the_engine_and_the_runtime_know_the_same_common_parameters() {
     assert_eq!(dataapi_codegen::check::COMMON_PARAMS, COMMON_PARAMS);
     // And they are what a full request writes, in that order, before the method's own.
     let at = DateTime::from_ymd_hms(2026, 3, 1, 0, 0, 0).unwrap();
-    let request: Request<dataapi::calls_report::CallsReport> = Request::new("t", at, at)
+    let request: Request<dataapi::calls_report::CallsReport> = Request::new(at, at)
+        .token("t")
         .user_id(1)
         .offset(0)
         .limit(1)

@@ -82,7 +82,8 @@ mod calls_report {
     use super::*;
 
     fn full() -> Request {
-        Request::new(TOKEN, dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 31, 23, 59, 59))
+        Request::new(dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 31, 23, 59, 59))
+            .token(TOKEN)
             .user_id(100500)
             .offset(2000)
             .limit(500)
@@ -139,7 +140,7 @@ mod calls_report {
 
     #[test]
     fn unset_optional_params_are_absent() {
-        let request = Request::new(TOKEN, dt(2026, 1, 5, 7, 8, 9), dt(2026, 2, 3, 4, 5, 6));
+        let request = Request::new(dt(2026, 1, 5, 7, 8, 9), dt(2026, 2, 3, 4, 5, 6)).token(TOKEN);
         let call = serde_json::to_value(request.to_rpc(7)).unwrap();
         assert_envelope(&call, json!(7), "get.calls_report");
         assert_eq!(
@@ -151,14 +152,15 @@ mod calls_report {
     #[test]
     fn include_ongoing_calls_false_is_sent() {
         let request =
-            Request::new(TOKEN, dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0)).include_ongoing_calls(false);
+            Request::new(dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0)).token(TOKEN).include_ongoing_calls(false);
         let params = serde_json::to_value(request.to_rpc(1)).unwrap()["params"].clone();
         assert_eq!(params["include_ongoing_calls"], false);
     }
 
     #[test]
     fn several_sort_keys_keep_their_order() {
-        let request = Request::new(TOKEN, dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0))
+        let request = Request::new(dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0))
+            .token(TOKEN)
             .raw_sort(RawSort { field: "finish_reason".into(), order: Order::Asc })
             .raw_sort(RawSort { field: "start_time".into(), order: Order::Desc });
         let params = serde_json::to_value(request.to_rpc(1)).unwrap()["params"].clone();
@@ -170,7 +172,7 @@ mod calls_report {
 
     #[test]
     fn text_id_is_sent_as_text() {
-        let request = Request::new(TOKEN, dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0));
+        let request = Request::new(dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0)).token(TOKEN);
         let call = serde_json::to_value(request.to_rpc("req-42")).unwrap();
         assert_eq!(call["id"], "req-42");
     }
@@ -185,7 +187,7 @@ mod calls_report {
         assert!(!rpc_debug.contains(TOKEN), "{rpc_debug}");
         // …while the wire form carries it.
         assert!(serde_json::to_string(&request.to_rpc(1)).unwrap().contains(TOKEN));
-        assert_eq!(request.access_token.expose(), TOKEN);
+        assert_eq!(request.access_token.as_ref().map(|t| t.expose()), Some(TOKEN));
     }
 }
 
@@ -196,7 +198,8 @@ mod communications_report {
 
     #[test]
     fn full_request_matches_the_docs_key_by_key() {
-        let request = Request::new(TOKEN, dt(2026, 2, 1, 0, 0, 0), dt(2026, 2, 28, 23, 59, 59))
+        let request = Request::new(dt(2026, 2, 1, 0, 0, 0), dt(2026, 2, 28, 23, 59, 59))
+            .token(TOKEN)
             .user_id(7)
             .offset(0)
             .limit(10000)
@@ -228,26 +231,23 @@ mod communications_report {
 
     #[test]
     fn unset_optional_params_are_absent() {
-        let request = Request::new(TOKEN, dt(2026, 2, 1, 0, 0, 0), dt(2026, 2, 2, 0, 0, 0));
+        let request = Request::new(dt(2026, 2, 1, 0, 0, 0), dt(2026, 2, 2, 0, 0, 0)).token(TOKEN);
         let call = serde_json::to_value(request.to_rpc(3)).unwrap();
         assert_eq!(keys(&call["params"]), set(["access_token", "date_from", "date_till"]));
     }
 
     #[test]
     fn null_test_filter_sends_a_null_value() {
-        let request =
-            Request::new(TOKEN, dt(2026, 2, 1, 0, 0, 0), dt(2026, 2, 2, 0, 0, 0)).raw_filter(RawFilter::Condition {
-                field: "sale_date".into(),
-                operator: "is_not_null".into(),
-                value: Value::Null,
-            });
+        let request = Request::new(dt(2026, 2, 1, 0, 0, 0), dt(2026, 2, 2, 0, 0, 0)).token(TOKEN).raw_filter(
+            RawFilter::Condition { field: "sale_date".into(), operator: "is_not_null".into(), value: Value::Null },
+        );
         let params = serde_json::to_value(request.to_rpc(1)).unwrap()["params"].clone();
         assert_eq!(params["filter"], json!({"field": "sale_date", "operator": "is_not_null", "value": null}));
     }
 
     #[test]
     fn debug_output_hides_the_token() {
-        let request = Request::new(TOKEN, dt(2026, 2, 1, 0, 0, 0), dt(2026, 2, 2, 0, 0, 0));
+        let request = Request::new(dt(2026, 2, 1, 0, 0, 0), dt(2026, 2, 2, 0, 0, 0)).token(TOKEN);
         assert!(!format!("{request:?}").contains(TOKEN));
     }
 }
@@ -272,11 +272,11 @@ mod communications {
             ],
         };
         let request = Request::with_params(
-            TOKEN,
             dt(2025, 4, 1, 0, 0, 0),
             dt(2026, 3, 31, 23, 59, 59),
             Params::new(1234, "communications"),
         )
+        .token(TOKEN)
         .user_id(100500)
         .offset(100)
         .limit(50)
@@ -314,12 +314,9 @@ mod communications {
 
     #[test]
     fn required_params_are_always_sent_and_optional_ones_only_when_set() {
-        let request = Request::with_params(
-            TOKEN,
-            dt(2026, 3, 1, 0, 0, 0),
-            dt(2026, 3, 2, 0, 0, 0),
-            Params::new(77, "communications"),
-        );
+        let request =
+            Request::with_params(dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0), Params::new(77, "communications"))
+                .token(TOKEN);
         let call = serde_json::to_value(request.to_rpc(1)).unwrap();
         assert_eq!(
             call["params"],
@@ -335,25 +332,19 @@ mod communications {
 
     #[test]
     fn the_order_of_fields_is_kept() {
-        let request = Request::with_params(
-            TOKEN,
-            dt(2026, 3, 1, 0, 0, 0),
-            dt(2026, 3, 2, 0, 0, 0),
-            Params::new(77, "communications"),
-        )
-        .fields(["visit_hour", "communication_id", "call_status"]);
+        let request =
+            Request::with_params(dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0), Params::new(77, "communications"))
+                .token(TOKEN)
+                .fields(["visit_hour", "communication_id", "call_status"]);
         let params = serde_json::to_value(request.to_rpc(1)).unwrap()["params"].clone();
         assert_eq!(params["fields"], json!(["visit_hour", "communication_id", "call_status"]));
     }
 
     #[test]
     fn debug_output_hides_the_token() {
-        let request = Request::with_params(
-            TOKEN,
-            dt(2026, 3, 1, 0, 0, 0),
-            dt(2026, 3, 2, 0, 0, 0),
-            Params::new(77, "communications"),
-        );
+        let request =
+            Request::with_params(dt(2026, 3, 1, 0, 0, 0), dt(2026, 3, 2, 0, 0, 0), Params::new(77, "communications"))
+                .token(TOKEN);
         let debug = format!("{request:?}");
         assert!(!debug.contains(TOKEN), "{debug}");
         assert!(debug.contains("report_id: 77"), "{debug}");

@@ -9,7 +9,7 @@ const SECRET: &str = "SECRET-token-7f3a9c";
 fn request() -> Request {
     let from = DateTime::from_ymd_hms(2026, 3, 1, 0, 0, 0).unwrap();
     let till = DateTime::from_ymd_hms(2026, 12, 1, 0, 0, 0).unwrap(); // too long a range
-    Request::new(SECRET, from, till).limit(0).fields(["id", "no_such_field"])
+    Request::new(from, till).token(SECRET).limit(0).fields(["id", "no_such_field"])
 }
 
 #[test]
@@ -96,4 +96,18 @@ fn a_token_sent_as_a_number_is_not_quoted_in_the_decode_error() {
     let shown = format!("{e} {e:?}");
     assert!(!shown.contains("73194620518"), "{shown}");
     assert!(shown.contains("result.data.access_token"), "{shown}");
+}
+
+/// A request sent through the client asks for no token: without one, it validates and its
+/// call carries none; a token set empty is reported.
+#[test]
+fn a_request_without_a_token_is_for_the_client() {
+    let from = DateTime::from_ymd_hms(2026, 3, 1, 0, 0, 0).unwrap();
+    let till = DateTime::from_ymd_hms(2026, 3, 2, 0, 0, 0).unwrap();
+    let bare = Request::new(from, till);
+    bare.validate().expect("no token is needed to validate");
+    let call = serde_json::to_value(bare.to_rpc(1)).unwrap();
+    assert!(call["params"].get("access_token").is_none(), "{call}");
+    let empty = Request::new(from, till).token("").validate().unwrap_err();
+    assert!(empty.to_string().starts_with("access_token: required_parameter_missed"), "{empty}");
 }

@@ -65,7 +65,8 @@ fn three_levels_and_every_value_shape() {
 
 #[test]
 fn a_request_with_filter_sort_and_fields() {
-    let request = Request::new("token", at(1), at(31))
+    let request = Request::new(at(1), at(31))
+        .token("token")
         .filter(fields::is_lost.eq(true).or(fields::wait_duration.gt(120)))
         .sort(fields::start_time.desc())
         .sort(fields::finish_reason.asc())
@@ -108,7 +109,7 @@ proptest! {
     fn builder_output_always_passes_the_validator(filter in any_filter()) {
         let json = serde_json::to_value(&filter).unwrap();
         prop_assert!(validate::filter(&calls_report::DESCRIPTOR, &json).is_ok(), "{}", json);
-        let request = Request::new("token", at(1), at(20)).filter(filter);
+        let request = Request::new(at(1), at(20)).token("token").filter(filter);
         prop_assert!(request.validate().is_ok());
     }
 }

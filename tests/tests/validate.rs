@@ -202,13 +202,15 @@ fn every_problem_is_reported_at_once() {
 
 #[test]
 fn typed_requests_validate_through_the_same_rules() {
-    let ok = Request::new("token", at(1), at(31))
+    let ok = Request::new(at(1), at(31))
+        .token("token")
         .limit(100)
         .fields(["id", "finish_reason"])
         .raw_sort(RawSort { field: "start_time".into(), order: Order::Desc })
         .raw_filter(RawFilter::Condition { field: "is_lost".into(), operator: "=".into(), value: json!(true) });
     ok.validate().unwrap_or_else(|v| panic!("{v}"));
-    let bad = Request::new("token", at(31), at(1)).limit(0).raw_sort(RawSort { field: "id".into(), order: Order::Asc });
+    let bad =
+        Request::new(at(31), at(1)).token("token").limit(0).raw_sort(RawSort { field: "id".into(), order: Order::Asc });
     let v = bad.validate().unwrap_err();
     assert!(v.has("date_till", &Mnemonic::InvalidParametersCombination), "{v}");
     assert!(v.has("limit", &Mnemonic::InvalidParameterValue), "{v}");

@@ -124,8 +124,8 @@ pub fn request(method: &Method, schema: &Schema) -> TokenStream {
 /// The parameters of the derive's `request(…)` and the expression that builds the request,
 /// the method's generated types named through `module`.
 pub struct Constructor {
-    /// `access_token: impl Into<AccessToken>`, the dates where the method requires them, then
-    /// the required parameters.
+    /// The dates where the method requires them, then the required parameters (no token: a
+    /// client sends its own; `.token(…)` sets one for requests sent by hand).
     pub params: Vec<TokenStream>,
     /// `Request::new(…)`, `Request::with_params(…, Params::new(…))` or `Request::without_dates(…)`.
     pub build: TokenStream,
@@ -134,7 +134,7 @@ pub struct Constructor {
 /// How the derive's `request` function builds `method`'s request.
 pub fn constructor(method: &Method, schema: &Schema, module: &TokenStream) -> Constructor {
     let rt = quote!(::dataapi::runtime);
-    let mut params = vec![quote!(access_token: impl ::core::convert::Into<#rt::AccessToken>)];
+    let mut params = Vec::new();
     let dated = method.dates_required() == Some(true);
     if dated {
         params.extend([quote!(date_from: #rt::DateTime), quote!(date_till: #rt::DateTime)]);
@@ -145,15 +145,15 @@ pub fn constructor(method: &Method, schema: &Schema, module: &TokenStream) -> Co
         params.push(quote!(#ident: #ty));
     }
     let build = match (dated, required.is_empty()) {
-        (true, true) => quote!(#module Request::new(access_token, date_from, date_till)),
+        (true, true) => quote!(#module Request::new(date_from, date_till)),
         (true, false) => {
             let args = required.iter().map(|p| p.ident());
-            quote!(#module Request::with_params(access_token, date_from, date_till, #module Params::new(#( #args ),*)))
+            quote!(#module Request::with_params(date_from, date_till, #module Params::new(#( #args ),*)))
         }
-        (false, true) => quote!(#module Request::without_dates(access_token)),
+        (false, true) => quote!(#module Request::without_dates()),
         (false, false) => {
             let args = required.iter().map(|p| p.ident());
-            quote!(#module Request::without_dates_with_params(access_token, #module Params::new(#( #args ),*)))
+            quote!(#module Request::without_dates_with_params(#module Params::new(#( #args ),*)))
         }
     };
     Constructor { params, build }

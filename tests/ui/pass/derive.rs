@@ -53,7 +53,7 @@ struct Communication {
 fn main() {
     let from = DateTime::from_ymd_hms(2026, 3, 1, 0, 0, 0).unwrap();
     let till = DateTime::from_ymd_hms(2026, 3, 2, 0, 0, 0).unwrap();
-    let request = Call::request("token", from, till)
+    let request = Call::request(from, till).token("token")
         .filter(dataapi::calls_report::fields::is_lost.eq(true))
         .sort(dataapi::calls_report::fields::start_time.desc());
     assert!(request.validate().is_ok());
@@ -62,7 +62,7 @@ fn main() {
     for call in page.data {
         println!("{call:?} {}", call.note);
     }
-    let _ = Communication::request("token", from, till);
+    let _ = Communication::request(from, till).token("token");
     println!("{:?} {:?}", Reason::Other("x".into()), Source::Any("y".into()));
     let _ = Reason::AgentHungUp == Reason::SubscriberDisconnects;
 }

@@ -12,6 +12,6 @@ fn main() {
         fields::attributes.overlap([Attribute::Target]),
         fields::utm_source.ilike("%yandex%").or(fields::utm_source.is_null()),
     ]);
-    let request = Request::new("token", at, at).filter(filter).sort(fields::start_time.desc());
+    let request = Request::new(at, at).token("token").filter(filter).sort(fields::start_time.desc());
     assert!(request.validate().is_ok());
 }

@@ -16,7 +16,8 @@ fn march() -> (DateTime, DateTime) {
 #[test]
 fn a_filtered_sorted_request_validates_and_has_the_wire_shape() {
     let (from, till) = march();
-    let request = deals_report::Request::new("token", from, till)
+    let request = deals_report::Request::new(from, till)
+        .token("token")
         .filter(Filter::all([fields::stage.is_in([Stage::Won, Stage::Negotiation]), fields::amount.ge(1000.into())]))
         .sort(fields::created_at.desc())
         .limit(5000);
@@ -32,7 +33,7 @@ fn a_filtered_sorted_request_validates_and_has_the_wire_shape() {
 fn the_schemas_limits_are_enforced() {
     let (from, _) = march();
     let far = DateTime::from_ymd_hms(2026, 12, 31, 0, 0, 0).unwrap();
-    let err = deals_report::Request::new("token", from, far).limit(5001).validate().unwrap_err().to_string();
+    let err = deals_report::Request::new(from, far).token("token").limit(5001).validate().unwrap_err().to_string();
     assert!(err.contains("180"), "the 180-day range is this schema's: {err}");
     assert!(err.contains("5000"), "{err}");
 }
@@ -114,7 +115,7 @@ fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> 
 #[test]
 fn the_crates_own_struct_asks_for_its_fields_and_decodes() {
     let (from, till) = march();
-    let request = Deal::request("token", from, till);
+    let request = Deal::request(from, till).token("token");
     request.validate().unwrap();
     assert_eq!(Deal::FIELDS, ["id", "stage", "amount", "products", "finish_reason"]);
     let page = Deal::decode_reply(REPLY).unwrap();

@@ -31,7 +31,7 @@ fn main() {
     let till = DateTime::from_ymd_hms(2026, 3, 31, 23, 59, 59).unwrap();
 
     // 1. The bundled crate.
-    let request = calls_report::Request::new("token", from, till).filter(fields::total_duration.ge(60)).limit(10);
+    let request = calls_report::Request::new(from, till).token("token").filter(fields::total_duration.ge(60)).limit(10);
     request.validate().expect("a valid request");
     let reply = br#"{"jsonrpc":"2.0","id":1,"result":{"data":[{"id":7,"finish_reason":"subscriber_disconnects"}]}}"#;
     let page = Reply::<calls_report::Row>::decode(reply).expect("a reply");
@@ -41,11 +41,11 @@ fn main() {
     // 2. The derive, on the bundled schema.
     let page = Call::decode_reply(reply).expect("a reply");
     assert_eq!(page.data[0].id, 7);
-    Call::request("token", from, till).validate().expect("a valid request");
+    Call::request(from, till).token("token").validate().expect("a valid request");
     println!("derive: ok");
 
     // 3. build.rs: a method of one's own, with the bundled enum reused.
-    let request = api::orders_report::Request::new("token", from, till)
+    let request = api::orders_report::Request::new(from, till).token("token")
         .filter(api::orders_report::fields::direction.eq(dataapi::enums::Direction::In));
     request.validate().expect("a valid request");
     let call = dataapi::serde_json::to_value(request.to_rpc(1)).unwrap();
