@@ -431,8 +431,8 @@ impl Writer {
         Ok(self.writer.in_progress_rows() == 0)
     }
 
-    /// Encodes the pending rows into the open row group.
-    fn encode(&mut self) -> Result<(), String> {
+    /// Encodes the pending rows into the open row group (counting their mismatched values).
+    pub fn encode(&mut self) -> Result<(), String> {
         if self.pending.is_empty() {
             return Ok(());
         }

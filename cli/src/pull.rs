@@ -458,18 +458,26 @@ impl Sink {
     }
 
     /// Completes the data and renames it to `out`.
-    fn finish(mut self, out: &Path) -> Result<(), String> {
-        match self.out {
-            Out::Parquet(w) => {
-                w.finish().map_err(|e| format!("cannot finish {}: {e}", self.path.display()))?;
+    /// Completes the data and renames it to `out`; returns the values that did not fit their
+    /// column's type (Parquet).
+    fn finish(mut self, out: &Path) -> Result<u64, String> {
+        let mismatched = match self.out {
+            Out::Parquet(mut w) => {
+                let failed = |e: &dyn std::fmt::Display| format!("cannot finish {}: {e}", self.path.display());
+                w.encode().map_err(|e| failed(&e))?;
+                let mismatched = w.mismatched();
+                w.finish().map_err(|e| failed(&e))?;
+                mismatched
             }
             _ => {
                 self.sync()?;
+                0
             }
-        }
+        };
         fs::rename(&self.path, out)
             .and_then(|()| crate::durable::sync_dir(out))
-            .map_err(|e| format!("cannot rename {} to {}: {e}", self.path.display(), out.display()))
+            .map_err(|e| format!("cannot rename {} to {}: {e}", self.path.display(), out.display()))?;
+        Ok(mismatched)
     }
 
     /// Parquet: the values so far that did not fit their column's type.
@@ -675,26 +683,32 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
     let s = pull.progress();
     let rows = pull.state().rows;
     let took = started.elapsed().as_secs_f64();
-    let mut summary = format!("{rows} rows, {} requests, {} retries, {took:.1} s", s.requests, s.retries);
-    let mismatched = sink.mismatched();
-    if mismatched > 0 {
-        summary.push_str(&format!(
+    let summary = format!("{rows} rows, {} requests, {} retries, {took:.1} s", s.requests, s.retries);
+    let note = |mismatched: u64| {
+        if mismatched == 0 {
+            return String::new();
+        }
+        format!(
             "; {mismatched} values did not fit their column's type and were kept as JSON text in the column `{}`",
             crate::parquet::MISMATCHED
-        ));
-    }
+        )
+    };
     match outcome {
         Ok(()) => {
-            if let Err(e) = sink.finish(&paths.out) {
-                eprintln!("error: {e}");
-                return FAILED;
-            }
+            let mismatched = match sink.finish(&paths.out) {
+                Ok(n) => n,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return FAILED;
+                }
+            };
             let _ = fs::remove_file(&paths.checkpoint);
-            eprintln!("done: {method} into {}: {summary}", paths.out.display());
+            eprintln!("done: {method} into {}: {summary}{}", paths.out.display(), note(mismatched));
             DONE
         }
         Err((code, message)) => {
             let saved = checkpoint(&mut sink, pull.state());
+            let summary = format!("{summary}{}", note(sink.mismatched()));
             eprintln!("error: {message}");
             match saved {
                 Ok(()) => eprintln!(
