@@ -251,10 +251,10 @@ impl Dedup {
             if *t >= cutoff && self.order.len() <= DEDUP_MAX_KEYS {
                 break;
             }
-            if let Some((t, key)) = self.order.pop_front() {
-                if self.seen.get(&key) == Some(&t) {
-                    self.seen.remove(&key);
-                }
+            if let Some((t, key)) = self.order.pop_front()
+                && self.seen.get(&key) == Some(&t)
+            {
+                self.seen.remove(&key);
             }
         }
     }
@@ -414,11 +414,11 @@ pub fn run(args: Args) -> ExitCode {
         );
         return ExitCode::from(USAGE);
     }
-    if let Some(fields) = &args.dedup_key {
-        if fields.iter().any(|f| f.trim().is_empty()) {
-            eprintln!("error: --dedup-key: an empty field name");
-            return ExitCode::from(USAGE);
-        }
+    if let Some(fields) = &args.dedup_key
+        && fields.iter().any(|f| f.trim().is_empty())
+    {
+        eprintln!("error: --dedup-key: an empty field name");
+        return ExitCode::from(USAGE);
     }
     let mut out = match Output::open(&args.out) {
         Ok(o) => o,

@@ -304,12 +304,12 @@ fn batch(
             Err(_) => {
                 // Find the values that do not fit, one cell at a time, and keep them aside.
                 for (i, c) in cells.iter_mut().enumerate() {
-                    if let Some(raw) = *c {
-                        if let Err(e) = column(&d.ty, &[Some(raw)], d.name, first + i) {
-                            misfits[i].insert(d.name, raw);
-                            problems.push(e);
-                            *c = None;
-                        }
+                    if let Some(raw) = *c
+                        && let Err(e) = column(&d.ty, &[Some(raw)], d.name, first + i)
+                    {
+                        misfits[i].insert(d.name, raw);
+                        problems.push(e);
+                        *c = None;
                     }
                 }
                 column(&d.ty, &cells, d.name, first)?

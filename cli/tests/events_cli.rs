@@ -372,6 +372,9 @@ fn has_prlimit() -> bool {
     found
 }
 
+/// A forged request: its method, target and headers.
+type Forged<'a> = (&'a str, String, Vec<(&'a str, &'a str)>);
+
 #[test]
 fn forged_events_without_the_secret_get_404_and_write_nothing() {
     let dir = scratch("secret");
@@ -380,7 +383,7 @@ fn forged_events_without_the_secret_get_404_and_write_nothing() {
     let body = joined("forged");
     let json_type = Some("application/json");
     let wrong_bearer = format!("Bearer {SECRET}x");
-    let forged: Vec<(&str, String, Vec<(&str, &str)>)> = vec![
+    let forged: Vec<Forged> = vec![
         ("POST", "/".to_owned(), vec![]),
         ("POST", "/hook".to_owned(), vec![]),
         ("POST", format!("/{SECRET}x"), vec![]),
