@@ -5,6 +5,7 @@
 //! `fake-server` in [`fake_server`].
 
 mod descriptors;
+mod durable;
 mod events;
 mod fake_server;
 mod parquet;

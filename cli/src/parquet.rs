@@ -19,6 +19,12 @@
 //! column is written as a plain `INT64` that other readers (pyarrow, DuckDB) do not see as a
 //! time, so the column is in milliseconds, without a time zone (`isAdjustedToUTC = false`).
 //!
+//! A value whose shape differs from its column's type (an object where the schema says an
+//! array, a text where it says an integer) does not stop the pull and is not dropped: its cell
+//! is null and the row's last column, [`MISMATCHED`] (`Utf8`), holds a JSON object of the
+//! values that did not fit, by wire name, as the API sent them (null when every value fit).
+//! [`Writer::mismatched`] counts them and the pull's summary says how many.
+//!
 //! Each column carries its wire name, its schema type and the first line of its description in
 //! its metadata (`dataapi.name`, `dataapi.type`, `description`).
 //!
@@ -56,6 +62,10 @@ use serde_json::value::RawValue;
 
 /// Rows kept in wire form before they are encoded into the open row group.
 pub const CHUNK: usize = 1024;
+/// The last column: the values of a row that did not fit their column's type, as a JSON object.
+pub const MISMATCHED: &str = "dataapi_mismatched";
+/// Mismatched values described on stderr before the rest are only counted.
+const MISMATCHED_NOTES: u64 = 5;
 /// Precision and scale of decimals.
 const DECIMAL: (u8, i8) = (18, 2);
 
@@ -96,6 +106,12 @@ pub fn schema(method: &MethodDescriptor, fields: &[String]) -> Result<SchemaRef,
         let f = method.field(name).ok_or_else(|| format!("{} has no field `{name}`", method.name))?;
         columns.push(field(f));
     }
+    let doc = "The values of the row that did not fit their column's type, as a JSON object of wire names to \
+               the values the API sent; null when every value fit";
+    columns.push(
+        Field::new(MISMATCHED, DataType::Utf8, true)
+            .with_metadata(HashMap::from([("description".to_owned(), doc.to_owned())])),
+    );
     let metadata = HashMap::from([("dataapi.method".to_owned(), method.name.to_owned())]);
     Ok(Arc::new(Schema::new_with_metadata(columns, metadata)))
 }
@@ -262,24 +278,49 @@ fn objects<'a>(cells: &[Cell<'a>], at: &str, first: usize) -> Result<(Members<'a
     Ok((members, Some(NullBuffer::from(valid))))
 }
 
-/// A record batch of rows in wire form; `first` is the first row's number (from 1).
+/// A record batch of rows in wire form, and what is wrong with each value that did not fit its
+/// column (kept in [`MISMATCHED`]); `first` is the first row's number (from 1).
 fn batch(
     schema: &SchemaRef,
     method: &MethodDescriptor,
     rows: &[Box<RawValue>],
     first: usize,
-) -> Result<RecordBatch, String> {
+) -> Result<(RecordBatch, Vec<String>), String> {
     let mut parsed: Vec<BTreeMap<String, &RawValue>> = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
         parsed.push(serde_json::from_str(row.get()).map_err(|e| format!("row {}: not a JSON object: {e}", first + i))?);
     }
     let mut columns = Vec::with_capacity(schema.fields().len());
+    let mut misfits: Vec<BTreeMap<&str, &RawValue>> = vec![BTreeMap::new(); rows.len()];
+    let mut problems = Vec::new();
     for f in schema.fields() {
+        if f.name() == MISMATCHED {
+            continue;
+        }
         let Some(d) = method.field(f.name()) else { return Err(format!("no field `{}`", f.name())) };
-        let cells: Vec<Cell<'_>> = parsed.iter().map(|r| r.get(d.name).copied().and_then(present)).collect();
-        columns.push(column(&d.ty, &cells, d.name, first)?);
+        let mut cells: Vec<Cell<'_>> = parsed.iter().map(|r| r.get(d.name).copied().and_then(present)).collect();
+        let converted = match column(&d.ty, &cells, d.name, first) {
+            Ok(c) => c,
+            Err(_) => {
+                // Find the values that do not fit, one cell at a time, and keep them aside.
+                for (i, c) in cells.iter_mut().enumerate() {
+                    if let Some(raw) = *c
+                        && let Err(e) = column(&d.ty, &[Some(raw)], d.name, first + i)
+                    {
+                        misfits[i].insert(d.name, raw);
+                        problems.push(e);
+                        *c = None;
+                    }
+                }
+                column(&d.ty, &cells, d.name, first)?
+            }
+        };
+        columns.push(converted);
     }
-    RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())
+    let kept: Result<Vec<Option<String>>, _> =
+        misfits.iter().map(|m| (!m.is_empty()).then(|| serde_json::to_string(m)).transpose()).collect();
+    columns.push(Arc::new(StringArray::from(kept.map_err(|e| e.to_string())?)));
+    Ok((RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())?, problems))
 }
 
 /// How far a synced file goes: its length, and the footer that closes its first `bytes` into a
@@ -301,6 +342,8 @@ pub struct Writer {
     pending: Vec<Box<RawValue>>,
     /// Rows encoded so far (numbers the rows in errors).
     rows: u64,
+    /// Values that did not fit their column's type.
+    mismatched: u64,
 }
 
 impl Writer {
@@ -319,7 +362,7 @@ impl Writer {
             .set_max_row_group_row_count(Some(row_group))
             .build();
         let writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| e.to_string())?;
-        Ok(Writer { writer, schema, method, row_group, pending: Vec::with_capacity(CHUNK), rows: 0 })
+        Ok(Writer { writer, schema, method, row_group, pending: Vec::with_capacity(CHUNK), rows: 0, mismatched: 0 })
     }
 
     /// Continues the file `old` from a checkpoint: its first `bytes` closed by `footer` are made
@@ -361,6 +404,16 @@ impl Writer {
         Ok(writer)
     }
 
+    /// The values so far that did not fit their column's type (kept in [`MISMATCHED`]).
+    pub fn mismatched(&self) -> u64 {
+        self.mismatched
+    }
+
+    /// Adds `n` mismatched values counted before a resume.
+    pub fn add_mismatched(&mut self, n: u64) {
+        self.mismatched += n;
+    }
+
     /// The rows in the file and in the writer.
     pub fn rows(&self) -> u64 {
         self.rows + self.pending.len() as u64
@@ -378,12 +431,22 @@ impl Writer {
         Ok(self.writer.in_progress_rows() == 0)
     }
 
-    /// Encodes the pending rows into the open row group.
-    fn encode(&mut self) -> Result<(), String> {
+    /// Encodes the pending rows into the open row group (counting their mismatched values).
+    pub fn encode(&mut self) -> Result<(), String> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let b = batch(&self.schema, self.method, &self.pending, self.rows as usize + 1)?;
+        let (b, problems) = batch(&self.schema, self.method, &self.pending, self.rows as usize + 1)?;
+        for p in problems {
+            self.mismatched += 1;
+            if self.mismatched <= MISMATCHED_NOTES {
+                let p: String =
+                    if p.chars().count() > 300 { p.chars().take(300).chain("…".chars()).collect() } else { p };
+                eprintln!("note: {p}; kept as JSON text in the column `{MISMATCHED}`");
+            } else if self.mismatched == MISMATCHED_NOTES + 1 {
+                eprintln!("note: more values do not fit their column's type; the summary counts them");
+            }
+        }
         self.writer.write(&b).map_err(|e| e.to_string())?;
         self.rows += self.pending.len() as u64;
         self.pending.clear();

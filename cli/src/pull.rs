@@ -116,6 +116,11 @@ pub struct Args {
     /// A schema folder laid over the bundled schema (methods of a build.rs schema).
     #[arg(long, value_name = "DIR")]
     schema: Option<PathBuf>,
+    /// CSV: write text cells as they came, even those a spreadsheet would run as a formula
+    /// (by default a text cell starting with =, +, -, @, a tab or a carriage return gets a
+    /// leading apostrophe).
+    #[arg(long)]
+    csv_raw: bool,
 }
 
 /// The output formats.
@@ -143,6 +148,13 @@ struct Checkpoint {
     /// Parquet: which part file holds the rows (each resume writes the next).
     #[serde(default, skip_serializing_if = "is_zero")]
     generation: u32,
+    /// Parquet: values so far that did not fit their column's type (kept as JSON text).
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    mismatched: u64,
+}
+
+fn is_zero_u64(n: &u64) -> bool {
+    *n == 0
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -321,6 +333,8 @@ struct Sink {
     fields: Vec<String>,
     path: PathBuf,
     generation: u32,
+    /// CSV: neutralise text cells that a spreadsheet would run as a formula.
+    neutralise: bool,
 }
 
 /// The writer of a format.
@@ -340,6 +354,7 @@ impl Sink {
         fields: Vec<String>,
         row_group: usize,
         resume: Option<&Checkpoint>,
+        neutralise: bool,
     ) -> Result<Self, String> {
         let generation = resume.map_or(0, |c| c.generation);
         let path = paths.part(generation);
@@ -349,7 +364,9 @@ impl Sink {
                 Some(Checkpoint { footer: Some(footer), bytes, state, .. }) => {
                     let footer = BASE64.decode(footer).map_err(|e| format!("the checkpoint's footer: {e}"))?;
                     let next = paths.part(generation + 1);
-                    let w = crate::parquet::Writer::resume(&path, *bytes, &footer, &next, method, &fields, row_group)?;
+                    let mut w =
+                        crate::parquet::Writer::resume(&path, *bytes, &footer, &next, method, &fields, row_group)?;
+                    w.add_mismatched(resume.map_or(0, |c| c.mismatched));
                     if w.rows() != state.rows {
                         return Err(format!(
                             "{} holds {} rows, its checkpoint counts {}; run without --resume to start again",
@@ -370,7 +387,8 @@ impl Sink {
                 }
                 _ => (crate::parquet::Writer::create(&path, method, &fields, row_group)?, path, generation),
             };
-            return Ok(Sink { out: Out::Parquet(Box::new(out)), fields, path, generation });
+            crate::durable::sync_dir(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            return Ok(Sink { out: Out::Parquet(Box::new(out)), fields, path, generation, neutralise });
         }
         let keep = resume.map(|c| c.bytes);
         let mut file =
@@ -379,6 +397,7 @@ impl Sink {
             file.set_len(bytes).map_err(|e| failed(&e))?;
             file.seek(SeekFrom::Start(bytes)).map_err(|e| failed(&e))?;
         }
+        crate::durable::sync_dir(&path).map_err(|e| failed(&e))?;
         let buffered = BufWriter::with_capacity(1 << 16, file);
         let out = if format == Format::Csv {
             let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(buffered);
@@ -389,7 +408,7 @@ impl Sink {
         } else {
             Out::Ndjson(buffered)
         };
-        Ok(Sink { out, fields, path, generation })
+        Ok(Sink { out, fields, path, generation, neutralise })
     }
 
     /// Writes a row; true when a checkpoint costs the output nothing now (for Parquet, when a
@@ -411,7 +430,9 @@ impl Sink {
             Out::Csv(csv) => {
                 let cells: BTreeMap<String, &RawValue> =
                     serde_json::from_str(row.get()).map_err(|e| failed(&format!("a row is not a JSON object: {e}")))?;
-                let record = self.fields.iter().map(|f| cells.get(f).map_or(Ok(String::new()), |v| cell(v)));
+                let neutralise = self.neutralise;
+                let record =
+                    self.fields.iter().map(|f| cells.get(f).map_or(Ok(String::new()), |v| cell(v, neutralise)));
                 let record: Result<Vec<String>, _> = record.collect();
                 csv.write_record(record.map_err(|e| failed(&e))?).map_err(|e| failed(&e))?;
                 Ok(true)
@@ -440,28 +461,66 @@ impl Sink {
     }
 
     /// Completes the data and renames it to `out`.
-    fn finish(mut self, out: &Path) -> Result<(), String> {
-        match self.out {
-            Out::Parquet(w) => {
-                w.finish().map_err(|e| format!("cannot finish {}: {e}", self.path.display()))?;
+    /// Completes the data and renames it to `out`; returns the values that did not fit their
+    /// column's type (Parquet).
+    fn finish(mut self, out: &Path) -> Result<u64, String> {
+        let mismatched = match self.out {
+            Out::Parquet(mut w) => {
+                let failed = |e: &dyn std::fmt::Display| format!("cannot finish {}: {e}", self.path.display());
+                w.encode().map_err(|e| failed(&e))?;
+                let mismatched = w.mismatched();
+                w.finish().map_err(|e| failed(&e))?;
+                mismatched
             }
             _ => {
                 self.sync()?;
+                0
             }
-        }
+        };
         fs::rename(&self.path, out)
-            .map_err(|e| format!("cannot rename {} to {}: {e}", self.path.display(), out.display()))
+            .and_then(|()| crate::durable::sync_dir(out))
+            .map_err(|e| format!("cannot rename {} to {}: {e}", self.path.display(), out.display()))?;
+        Ok(mismatched)
+    }
+
+    /// Parquet: the values so far that did not fit their column's type.
+    fn mismatched(&self) -> u64 {
+        match &self.out {
+            Out::Parquet(w) => w.mismatched(),
+            _ => 0,
+        }
     }
 }
 
-/// A CSV cell: a string's text, nothing for null, anything else as the API wrote it.
-fn cell(value: &RawValue) -> io::Result<String> {
+/// A CSV cell: a string's text, nothing for null, anything else as the API wrote it. With
+/// `neutralise`, a string that a spreadsheet would run as a formula gets a leading apostrophe
+/// (see [`formula`]); numbers, booleans and nested JSON are never changed.
+fn cell(value: &RawValue, neutralise: bool) -> io::Result<String> {
     let text = value.get();
     match text.as_bytes().first() {
-        Some(b'"') => serde_json::from_str(text).map_err(io::Error::other),
+        Some(b'"') => {
+            let s: String = serde_json::from_str(text).map_err(io::Error::other)?;
+            Ok(if neutralise && formula(&s) { format!("'{s}") } else { s })
+        }
         _ if text == "null" => Ok(String::new()),
         _ => Ok(text.replace(['\n', '\r'], " ")),
     }
+}
+
+/// Whether a spreadsheet could take the text as a formula: it starts with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return, and is not a plain number (`-5`, `+7.25`, which the API also
+/// sends as strings and which stay numbers).
+fn formula(s: &str) -> bool {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    risky && !plain_number(s)
+}
+
+/// A decimal number with an optional sign: digits, at most one point between digits.
+fn plain_number(s: &str) -> bool {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && all_digits(fraction)
 }
 
 /// Writes `checkpoint` atomically beside the output.
@@ -472,7 +531,8 @@ fn save(path: &Path, checkpoint: &Checkpoint) -> io::Result<()> {
     let mut file = File::create(&tmp)?;
     file.write_all(&serde_json::to_vec(checkpoint).map_err(io::Error::other)?)?;
     file.sync_all()?;
-    fs::rename(&tmp, path)
+    fs::rename(&tmp, path)?;
+    crate::durable::sync_dir(path)
 }
 
 /// Waits for Ctrl-C or SIGTERM.
@@ -556,7 +616,7 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
         let _ = fs::remove_file(&paths.checkpoint);
     }
     let row_group = args.row_group as usize;
-    let mut sink = match Sink::open(&paths, format, descriptor, fields, row_group, resumed.as_ref()) {
+    let mut sink = match Sink::open(&paths, format, descriptor, fields, row_group, resumed.as_ref(), !args.csv_raw) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -581,6 +641,7 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
             bytes: mark.bytes,
             footer: mark.footer.map(|f| BASE64.encode(f)),
             generation: sink.generation,
+            mismatched: sink.mismatched(),
         };
         save(&paths.checkpoint, &c).map_err(|e| format!("{}: {e}", paths.checkpoint.display()))
     };
@@ -626,18 +687,31 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
     let rows = pull.state().rows;
     let took = started.elapsed().as_secs_f64();
     let summary = format!("{rows} rows, {} requests, {} retries, {took:.1} s", s.requests, s.retries);
+    let note = |mismatched: u64| {
+        if mismatched == 0 {
+            return String::new();
+        }
+        format!(
+            "; {mismatched} values did not fit their column's type and were kept as JSON text in the column `{}`",
+            crate::parquet::MISMATCHED
+        )
+    };
     match outcome {
         Ok(()) => {
-            if let Err(e) = sink.finish(&paths.out) {
-                eprintln!("error: {e}");
-                return FAILED;
-            }
+            let mismatched = match sink.finish(&paths.out) {
+                Ok(n) => n,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return FAILED;
+                }
+            };
             let _ = fs::remove_file(&paths.checkpoint);
-            eprintln!("done: {method} into {}: {summary}", paths.out.display());
+            eprintln!("done: {method} into {}: {summary}{}", paths.out.display(), note(mismatched));
             DONE
         }
         Err((code, message)) => {
             let saved = checkpoint(&mut sink, pull.state());
+            let summary = format!("{summary}{}", note(sink.mismatched()));
             eprintln!("error: {message}");
             match saved {
                 Ok(()) if code == INTERRUPTED => eprintln!(

@@ -652,3 +652,205 @@ fields:
     assert!(quiet.status.success());
     assert_eq!(stderr(&quiet).lines().count(), 1, "{}", stderr(&quiet));
 }
+
+/// A Data API on loopback that answers every report request with `rows`, paged by the
+/// request's `offset` and `limit`; stopped when dropped.
+struct Stub {
+    url: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Stub {
+    fn start(rows: Vec<Value>) -> Self {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}/v2.0", listener.local_addr().unwrap());
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::spawn(move || {
+            while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(5));
+                    continue;
+                };
+                stream.set_nonblocking(false).unwrap();
+                let mut reader = BufReader::new(stream);
+                loop {
+                    let mut length = 0usize;
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        break;
+                    }
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                            break;
+                        }
+                        if let Some((name, value)) = line.split_once(':')
+                            && name.eq_ignore_ascii_case("content-length")
+                        {
+                            length = value.trim().parse().unwrap_or(0);
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    if reader.read_exact(&mut body).is_err() {
+                        break;
+                    }
+                    let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                    let params = &request["params"];
+                    let offset = params["offset"].as_u64().unwrap_or(0) as usize;
+                    let limit = params["limit"].as_u64().unwrap_or(1000) as usize;
+                    let page: Vec<Value> = rows.iter().skip(offset).take(limit).cloned().collect();
+                    let reply = json!({"jsonrpc": "2.0", "id": request["id"],
+                        "result": {"data": page, "metadata": {"total_items": rows.len()}}})
+                    .to_string();
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=UTF-8\r\nContent-Length: {}\r\n\r\n",
+                        reply.len()
+                    );
+                    if reader.get_mut().write_all(format!("{head}{reply}").as_bytes()).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        Stub { url, stop }
+    }
+}
+
+impl Drop for Stub {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+fn pull_from(url: &str, method: &str, out: &Path, fields: &str, extra: &[&str]) -> Output {
+    dataapi()
+        .args(["pull", method, "--from", "2026-01-02 00:00:00", "--till", "2026-01-02 23:59:59", "--url", url])
+        .args(["--fields", fields, "--token-env", "PULL_TEST_TOKEN", "--out"])
+        .arg(out)
+        .args(extra)
+        .env("PULL_TEST_TOKEN", "T")
+        .output()
+        .unwrap()
+}
+
+/// Visitors type some of these fields: a text cell a spreadsheet would run as a formula gets a
+/// leading apostrophe, unless `--csv-raw`; numbers, negative ones too, stay numbers.
+#[test]
+fn a_formula_in_a_csv_cell_is_neutralised_unless_csv_raw() {
+    let texts = [
+        "=HYPERLINK(\"http://x.example\",\"click\")",
+        "+7 (495) 000-00-00",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "\tindented",
+        "\rreturn",
+        "-5",
+        "+7.25",
+        "https://site.example/?q==1",
+        "",
+    ];
+    let rows: Vec<Value> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            json!({"id": i + 1, "start_time": "2026-01-02 10:00:00", "communication_page_url": t,
+                "contact_phone_number": "=1+1", "total_duration": -(i as i64)})
+        })
+        .collect();
+    let stub = Stub::start(rows);
+    let dir = scratch("formula");
+    let fields = "id,communication_page_url,contact_phone_number,total_duration";
+    let read = |path: &Path| -> Vec<Vec<String>> {
+        let mut reader = csv::Reader::from_path(path).unwrap();
+        reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect()
+    };
+
+    let out = dir.join("calls.csv");
+    let run = pull_from(&stub.url, "get.calls_report", &out, fields, &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let got = read(&out);
+    assert_eq!(got.len(), texts.len());
+    let urls: Vec<&str> = got.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            "'=HYPERLINK(\"http://x.example\",\"click\")",
+            "'+7 (495) 000-00-00",
+            "'-2+3",
+            "'@SUM(A1:A9)",
+            "'\tindented",
+            "'\rreturn",
+            "-5",
+            "+7.25",
+            "https://site.example/?q==1",
+            "",
+        ]
+    );
+    assert!(got.iter().all(|r| r[2] == "'=1+1"));
+    let durations: Vec<&str> = got.iter().map(|r| r[3].as_str()).collect();
+    assert_eq!(durations[..3], ["0", "-1", "-2"], "numbers stay numbers");
+
+    let raw = dir.join("raw.csv");
+    let run = pull_from(&stub.url, "get.calls_report", &raw, fields, &["--csv-raw"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let got = read(&raw);
+    let urls: Vec<&str> = got.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(urls, texts, "--csv-raw writes them as they came");
+}
+
+/// The docs type `hits` as an array of objects; a reply with an object there (as the docs'
+/// examples show), or a text where an integer belongs, neither stops the pull nor is dropped:
+/// the cell is null, the value is kept as JSON text in `dataapi_mismatched`, and the summary
+/// counts it.
+#[test]
+fn a_wrongly_shaped_value_in_a_parquet_pull_is_kept_and_counted() {
+    let has_pyarrow = Command::new("python3").args(["-c", "import pyarrow"]).output().is_ok_and(|o| o.status.success());
+    if !has_pyarrow {
+        assert!(std::env::var_os("DATAAPI_REQUIRE_PYARROW").is_none(), "python3 with pyarrow is required");
+        eprintln!("skipped: python3 with pyarrow is not installed");
+        return;
+    }
+    let hit = json!({"hit_time": "2026-01-02 10:00:01", "hit_duration": "00:00:05", "hit_url": "https://a.example/"});
+    let rows = vec![
+        json!({"id": 1, "date_time": "2026-01-02 10:00:00", "hits_count": 1, "hits": [hit]}),
+        json!({"id": 2, "date_time": "2026-01-02 11:00:00", "hits_count": 1, "hits": hit}),
+        json!({"id": 3, "date_time": "2026-01-02 12:00:00", "hits_count": "many", "hits": null}),
+        json!({"id": 4, "date_time": "2026-01-02 13:00:00", "hits_count": 0, "hits": []}),
+    ];
+    let stub = Stub::start(rows);
+    let dir = scratch("mismatched");
+    let out = dir.join("sessions.parquet");
+    let run = pull_from(&stub.url, "get.visitor_sessions_report", &out, "id,date_time,hits_count,hits", &[]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let text = stderr(&run);
+    assert!(text.contains("4 rows") && text.contains("2 values did not fit"), "the summary counts them: {text}");
+    assert!(text.contains("`hits`") && text.contains("is not an array"), "{text}");
+    let script = r#"
+import json, sys
+import pyarrow.parquet as pq
+t = pq.read_table(sys.argv[1])
+print(str(t.schema.field("dataapi_mismatched").type))
+for r in t.to_pylist():
+    print(json.dumps([r["id"], r["hits_count"], r["hits"], r["dataapi_mismatched"]]))
+"#;
+    let read = Command::new("python3").args(["-c", script]).arg(&out).output().unwrap();
+    assert!(read.status.success(), "{}", stderr(&read));
+    let text = String::from_utf8(read.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("string"));
+    let mut got: Vec<Value> = lines.map(|l| serde_json::from_str(l).unwrap()).collect();
+    got.sort_by_key(|r| r[0].as_i64());
+    assert_eq!(got.len(), 4, "no row is dropped");
+    assert_eq!(got[0][2][0]["hit_url"], "https://a.example/", "a value of the right shape is read as such");
+    assert_eq!(got[0][3], Value::Null);
+    assert_eq!((&got[1][1], &got[1][2]), (&json!(1), &Value::Null));
+    let kept: Value = serde_json::from_str(got[1][3].as_str().unwrap()).unwrap();
+    assert_eq!(kept, json!({"hits": hit}), "the object is kept as the API sent it");
+    assert_eq!(got[2][1], Value::Null);
+    let kept: Value = serde_json::from_str(got[2][3].as_str().unwrap()).unwrap();
+    assert_eq!(kept, json!({"hits_count": "many"}));
+    assert_eq!((&got[3][1], &got[3][2], &got[3][3]), (&json!(0), &json!([]), &Value::Null));
+}
