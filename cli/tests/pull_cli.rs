@@ -743,10 +743,12 @@ fields:
     )
     .unwrap();
     let schema = schema.to_str().unwrap();
-    let server = Server::start(&["--schema", schema]);
+    // Replies a tenth of a second late, one window at a time: the bar is drawn a few times
+    // while some windows are not counted yet.
+    let server = Server::start(&["--schema", schema, "--fault", "slow=1", "--slow-delay", "0.1"]);
     let out = dir.join("small.ndjson");
     let command = format!(
-        "{} pull get.small_report --from '{FROM}' --till '{TILL}' --url {} --token-env PULL_TEST_TOKEN --schema {schema} --out {}",
+        "{} pull get.small_report --from '{FROM}' --till '{TILL}' --url {} --token-env PULL_TEST_TOKEN --schema {schema} --concurrency 1 --out {}",
         env!("CARGO_BIN_EXE_dataapi"),
         server.url,
         out.display()
@@ -756,12 +758,25 @@ fields:
         Command::new("script").args(["-qec", &command, "/dev/null"]).env("PULL_TEST_TOKEN", "T").output().unwrap();
     let screen = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "{screen}");
-    // The bar counts rows of the total known so far (windows are counted as they are read).
-    let drawn = screen.split("rows").any(|frame| {
-        let count = frame.trim_end().rsplit(' ').next().unwrap_or("");
-        count.split_once('/').is_some_and(|(n, of)| n.parse::<u64>().is_ok() && of.parse::<u64>().is_ok_and(|t| t > 0))
-    });
-    assert!(drawn, "the bar counts rows of an estimated total: {screen}");
+    // The bar counts rows of the total known so far (windows are counted as they are read),
+    // marked `~` until every window is counted; before any total is known it counts rows alone.
+    let frames = frames(&screen);
+    let totals: Vec<(u64, &str)> = frames
+        .iter()
+        .filter_map(|frame| {
+            let (_, after) = frame.split_once('/')?;
+            let of = after.split(" rows").next()?;
+            Some((of.trim_start_matches('~').replace(',', "").parse().ok()?, of))
+        })
+        .collect();
+    assert!(!totals.is_empty(), "the bar is drawn: {screen}");
+    assert!(totals.iter().all(|(t, _)| *t > 0), "no frame shows a total of 0: {totals:?}");
+    let first_exact = totals.iter().position(|(_, of)| !of.starts_with('~')).expect("the total is known at last");
+    assert!(first_exact > 0, "the total is an estimate (~) at first: {totals:?}");
+    assert!(totals[first_exact..].iter().all(|(t, of)| *t == 700 && !of.starts_with('~')), "{totals:?}");
+    assert!(frames.first().is_some_and(|f| f.contains("counting…")), "the first frame counts: {frames:?}");
+    assert_rates_are_whole(&frames);
+    assert!(frames.iter().any(|f| f.contains("ETA ")), "an ETA: {frames:?}");
     // Read by time, a full page of 50 yields the rows before its last second and the next page
     // starts at that second: 7 + 7 + 3 pages for windows of 300, 300 and 100 rows.
     assert!(screen.contains("700 rows, 17 requests"), "and the summary: {screen}");
@@ -796,6 +811,61 @@ fields:
         .unwrap();
     assert!(quiet.status.success());
     assert_eq!(stderr(&quiet).lines().count(), 1, "{}", stderr(&quiet));
+}
+
+/// The frames a progress bar drew on a terminal: its lines and redraws, without the escapes.
+fn frames(screen: &str) -> Vec<String> {
+    screen
+        .replace("\x1b[2K", "\n")
+        .split(['\r', '\n'])
+        .map(|f| f.trim().to_owned())
+        .filter(|f| f.contains("rows") && !f.starts_with("done:"))
+        .collect()
+}
+
+/// Every rate drawn is a whole number of rows a second, with thousands separated by commas.
+fn assert_rates_are_whole(frames: &[String]) {
+    let mut rates = 0;
+    for frame in frames {
+        for (at, _) in frame.match_indices(" rows/s") {
+            let rate = frame[..at].rsplit(' ').next().unwrap_or("");
+            assert!(!rate.is_empty() && rate.chars().all(|c| c.is_ascii_digit() || c == ','), "`{rate}` in {frame}");
+            rates += 1;
+        }
+    }
+    assert!(rates > 0, "a rate is drawn: {frames:?}");
+}
+
+/// Waits on the API's limits are drawn with the time they have left, and the summary counts
+/// the waits and the calls sent again after `limit_exceeded`.
+#[test]
+fn the_bar_shows_a_wait_on_the_limits_and_the_summary_counts_it() {
+    let rows: Vec<Value> = (1..=3).map(|i| json!({"id": i, "start_time": format!("2026-01-02 10:00:0{i}")})).collect();
+    let stub = Stub::refusing(rows, 2);
+    let dir = scratch("waits");
+    let out = dir.join("calls.ndjson");
+    let command = format!(
+        "{} pull get.calls_report --from '2026-01-02 00:00:00' --till '2026-01-02 23:59:59' --url {} \
+         --fields id,start_time --token-env PULL_TEST_TOKEN --out {}",
+        env!("CARGO_BIN_EXE_dataapi"),
+        stub.url,
+        out.display()
+    );
+    let run =
+        Command::new("script").args(["-qec", &command, "/dev/null"]).env("PULL_TEST_TOKEN", "T").output().unwrap();
+    let screen = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{screen}");
+    let frames = frames(&screen);
+    assert!(
+        frames.iter().any(|f| f.contains("waiting on the API's limits, 1 s left")),
+        "the wait and its time left are drawn: {frames:?}"
+    );
+    assert!(
+        screen.contains(
+            "3 rows, 3 requests, 2 retries (0 after a fault, 2 after limit_exceeded), 2 waits on the API's limits"
+        ),
+        "the summary counts what happened: {screen}"
+    );
 }
 
 /// A Data API on loopback that answers every report request with `rows`, paged by the
