@@ -230,10 +230,10 @@ fn brand_holds_the_request_to_its_docs() {
     assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
     let text = stderr(&run);
     for problem in [
-        "params.fields[1]: unexpected_parameters: `wav_call_records` is documented by CoMagic only, not by CallGear",
-        "params.fields[3]",
+        "--fields item 2: unexpected_parameters: `wav_call_records` is documented by CoMagic only, not by CallGear",
+        "--fields item 4",
         "called_phone_number",
-        "params.sort[0].field",
+        "--sort item 1 (field)",
         "scenario_name",
     ] {
         assert!(text.contains(problem), "`{problem}` is reported in:\n{text}");
