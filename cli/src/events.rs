@@ -115,9 +115,19 @@ pub struct Args {
     dedup_window: Duration,
 }
 
+/// A queue type the schema knows; a typo is answered with the valid types and the nearest one.
 fn queue_type(s: &str) -> Result<QueueType, String> {
-    let q: QueueType = s.parse().map_err(|_| format!("`{s}` is not a queue type"))?;
-    if q.is_known() { Ok(q) } else { Err(format!("`{s}` is not a queue type the schema knows")) }
+    match s.parse::<QueueType>() {
+        Ok(q) if q.is_known() => Ok(q),
+        _ => {
+            let hint = dataapi::runtime::validate::did_you_mean(s, QueueType::CODES.iter().copied())
+                .map_or_else(String::new, |h| format!(" ({h})"));
+            Err(format!(
+                "`{s}` is not a queue type the schema knows{hint}; the types are {}",
+                QueueType::CODES.join(", ")
+            ))
+        }
+    }
 }
 
 /// A duration: seconds, or a number followed by `s`, `m`, `h` or `d`.

@@ -25,8 +25,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use clap::Parser;
 use dataapi::client::{Client, Error, JsonRequest, PullState};
-use dataapi::runtime::{Brand, MethodDescriptor};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use dataapi::runtime::validate::{Violation, did_you_mean};
+use dataapi::runtime::{Brand, MethodDescriptor, RequestKind, TypeDescriptor, ValueShape};
+use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -58,6 +59,10 @@ Exit codes:
   4  interrupted with a checkpoint (the day limit, Ctrl-C or SIGTERM, the network gone after
      every retry): run the same command with --resume to continue
 
+A failure that a resume cannot mend (1, 2, 3) removes the partial file and its checkpoint
+and says what to fix; only a resumed pull refused for its input or credentials (2, 3) keeps
+the checkpoint it started from, to continue with --resume once they are fixed.
+
 Secrets are never arguments: --token-env and --password-env name environment variables.")]
 pub struct Args {
     /// The method's wire name (`get.calls_report`).
@@ -68,12 +73,19 @@ pub struct Args {
     /// End of the period ("YYYY-MM-DD hh:mm:ss", inclusive).
     #[arg(long)]
     till: Option<String>,
-    /// Fields to ask for, comma-separated (default: the method's default reply fields).
+    /// Fields to ask for, comma-separated (default: the method's default reply fields; a flat
+    /// report such as get.communications, which returns no row without fields, is asked for the
+    /// fields its docs mark as default replies, by name, and the pull says so).
     #[arg(long, value_delimiter = ',', value_name = "FIELD,…")]
     fields: Option<Vec<String>>,
-    /// The filter as JSON, or @FILE to read it from a file.
+    /// The filter as JSON, or @FILE to read it from a file. A value that is not a code of the
+    /// field's enum is sent (the API's enums are open) after a warning; see --strict.
     #[arg(long, value_name = "JSON|@FILE")]
     filter: Option<String>,
+    /// Refuse a --filter value that is not a code of the field's enum (exit 2) instead of
+    /// warning about it.
+    #[arg(long)]
+    strict: bool,
     /// Sort keys FIELD[:asc|:desc], most significant first (repeatable or comma-separated), for
     /// the API's reads; refused for methods the pull reads in time order, the order that lets it
     /// prove that no row is lost. The file's rows are not sorted: sort them where they land.
@@ -104,6 +116,9 @@ pub struct Args {
     /// Continue an interrupted pull from the checkpoint beside --out.
     #[arg(long)]
     resume: bool,
+    /// Replace --out if it exists (without it, an existing file is refused, exit 2).
+    #[arg(long)]
+    force: bool,
     /// Windows fetched at once.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=16))]
     concurrency: u32,
@@ -163,9 +178,13 @@ fn is_zero(n: &u32) -> bool {
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> ExitCode {
-    let (request, client, format) = match check(&args) {
+    let mut notes = Vec::new();
+    let (request, client, format) = match check(&args, &mut notes) {
         Ok(checked) => checked,
         Err(problems) => {
+            for note in &notes {
+                eprintln!("{note}");
+            }
             eprintln!("error: the pull was not started:");
             for p in &problems {
                 eprintln!("  {p}");
@@ -173,6 +192,9 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(BAD_INPUT);
         }
     };
+    for note in &notes {
+        eprintln!("{note}");
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -183,9 +205,17 @@ pub fn run(args: Args) -> ExitCode {
     ExitCode::from(runtime.block_on(pull(&args, request, client, format)))
 }
 
-/// Everything about the input, checked before the first request: every problem at once.
-fn check(args: &Args) -> Result<(JsonRequest, Client, Format), Vec<String>> {
+/// Everything about the input, checked before the first request: every problem at once;
+/// warnings and notes for the user go to `notes`.
+fn check(args: &Args, notes: &mut Vec<String>) -> Result<(JsonRequest, Client, Format), Vec<String>> {
     let mut problems = Vec::new();
+    let checkpoint = Paths::new(&args.out).checkpoint;
+    if args.out.exists() && !args.force && !(args.resume && checkpoint.exists()) {
+        problems.push(format!(
+            "--out {}: the file exists; give --force to replace it, or another --out",
+            args.out.display()
+        ));
+    }
     let methods: Vec<&'static MethodDescriptor> = match &args.schema {
         Some(dir) => crate::descriptors::load(dir).map_err(|p| vec![format!("--schema {}: {p}", dir.display())])?,
         None => dataapi::METHODS.to_vec(),
@@ -225,6 +255,20 @@ fn check(args: &Args) -> Result<(JsonRequest, Client, Format), Vec<String>> {
     if let Some(filter) = &args.filter {
         match json_arg("--filter", filter) {
             Ok(filter) => {
+                if let Some(m) = method {
+                    let mut odd = Vec::new();
+                    unknown_codes(m, &filter, "", &mut odd);
+                    if args.strict {
+                        problems.extend(odd.into_iter().map(|o| format!("{o} (refused by --strict)")));
+                    } else {
+                        notes.extend(odd.into_iter().map(|o| {
+                            format!(
+                                "warning: {o}; the API's enums are open, so it is sent as given and most likely \
+                                 matches no row (--strict refuses it)"
+                            )
+                        }));
+                    }
+                }
                 params.insert("filter".into(), filter);
             }
             Err(p) => problems.push(p),
@@ -247,10 +291,37 @@ fn check(args: &Args) -> Result<(JsonRequest, Client, Format), Vec<String>> {
         // UIS serves the CoMagic docs.
         (None, _) => Some(Brand::CoMagic),
     };
+    // A flat report returns no row without `fields`: ask for the ones its docs mark as default
+    // replies, or require --fields where there are none.
+    if let Some(m) = method.filter(|m| m.kind == RequestKind::FlatReport && args.fields.is_none()) {
+        let defaults: Vec<&str> = m
+            .fields
+            .iter()
+            .filter(|f| f.default.allows() && brand.is_none_or(|b| f.documented_for(b)))
+            .map(|f| f.name)
+            .collect();
+        if defaults.is_empty() {
+            problems.push(format!(
+                "--fields: {} returns no row without fields and its docs mark none as a default reply: \
+                 give --fields",
+                m.name
+            ));
+        } else {
+            let shown =
+                if defaults.len() > 6 { format!("{}, …", defaults[..6].join(", ")) } else { defaults.join(", ") };
+            notes.push(format!(
+                "note: {} returns no row without fields: asking for the {} fields its docs mark as default \
+                 replies ({shown}); give --fields to choose others",
+                m.name,
+                defaults.len()
+            ));
+            params.insert("fields".into(), defaults.iter().map(|f| Value::String((*f).to_owned())).collect());
+        }
+    }
     let request = method.and_then(|m| match JsonRequest::new_for(m, brand, Value::Object(params)) {
         Ok(r) => Some(r),
         Err(violations) => {
-            problems.extend(violations.iter().map(|v| format!("params.{v}")));
+            problems.extend(violations.iter().map(|v| described(v, m)));
             None
         }
     });
@@ -286,6 +357,89 @@ fn check(args: &Args) -> Result<(JsonRequest, Client, Format), Vec<String>> {
             Err(problems)
         }
         _ => Err(problems),
+    }
+}
+
+/// Where a violation's parameter comes from on the command line: `--from` for `date_from`,
+/// `--fields item 2` for `fields[1]`, `--filter at filters[0].value`, `--params report_id`.
+fn option_of(path: &str) -> String {
+    let split = path.find(['.', '[']).unwrap_or(path.len());
+    let (head, rest) = path.split_at(split);
+    // A comma-separated list: its items counted from 1, as the user typed them.
+    let item = |option: &str| {
+        let Some(inner) = rest.strip_prefix('[') else { return option.to_owned() };
+        let Some((index, tail)) = inner.split_once(']') else { return format!("{option}{rest}") };
+        let n = index.parse::<usize>().map_or_else(|_| index.to_owned(), |i| (i + 1).to_string());
+        match tail.trim_start_matches('.') {
+            "" => format!("{option} item {n}"),
+            tail => format!("{option} item {n} ({tail})"),
+        }
+    };
+    match head {
+        "date_from" => "--from".to_owned(),
+        "date_till" => "--till".to_owned(),
+        "fields" => item("--fields"),
+        "sort" => item("--sort"),
+        "filter" => match rest.trim_start_matches('.') {
+            "" => "--filter".to_owned(),
+            at => format!("--filter at {at}"),
+        },
+        "access_token" => "the token (--token-env, or --login with --password-env)".to_owned(),
+        "" => "the request".to_owned(),
+        _ => format!("--params {path}"),
+    }
+}
+
+/// A violation as the user can act on it: the option in place of the wire parameter, in its
+/// place and in its message (`` `date_from` `` becomes `` `--from` ``, a method parameter
+/// `` `--params report_id` ``).
+fn described(v: &Violation, method: &MethodDescriptor) -> String {
+    let mut message = v.message.replace("`date_from`", "`--from`").replace("`date_till`", "`--till`");
+    let head = &v.path[..v.path.find(['.', '[']).unwrap_or(v.path.len())];
+    if !matches!(head, "fields" | "sort" | "filter") {
+        for p in method.params {
+            message = message.replace(&format!("`{}`", p.name), &format!("`--params {}`", p.name));
+        }
+    }
+    let help = v.help.as_ref().map_or_else(String::new, |h| format!(" ({h})"));
+    format!("{}: {}: {message}{help}", option_of(&v.path), v.mnemonic)
+}
+
+/// The conditions of `filter` whose value is not a code of the field's enum, each with the
+/// codes and the nearest one. `at` is the condition's path in the filter.
+fn unknown_codes(method: &MethodDescriptor, filter: &Value, at: &str, out: &mut Vec<String>) {
+    let Value::Object(map) = filter else { return };
+    if let Some(Value::Array(filters)) = map.get("filters") {
+        for (i, f) in filters.iter().enumerate() {
+            let path = if at.is_empty() { format!("filters[{i}]") } else { format!("{at}.filters[{i}]") };
+            unknown_codes(method, f, &path, out);
+        }
+        return;
+    }
+    let (Some(Value::String(name)), Some(value)) = (map.get("field"), map.get("value")) else { return };
+    let Some(field) = method.field(name) else { return };
+    let (enum_name, codes, labels) = match field.ty {
+        TypeDescriptor::Enum { name, codes, labels } => (name, codes, labels),
+        TypeDescriptor::Array(TypeDescriptor::Enum { name, codes, labels }) => (*name, *codes, *labels),
+        _ => return,
+    };
+    // Patterns and expressions are not codes.
+    let operator = map.get("operator").and_then(Value::as_str);
+    let shape = operator.and_then(|o| method.operators.iter().find(|d| d.wire == o)).map(|d| d.value);
+    if matches!(shape, Some(ValueShape::Text | ValueShape::Null)) {
+        return;
+    }
+    let values: Vec<&str> = match value {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => return,
+    };
+    let known = |v: &str| codes.contains(&v) || labels.iter().any(|l| l.code == v);
+    for v in values.into_iter().filter(|v| !known(v)) {
+        let place = if at.is_empty() { "--filter".to_owned() } else { format!("--filter at {at}") };
+        let listed = if codes.len() > 12 { format!("{}, …", codes[..12].join(", ")) } else { codes.join(", ") };
+        let hint = did_you_mean(v, codes.iter().copied()).map_or_else(String::new, |h| format!(" ({h})"));
+        out.push(format!("{place}: `{v}` is not a code of `{name}` (enum {enum_name}: {listed}){hint}"));
     }
 }
 
@@ -551,23 +705,87 @@ async fn stopped() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// The bar's rows so far, the expected total and whether the pull waits on the limits.
-fn show<T>(bar: &ProgressBar, pull: &dataapi::client::Pull<T>, started_with: u64) {
-    let s = pull.progress();
-    let rows = pull.state().rows;
-    bar.set_length((s.total + started_with).max(rows));
-    bar.set_position(rows);
-    bar.set_message(if s.waiting { "waiting on the API's limits" } else { "" });
+/// The progress bar: a spinner while nothing is counted, then rows of the expected total
+/// (`~` while some window is not counted yet), a rate rounded for people and an ETA, or how
+/// long a wait on the API's limits lasts. It is brought up to date on a timer, a few times a
+/// second, never per row.
+struct Bar {
+    bar: ProgressBar,
+    /// The total is known to be > 0 and the bar style is on.
+    counting: bool,
+    /// The total shown is an estimate (`~`).
+    estimate: bool,
 }
 
-fn bar() -> ProgressBar {
-    let target =
-        if io::stderr().is_terminal() { ProgressDrawTarget::stderr_with_hz(4) } else { ProgressDrawTarget::hidden() };
-    let bar = ProgressBar::with_draw_target(None, target);
-    let style = ProgressStyle::with_template("{bar:30} {human_pos}/{human_len} rows  {per_sec}  {elapsed}  {msg}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
-    bar.set_style(style);
-    bar
+impl Bar {
+    fn new() -> Self {
+        let target = if io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr_with_hz(4)
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(None, target);
+        let style = ProgressStyle::with_template("{spinner} counting… {human_pos} rows  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        bar.set_style(style);
+        Bar { bar, counting: false, estimate: true }
+    }
+
+    /// Redraws from the pull's counters.
+    fn show<T>(&mut self, pull: &dataapi::client::Pull<T>, started_with: u64) {
+        let s = pull.progress();
+        let state = pull.state();
+        let rows = state.rows;
+        let total = s.total + started_with;
+        let estimate = !state.windows.iter().all(|w| w.counted);
+        // The length and the position first, so that no frame shows a total of 0.
+        if self.counting || total > 0 {
+            self.bar.set_length(total.max(rows));
+        }
+        self.bar.set_position(rows);
+        if total > 0 && !self.counting {
+            self.counting = true;
+            self.estimate = estimate;
+            self.bar.set_prefix(if estimate { "~" } else { "" });
+            let style = ProgressStyle::with_template("{bar:24} {human_pos}/{prefix}{human_len} rows  {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            self.bar.set_style(style);
+        } else if self.counting && estimate != self.estimate {
+            self.estimate = estimate;
+            self.bar.set_prefix(if estimate { "~" } else { "" });
+        }
+        let message = match s.wait_left {
+            Some(left) if s.waiting => format!("waiting on the API's limits, {} left", short(left)),
+            _ if s.waiting => "waiting on the API's limits".to_owned(),
+            _ => {
+                let rate = HumanCount(self.bar.per_sec().round() as u64);
+                if self.counting && rows > 0 {
+                    format!("{rate} rows/s  ETA {}", short(self.bar.eta()))
+                } else {
+                    format!("{rate} rows/s")
+                }
+            }
+        };
+        self.bar.set_message(message);
+        if !self.counting {
+            self.bar.tick();
+        }
+    }
+}
+
+/// A duration for people, rounded up to the second: `7 s`, `3 min 5 s`, `2 h 10 min`.
+fn short(d: Duration) -> String {
+    let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{} min {} s", secs / 60, secs % 60),
+        _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
+    }
+}
+
+/// A number of things with its noun, singular for one.
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format) -> u8 {
@@ -626,7 +844,7 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
     let started_with = state.rows;
     let started = Instant::now();
     let mut pull = client.json_resume(request, state);
-    let bar = bar();
+    let mut bar = Bar::new();
     let mut last = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let stop = stopped();
@@ -653,40 +871,59 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
         }
         let _ = fs::remove_file(paths.part(old.generation));
     }
-    let outcome: Result<(), (u8, String)> = loop {
+    let outcome: Result<(), (u8, String, String)> = loop {
         let row = tokio::select! {
             row = pull.next() => row,
-            _ = &mut stop => break Err((INTERRUPTED, "interrupted".into())),
+            _ = &mut stop => break Err((INTERRUPTED, "interrupted".into(), String::new())),
             _ = tick.tick() => {
-                show(&bar, &pull, started_with);
+                bar.show(&pull, started_with);
                 continue;
             }
         };
         match row {
             None => break Ok(()),
             Some(Ok(row)) => {
-                // The bar redraws at most 4 times a second, so keeping it current is cheap.
-                show(&bar, &pull, started_with);
                 let ready = match sink.write(row) {
                     Ok(ready) => ready,
-                    Err(e) => break Err((FAILED, e)),
+                    Err(e) => break Err((FAILED, e, "make room for the output or give another --out".into())),
                 };
                 // Parquet is ready at each closed row group, the others at any row.
                 if ready && (format == Format::Parquet || last.elapsed() >= CHECKPOINT_EVERY) {
                     last = Instant::now();
                     if let Err(e) = checkpoint(&mut sink, pull.state()) {
-                        break Err((FAILED, format!("cannot write the checkpoint: {e}")));
+                        break Err((
+                            FAILED,
+                            format!("cannot write the checkpoint: {e}"),
+                            "make room beside --out or give another --out".into(),
+                        ));
                     }
                 }
             }
-            Some(Err(e)) => break Err(failure(&e)),
+            Some(Err(e)) => break Err(failure(&e, descriptor, args)),
         }
     };
-    bar.finish_and_clear();
+    bar.bar.finish_and_clear();
     let s = pull.progress();
     let rows = pull.state().rows;
     let took = started.elapsed().as_secs_f64();
-    let summary = format!("{rows} rows, {} requests, {} retries, {took:.1} s", s.requests, s.retries);
+    // Calls sent again: after a fault, and after a `limit_exceeded` answer (waited out first).
+    let again = s.retries + s.refused;
+    let retries = if again == 0 {
+        "0 retries".to_owned()
+    } else {
+        format!(
+            "{} ({} after a fault, {} after limit_exceeded)",
+            count(again, "retry", "retries"),
+            s.retries,
+            s.refused
+        )
+    };
+    let summary = format!(
+        "{}, {}, {retries}, {} on the API's limits, {took:.1} s",
+        count(rows, "row", "rows"),
+        count(s.requests, "request", "requests"),
+        count(s.waits, "wait", "waits")
+    );
     let note = |mismatched: u64| {
         if mismatched == 0 {
             return String::new();
@@ -706,19 +943,44 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
                 }
             };
             let _ = fs::remove_file(&paths.checkpoint);
-            eprintln!("done: {method} into {}: {summary}{}", paths.out.display(), note(mismatched));
+            if rows == 0 {
+                eprintln!(
+                    "done: {method} into {}: 0 rows — nothing matched {}; check {} ({})",
+                    paths.out.display(),
+                    matched(&params),
+                    checks(&params),
+                    summary.trim_start_matches("0 rows, ")
+                );
+            } else {
+                eprintln!("done: {method} into {}: {summary}{}", paths.out.display(), note(mismatched));
+            }
             DONE
         }
-        Err((code, message)) => {
-            let saved = checkpoint(&mut sink, pull.state());
+        Err((code, message, fix)) => {
             let summary = format!("{summary}{}", note(sink.mismatched()));
             eprintln!("error: {message}");
-            match saved {
+            // Only an interruption is mended by a resume; a resumed pull refused for its input
+            // or credentials keeps the checkpoint it started from, to resume once they are fixed.
+            let keep = code == INTERRUPTED || (resumed.is_some() && matches!(code, BAD_INPUT | REFUSED));
+            if !keep {
+                let part = paths.part(sink.generation);
+                drop(sink);
+                let _ = fs::remove_file(&part);
+                let _ = fs::remove_file(&paths.checkpoint);
+                let _ = crate::durable::sync_dir(&part);
+                eprintln!("stopped: {summary}; nothing was kept: {fix}, then run the command again");
+                return code;
+            }
+            match checkpoint(&mut sink, pull.state()) {
                 Ok(()) if code == INTERRUPTED => eprintln!(
                     "stopped: {summary}; the checkpoint is {}: run the same command with --resume to continue",
                     paths.checkpoint.display()
                 ),
-                Ok(()) => eprintln!("stopped: {summary}; the checkpoint is {}", paths.checkpoint.display()),
+                Ok(()) => eprintln!(
+                    "stopped: {summary}; {fix}, then run the same command with --resume to continue from the \
+                     checkpoint {}",
+                    paths.checkpoint.display()
+                ),
                 Err(e) => eprintln!("stopped: {summary}; the checkpoint cannot be written: {e}"),
             }
             code
@@ -726,18 +988,79 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
     }
 }
 
-/// The exit code and message of a pull's error.
-fn failure(e: &Error) -> (u8, String) {
+/// What a pull with no row asked for: the period and the filter, as the user gave them.
+fn matched(params: &Map<String, Value>) -> String {
+    let mut parts = Vec::new();
+    if let (Some(from), Some(till)) = (params.get("date_from"), params.get("date_till")) {
+        parts.push(format!("the period {} to {}", text(from), text(till)));
+    }
+    if params.get("filter").is_some_and(|f| !f.is_null()) {
+        parts.push("the filter".to_owned());
+    }
+    let others =
+        params.keys().filter(|k| !matches!(k.as_str(), "date_from" | "date_till" | "filter" | "fields")).count();
+    if others > 0 {
+        parts.push("the parameters".to_owned());
+    }
+    if parts.is_empty() { "the request".to_owned() } else { parts.join(" and ") }
+}
+
+/// The options to look at when nothing matched.
+fn checks(params: &Map<String, Value>) -> String {
+    let mut options = Vec::new();
+    if params.contains_key("date_from") {
+        options.push("--from and --till");
+    }
+    if params.get("filter").is_some_and(|f| !f.is_null()) {
+        options.push("--filter");
+    }
+    if params.keys().any(|k| !matches!(k.as_str(), "date_from" | "date_till" | "filter" | "fields" | "sort")) {
+        options.push("--params");
+    }
+    options.push("the account the token belongs to");
+    options.join(", ")
+}
+
+/// A JSON value's text: a string's own, anything else as JSON.
+fn text(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+}
+
+/// The exit code, the message and what to fix of a pull's error.
+fn failure(e: &Error, method: &MethodDescriptor, args: &Args) -> (u8, String, String) {
+    let credentials = match (&args.token_env, &args.login) {
+        (Some(var), _) => format!("check the token in ${var} (--token-env {var})"),
+        (None, Some(login)) => format!("check --login {login} and its password (--password-env)"),
+        _ => "check the credentials".to_owned(),
+    };
     match e {
-        Error::Invalid(v) => (BAD_INPUT, format!("the request would be refused:\n{v}")),
+        Error::Invalid(v) => {
+            let problems: Vec<String> = v.iter().map(|v| format!("  {}", described(v, method))).collect();
+            (
+                BAD_INPUT,
+                format!("the request would be refused:\n{}", problems.join("\n")),
+                "change the options named above".into(),
+            )
+        }
         Error::Api(api) => {
             let mnemonic = api.mnemonic().map_or_else(|| "no mnemonic".to_owned(), |m| m.to_string());
-            (REFUSED, format!("the API refused the request: {mnemonic}: {}", api.message))
+            let auth = ["access_token", "login", "password", "auth", "ip_not_whitelisted"];
+            let fix = if auth.iter().any(|a| mnemonic.contains(a)) {
+                credentials
+            } else {
+                "change the request as the API's message says".to_owned()
+            };
+            (REFUSED, format!("the API refused the request: {mnemonic}: {}", api.message), fix)
         }
-        Error::NoAuth | Error::Unsupported(_) => (BAD_INPUT, e.to_string()),
+        Error::NoAuth => (BAD_INPUT, e.to_string(), credentials),
+        Error::Unsupported(_) => (BAD_INPUT, e.to_string(), "change the request as the message says".into()),
         Error::DayLimit { .. } | Error::RateLimited { .. } | Error::Transport(_) | Error::Http { .. } => {
-            (INTERRUPTED, e.to_string())
+            (INTERRUPTED, e.to_string(), String::new())
         }
-        _ => (FAILED, e.to_string()),
+        Error::TooDense { .. } | Error::TooMany { .. } | Error::Incomplete { .. } => {
+            (FAILED, e.to_string(), "narrow the request as the message says (a resume would fail the same way)".into())
+        }
+        Error::Decode { .. } => (FAILED, e.to_string(), "report the reply that cannot be decoded".into()),
+        _ => (FAILED, e.to_string(), "see the message above".into()),
     }
 }

@@ -623,3 +623,20 @@ fn a_sender_over_its_rate_gets_429() {
     assert!(statuses.iter().all(|&s| s == 200 || s == 429), "{statuses:?}");
     assert_eq!(whole_lines(&out).len(), ok);
 }
+
+#[test]
+fn a_mistyped_queue_type_lists_the_valid_ones() {
+    let dir = scratch("queue-type");
+    let out = dataapi()
+        .args(["events", "--queue-type", "inbound_queu", "--out"])
+        .arg(dir.join("events.ndjson"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("did you mean `inbound_queue`?"), "{text}");
+    for code in dataapi::queue::QueueType::CODES {
+        assert!(text.contains(code), "`{code}` is listed in:\n{text}");
+    }
+    assert!(!dir.join("events.ndjson").exists(), "nothing was started");
+}

@@ -165,18 +165,37 @@ fn bad_input_exits_2_with_every_problem() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let text = stderr(&out);
+    // Each problem names the option the user typed, not the wire parameter.
     for problem in [
-        "params.date_till: invalid_parameters_combination",
-        "params.fields[1]: unexpected_parameters",
+        "--till: invalid_parameters_combination: `--till` (2026-01-01 00:00:00) is before `--from`",
+        "--fields item 2: unexpected_parameters",
         "finish_reason",
-        "params.sort[0].field: sort_prohibited",
-        "params.sort[0].order: invalid_parameter_value",
-        "params.filter.operator: invalid_parameter_value",
+        "--sort item 1 (field): sort_prohibited",
+        "--sort item 1 (order): invalid_parameter_value",
+        "--filter at operator: invalid_parameter_value",
         "--token-env PULL_TEST_NO_SUCH_VARIABLE",
         "calls.xlsx",
     ] {
         assert!(text.contains(problem), "`{problem}` is reported in:\n{text}");
     }
+    for wire in ["params.", "date_from", "date_till"] {
+        assert!(!text.contains(wire), "no wire parameter `{wire}` in:\n{text}");
+    }
+    // A method's own parameters are given with --params, and named so.
+    let out = dataapi()
+        .args(["pull", "get.communications", "--from", "2026-01-02 00:00:00", "--fields", "site_name"])
+        .args(["--url", "http://127.0.0.1:9/v2.0", "--token-env", "HOME", "--out"])
+        .arg(dir.join("communications.ndjson"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = stderr(&out);
+    for problem in
+        ["--till: required_parameter_missed", "--params report_id: required_parameter_missed", "--params report_type"]
+    {
+        assert!(text.contains(problem), "`{problem}` is reported in:\n{text}");
+    }
+    assert!(!text.contains("params.report_id") && !text.contains("date_till"), "{text}");
 
     let out = dataapi()
         .args(["pull", "get.no_such_report", "--filter", "@/no/such/file.json", "--token-env", "HOME", "--out"])
@@ -211,10 +230,10 @@ fn brand_holds_the_request_to_its_docs() {
     assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
     let text = stderr(&run);
     for problem in [
-        "params.fields[1]: unexpected_parameters: `wav_call_records` is documented by CoMagic only, not by CallGear",
-        "params.fields[3]",
+        "--fields item 2: unexpected_parameters: `wav_call_records` is documented by CoMagic only, not by CallGear",
+        "--fields item 4",
         "called_phone_number",
-        "params.sort[0].field",
+        "--sort item 1 (field)",
         "scenario_name",
     ] {
         assert!(text.contains(problem), "`{problem}` is reported in:\n{text}");
@@ -236,8 +255,134 @@ fn a_refusal_exits_3_with_its_mnemonic() {
     let out = dir.join("calls.ndjson");
     let run = pull(&server, &out, &[]).env("PULL_TEST_TOKEN", "wrong").output().unwrap();
     assert_eq!(run.status.code(), Some(3), "{}", stderr(&run));
-    assert!(stderr(&run).contains("access_token_invalid"), "{}", stderr(&run));
-    assert!(!out.exists(), "no file under the final name");
+    let text = stderr(&run);
+    assert!(text.contains("access_token_invalid"), "{text}");
+    // A resume cannot mend a wrong token: it is not suggested, and nothing is left behind.
+    assert!(!text.contains("--resume"), "{text}");
+    assert!(text.contains("check the token in $PULL_TEST_TOKEN"), "it says what to fix: {text}");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "no part or checkpoint is left: {left:?}");
+}
+
+#[test]
+fn an_existing_output_is_refused_unless_force() {
+    let server = Server::start(&[]);
+    let dir = scratch("exists");
+    let out = dir.join("calls.ndjson");
+    std::fs::write(&out, "mine\n").unwrap();
+    let run = pull(&server, &out, &["--fields", "id,start_time"]).output().unwrap();
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(stderr(&run).contains("--force"), "{}", stderr(&run));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine\n", "the file is untouched");
+    // --resume without a checkpoint of its own would start again: refused the same way.
+    let run = pull(&server, &out, &["--fields", "id,start_time", "--resume"]).output().unwrap();
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine\n");
+
+    let run = pull(&server, &out, &["--fields", "id,start_time", "--force"]).output().unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_complete(&out, "id,start_time");
+}
+
+#[test]
+fn a_filter_value_outside_the_enum_warns_and_strict_refuses() {
+    let server = Server::start(&[]);
+    let dir = scratch("enum");
+    let out = dir.join("calls.ndjson");
+    let filter = r#"{"filters": [{"field": "direction", "operator": "=", "value": "inn"}], "condition": "and"}"#;
+    let run = pull(&server, &out, &["--fields", "id,direction", "--filter", filter]).output().unwrap();
+    assert!(run.status.success(), "the enum is open: the value is sent: {}", stderr(&run));
+    let text = stderr(&run);
+    let warning = text.find("warning: --filter at filters[0]: `inn` is not a code of `direction`");
+    assert!(warning.is_some() && text.contains("did you mean `in`?"), "{text}");
+    let done = text.find("done:").expect("a summary");
+    assert!(warning < Some(done), "the warning comes first: {text}");
+    // A pull with no row says so.
+    assert!(text.contains("0 rows — nothing matched"), "{text}");
+    assert!(text.contains("--filter") && text.contains("--from and --till"), "{text}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "");
+
+    let strict = dir.join("strict.ndjson");
+    let run = pull(&server, &strict, &["--fields", "id,direction", "--filter", filter, "--strict"]).output().unwrap();
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(stderr(&run).contains("`inn` is not a code of `direction`"), "{}", stderr(&run));
+    assert!(!strict.exists() && !dir.join("strict.ndjson.part").exists(), "nothing was sent");
+
+    // Known codes pass without a word.
+    let fine = dir.join("fine.ndjson");
+    let filter = r#"{"field": "direction", "operator": "in", "value": ["in", "out"]}"#;
+    let run = pull(&server, &fine, &["--fields", "id,direction", "--filter", filter, "--strict"]).output().unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(!stderr(&run).contains("warning"), "{}", stderr(&run));
+    assert!(!stderr(&run).contains("0 rows —"), "rows of known codes are pulled: {}", stderr(&run));
+}
+
+#[test]
+fn a_flat_report_without_fields_asks_for_its_default_fields() {
+    let server = Server::start(&[]);
+    let dir = scratch("flat");
+    let out = dir.join("communications.ndjson");
+    let run = dataapi()
+        .args(["pull", "get.communications", "--from", FROM, "--till", TILL, "--url", &server.url])
+        .args(["--params", r#"{"report_id": 1, "report_type": "x"}"#, "--token-env", "PULL_TEST_TOKEN", "--out"])
+        .arg(&out)
+        .env("PULL_TEST_TOKEN", "T")
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    let text = stderr(&run);
+    assert!(text.contains("returns no row without fields") && text.contains("--fields"), "{text}");
+    let defaults: Vec<&str> = dataapi::communications::DESCRIPTOR
+        .fields
+        .iter()
+        .filter(|f| f.default == dataapi::runtime::Stated::Yes)
+        .map(|f| f.name)
+        .collect();
+    let rows: Vec<Value> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 700, "{text}");
+    for row in &rows {
+        for field in &defaults {
+            assert!(row.get(*field).is_some(), "`{field}` is in {row}");
+        }
+    }
+}
+
+/// A second holding more rows than a page, in a method whose rows have no key to read them by:
+/// the pull cannot be complete, and a resume would fail the same way, so none is suggested and
+/// nothing is left behind.
+#[test]
+fn a_pull_that_cannot_be_complete_leaves_nothing_and_suggests_no_resume() {
+    let dir = scratch("dense");
+    let schema = dir.join("schema");
+    std::fs::create_dir_all(schema.join("methods")).unwrap();
+    std::fs::write(
+        schema.join("methods/get.keyless_report.yaml"),
+        r"method: get.keyless_report
+title: {en: No key}
+access: [customer]
+weight: 1
+kind: report
+limits: {date_range_days: 3, limit: {default: 2, max: 2}, offset: {default: 0, max: 10}}
+fields:
+  - {name: start_time, type: datetime, sort: yes, default: yes}
+  - {name: name, type: string, default: yes}
+",
+    )
+    .unwrap();
+    let rows: Vec<Value> =
+        (0..5).map(|i| json!({"start_time": "2026-01-02 10:00:00", "name": i.to_string()})).collect();
+    let stub = Stub::start(rows);
+    let out = dir.join("keyless.ndjson");
+    let run =
+        pull_from(&stub.url, "get.keyless_report", &out, "start_time,name", &["--schema", schema.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let text = stderr(&run);
+    assert!(text.contains("holds 5 rows, more than one page"), "{text}");
+    assert!(!text.contains("--resume"), "{text}");
+    assert!(text.contains("nothing was kept: narrow the request"), "{text}");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, ["schema"], "no part or checkpoint is left");
 }
 
 #[test]
@@ -598,10 +743,12 @@ fields:
     )
     .unwrap();
     let schema = schema.to_str().unwrap();
-    let server = Server::start(&["--schema", schema]);
+    // Replies a tenth of a second late, one window at a time: the bar is drawn a few times
+    // while some windows are not counted yet.
+    let server = Server::start(&["--schema", schema, "--fault", "slow=1", "--slow-delay", "0.1"]);
     let out = dir.join("small.ndjson");
     let command = format!(
-        "{} pull get.small_report --from '{FROM}' --till '{TILL}' --url {} --token-env PULL_TEST_TOKEN --schema {schema} --out {}",
+        "{} pull get.small_report --from '{FROM}' --till '{TILL}' --url {} --token-env PULL_TEST_TOKEN --schema {schema} --concurrency 1 --out {}",
         env!("CARGO_BIN_EXE_dataapi"),
         server.url,
         out.display()
@@ -611,12 +758,25 @@ fields:
         Command::new("script").args(["-qec", &command, "/dev/null"]).env("PULL_TEST_TOKEN", "T").output().unwrap();
     let screen = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "{screen}");
-    // The bar counts rows of the total known so far (windows are counted as they are read).
-    let drawn = screen.split("rows").any(|frame| {
-        let count = frame.trim_end().rsplit(' ').next().unwrap_or("");
-        count.split_once('/').is_some_and(|(n, of)| n.parse::<u64>().is_ok() && of.parse::<u64>().is_ok_and(|t| t > 0))
-    });
-    assert!(drawn, "the bar counts rows of an estimated total: {screen}");
+    // The bar counts rows of the total known so far (windows are counted as they are read),
+    // marked `~` until every window is counted; before any total is known it counts rows alone.
+    let frames = frames(&screen);
+    let totals: Vec<(u64, &str)> = frames
+        .iter()
+        .filter_map(|frame| {
+            let (_, after) = frame.split_once('/')?;
+            let of = after.split(" rows").next()?;
+            Some((of.trim_start_matches('~').replace(',', "").parse().ok()?, of))
+        })
+        .collect();
+    assert!(!totals.is_empty(), "the bar is drawn: {screen}");
+    assert!(totals.iter().all(|(t, _)| *t > 0), "no frame shows a total of 0: {totals:?}");
+    let first_exact = totals.iter().position(|(_, of)| !of.starts_with('~')).expect("the total is known at last");
+    assert!(first_exact > 0, "the total is an estimate (~) at first: {totals:?}");
+    assert!(totals[first_exact..].iter().all(|(t, of)| *t == 700 && !of.starts_with('~')), "{totals:?}");
+    assert!(frames.first().is_some_and(|f| f.contains("counting…")), "the first frame counts: {frames:?}");
+    assert_rates_are_whole(&frames);
+    assert!(frames.iter().any(|f| f.contains("ETA ")), "an ETA: {frames:?}");
     // Read by time, a full page of 50 yields the rows before its last second and the next page
     // starts at that second: 7 + 7 + 3 pages for windows of 300, 300 and 100 rows.
     assert!(screen.contains("700 rows, 17 requests"), "and the summary: {screen}");
@@ -653,6 +813,61 @@ fields:
     assert_eq!(stderr(&quiet).lines().count(), 1, "{}", stderr(&quiet));
 }
 
+/// The frames a progress bar drew on a terminal: its lines and redraws, without the escapes.
+fn frames(screen: &str) -> Vec<String> {
+    screen
+        .replace("\x1b[2K", "\n")
+        .split(['\r', '\n'])
+        .map(|f| f.trim().to_owned())
+        .filter(|f| f.contains("rows") && !f.starts_with("done:"))
+        .collect()
+}
+
+/// Every rate drawn is a whole number of rows a second, with thousands separated by commas.
+fn assert_rates_are_whole(frames: &[String]) {
+    let mut rates = 0;
+    for frame in frames {
+        for (at, _) in frame.match_indices(" rows/s") {
+            let rate = frame[..at].rsplit(' ').next().unwrap_or("");
+            assert!(!rate.is_empty() && rate.chars().all(|c| c.is_ascii_digit() || c == ','), "`{rate}` in {frame}");
+            rates += 1;
+        }
+    }
+    assert!(rates > 0, "a rate is drawn: {frames:?}");
+}
+
+/// Waits on the API's limits are drawn with the time they have left, and the summary counts
+/// the waits and the calls sent again after `limit_exceeded`.
+#[test]
+fn the_bar_shows_a_wait_on_the_limits_and_the_summary_counts_it() {
+    let rows: Vec<Value> = (1..=3).map(|i| json!({"id": i, "start_time": format!("2026-01-02 10:00:0{i}")})).collect();
+    let stub = Stub::refusing(rows, 2);
+    let dir = scratch("waits");
+    let out = dir.join("calls.ndjson");
+    let command = format!(
+        "{} pull get.calls_report --from '2026-01-02 00:00:00' --till '2026-01-02 23:59:59' --url {} \
+         --fields id,start_time --token-env PULL_TEST_TOKEN --out {}",
+        env!("CARGO_BIN_EXE_dataapi"),
+        stub.url,
+        out.display()
+    );
+    let run =
+        Command::new("script").args(["-qec", &command, "/dev/null"]).env("PULL_TEST_TOKEN", "T").output().unwrap();
+    let screen = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{screen}");
+    let frames = frames(&screen);
+    assert!(
+        frames.iter().any(|f| f.contains("waiting on the API's limits, 1 s left")),
+        "the wait and its time left are drawn: {frames:?}"
+    );
+    assert!(
+        screen.contains(
+            "3 rows, 3 requests, 2 retries (0 after a fault, 2 after limit_exceeded), 2 waits on the API's limits"
+        ),
+        "the summary counts what happened: {screen}"
+    );
+}
+
 /// A Data API on loopback that answers every report request with `rows`, paged by the
 /// request's `offset` and `limit`; stopped when dropped.
 struct Stub {
@@ -662,7 +877,14 @@ struct Stub {
 
 impl Stub {
     fn start(rows: Vec<Value>) -> Self {
+        Self::refusing(rows, 0)
+    }
+
+    /// As [`Stub::start`], but the first `refusals` calls are answered `limit_exceeded` with a
+    /// minute that resets in a second.
+    fn refusing(rows: Vec<Value>, refusals: usize) -> Self {
         use std::io::{BufRead, BufReader, Read, Write};
+        let mut refusals = refusals;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let url = format!("http://{}/v2.0", listener.local_addr().unwrap());
@@ -702,8 +924,16 @@ impl Stub {
                     let offset = params["offset"].as_u64().unwrap_or(0) as usize;
                     let limit = params["limit"].as_u64().unwrap_or(1000) as usize;
                     let page: Vec<Value> = rows.iter().skip(offset).take(limit).cloned().collect();
-                    let reply = json!({"jsonrpc": "2.0", "id": request["id"],
-                        "result": {"data": page, "metadata": {"total_items": rows.len()}}})
+                    let reply = if refusals > 0 {
+                        refusals -= 1;
+                        json!({"jsonrpc": "2.0", "id": request["id"], "error": {"code": -32029,
+                            "message": "the minute limit is spent; retry in 1 s",
+                            "data": {"mnemonic": "limit_exceeded",
+                                "metadata": {"limits": {"minute_remaining": 0, "minute_reset": 1}}}}})
+                    } else {
+                        json!({"jsonrpc": "2.0", "id": request["id"],
+                            "result": {"data": page, "metadata": {"total_items": rows.len()}}})
+                    }
                     .to_string();
                     let head = format!(
                         "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=UTF-8\r\nContent-Length: {}\r\n\r\n",
