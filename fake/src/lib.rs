@@ -34,6 +34,12 @@
 //! Faults ([`FaultKind`]) can be injected at a rate, drawn from the seed. `GET /__stats`
 //! answers the counters ([`Stats`]).
 //!
+//! The server has a [`Clock`] (the wall clock, or a manual one moved by [`Clock::advance`] and
+//! `POST /__clock`), stated in every reply's `Date` header. With a history
+//! ([`HistoryOptions`]: late rows, edits, deletions, dense seconds, unstable ties) a request
+//! answered at moment *t* sees exactly [`Dataset::as_of`] *t*; without one, every row is there
+//! and every reply body is as it was before the clock existed.
+//!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
