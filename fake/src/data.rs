@@ -575,6 +575,8 @@ pub struct MethodData {
     dense_rows: u64,
     /// `get.account`: the one row is the account.
     account: Option<Tz>,
+    /// Every row's history, computed once (small data sets only).
+    histories: OnceLock<Box<[RowHistory]>>,
 }
 
 /// The most rows whose columns are kept once a filter or sort reads them (about 20 MB a
@@ -660,6 +662,7 @@ impl Dataset {
                     dense: Vec::new(),
                     dense_rows: u64::from(options.history.dense_rows),
                     account: (descriptor.name == ACCOUNT_METHOD).then_some(options.time_zone),
+                    histories: OnceLock::new(),
                 };
                 if m.account.is_some() {
                     m.len = 1;
@@ -852,6 +855,13 @@ impl MethodData {
     /// When row `g` appears, is edited and disappears. Without a history, and for rows
     /// without a time (lists), it is there from the beginning and never changes.
     pub fn history(&self, g: u64) -> RowHistory {
+        if self.len > CACHED_ROWS || !self.history.is_on() {
+            return self.history_of(g);
+        }
+        self.histories.get_or_init(|| (0..self.len).map(|g| self.history_of(g)).collect())[g as usize]
+    }
+
+    fn history_of(&self, g: u64) -> RowHistory {
         let h = &self.history;
         if self.time.is_none() || !h.is_on() {
             return RowHistory { appears: i64::MIN, edited: None, deleted: None };

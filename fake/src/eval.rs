@@ -410,21 +410,8 @@ pub fn sort(rows: &MethodData, ids: &mut Vec<u64>, keys: &[SortKey], version: im
         None => rows.identity(g),
     };
     if keys.is_empty() {
-        if ties.is_some() && rows.time_field().is_some() {
-            // Times never decrease with the row's place: rows of one second are neighbours.
-            let mut start = 0;
-            while start < ids.len() {
-                let t = rows.time_of(ids[start]);
-                let mut end = start + 1;
-                while end < ids.len() && rows.time_of(ids[end]) == t {
-                    end += 1;
-                }
-                if end - start > 1 {
-                    ids[start..end].sort_by_key(|&g| rank(g));
-                }
-                start = end;
-            }
-        }
+        let all = 0..ids.len();
+        shuffle_ties(rows, ids, all, ties);
         return;
     }
     let mut keyed: Vec<(Vec<Cow<'_, Cell>>, u64, u64)> = ids
@@ -446,6 +433,36 @@ pub fn sort(rows: &MethodData, ids: &mut Vec<u64>, keys: &[SortKey], version: im
     });
     ids.clear();
     ids.extend(keyed.into_iter().map(|(_, _, g)| g));
+}
+
+/// Without sort keys and with `ties`, shuffles the rows of each second among themselves, for
+/// the seconds that have a row within `part` of `ids` (rows in the data set's order, so the
+/// rows of one second are neighbours): enough to answer the page `part`.
+pub fn shuffle_ties(rows: &MethodData, ids: &mut [u64], part: std::ops::Range<usize>, ties: Option<u64>) {
+    let Some(ties) = ties else { return };
+    if rows.time_field().is_none() || part.is_empty() {
+        return;
+    }
+    let end = part.end.min(ids.len());
+    let mut start = part.start.min(end);
+    // Back to the first row of the page's first second.
+    if start < end {
+        let t = rows.time_of(ids[start]);
+        while start > 0 && rows.time_of(ids[start - 1]) == t {
+            start -= 1;
+        }
+    }
+    while start < end {
+        let t = rows.time_of(ids[start]);
+        let mut run = start + 1;
+        while run < ids.len() && rows.time_of(ids[run]) == t {
+            run += 1;
+        }
+        if run - start > 1 {
+            ids[start..run].sort_by_key(|&g| mix(ties ^ mix(g)));
+        }
+        start = run;
+    }
 }
 
 #[cfg(test)]
