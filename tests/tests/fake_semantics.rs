@@ -653,12 +653,11 @@ fn live_every_operator_and_sort_agree_with_the_dump_as_of() {
                 }
             }
             for (i, f) in m.fields.iter().filter(|f| f.sort.allows()).enumerate() {
-                for order in [if i % 2 == 0 { "asc" } else { "desc" }] {
-                    let mut p = base();
-                    p["sort"] = json!([{"field": f.name, "order": order}]);
-                    p["fields"] = json!([f.name]);
-                    agree_at(t, m, dump, &p);
-                }
+                let order = if i % 2 == 0 { "asc" } else { "desc" };
+                let mut p = base();
+                p["sort"] = json!([{"field": f.name, "order": order}]);
+                p["fields"] = json!([f.name]);
+                agree_at(t, m, dump, &p);
             }
         }
     }
