@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use clap::Parser;
-use dataapi::fake::{Dataset, FakeServer, FaultKind, secs_of};
+use dataapi::fake::{Clock, Dataset, FakeServer, FaultKind, secs_of};
 use dataapi::runtime::{Date, DateTime, MethodDescriptor};
 
 use crate::USAGE;
@@ -58,7 +58,7 @@ pub struct Args {
     #[arg(long, value_name = "P", value_parser = rate)]
     faults: Option<f64>,
     /// Faults of one kind: KIND=P, KIND one of http_502, http_503, internal_error, slow,
-    /// disconnect, truncated (repeatable; rates add up).
+    /// disconnect, truncated, omit_total_items (repeatable; rates add up).
     #[arg(long = "fault", value_name = "KIND=P", value_parser = fault)]
     fault: Vec<(FaultKind, f64)>,
     /// How late a slow reply is, in seconds (default 1).
@@ -82,6 +82,45 @@ pub struct Args {
     /// Only these fields, comma-separated, in this order (default: every field).
     #[arg(long, requires = "dump", value_delimiter = ',', value_name = "FIELD,…")]
     dump_fields: Vec<String>,
+    /// Dump the rows visible at this moment with their values then ("YYYY-MM-DD hh:mm:ss";
+    /// default: the clock's start).
+    #[arg(long, requires = "dump", value_parser = datetime)]
+    as_of: Option<NaiveDateTime>,
+    /// Start the server's clock at this moment ("YYYY-MM-DD hh:mm:ss", account-local; default:
+    /// the wall clock's now). Rows are then visible only from the moment they appear.
+    #[arg(long, value_parser = datetime)]
+    clock_start: Option<NaiveDateTime>,
+    /// `wall`: the clock runs (the default); `manual`: it moves only on `POST <base>/__clock`.
+    #[arg(long, value_name = "wall|manual", value_parser = ["wall", "manual"])]
+    clock: Option<String>,
+    /// The account's IANA time zone (default Europe/Moscow).
+    #[arg(long, value_name = "ZONE")]
+    time_zone: Option<String>,
+    /// A row appears at its time plus a delay drawn from 0..=N seconds (default 0).
+    #[arg(long, value_name = "N")]
+    late_seconds: Option<u64>,
+    /// This share of rows (0 to 1) gets a new version of some fields within the edit window.
+    #[arg(long, value_name = "P", value_parser = rate)]
+    edit_rate: Option<f64>,
+    /// Edits and deletions happen within N seconds after a row appeared (default 86400).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    edit_window: Option<u64>,
+    /// This share of rows (0 to 1) disappears within the edit window.
+    #[arg(long, value_name = "P", value_parser = rate)]
+    delete_rate: Option<f64>,
+    /// N seconds of the period each hold --dense-rows rows of their own.
+    #[arg(long, value_name = "N")]
+    dense_seconds: Option<u32>,
+    /// Rows in each dense second (default 12000).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    dense_rows: Option<u32>,
+    /// Rows that tie on every sort key come back in a different order on every request.
+    #[arg(long)]
+    unstable_ties: bool,
+    /// A realistic mix: rows up to 2 h late, 5 % edited and 1 % deleted within a day, unstable
+    /// ties; the options above override its values.
+    #[arg(long)]
+    live: bool,
 }
 
 fn date(s: &str) -> Result<NaiveDate, String> {
@@ -108,7 +147,7 @@ fn rate(s: &str) -> Result<f64, String> {
 
 fn fault(s: &str) -> Result<(FaultKind, f64), String> {
     let (kind, p) = s.split_once('=').ok_or_else(|| format!("`{s}` is not KIND=P"))?;
-    let names: Vec<_> = FaultKind::ALL.iter().map(|k| k.as_str()).collect();
+    let names: Vec<_> = FaultKind::EVERY.iter().map(|k| k.as_str()).collect();
     let kind =
         FaultKind::parse(kind).ok_or_else(|| format!("no fault `{kind}`; the kinds are {}", names.join(", ")))?;
     Ok((kind, rate(p)?))
@@ -164,11 +203,57 @@ pub fn run(args: Args) -> ExitCode {
     if let Some(n) = args.max_body {
         builder = builder.max_body_bytes(n);
     }
+    if args.live {
+        builder = builder.live();
+    }
+    if let Some(t) = args.clock_start {
+        builder = builder.clock_start(DateTime(t));
+    }
+    if args.clock.as_deref() == Some("manual") {
+        builder = builder.manual_clock();
+    }
+    if let Some(zone) = &args.time_zone {
+        builder = builder.time_zone(zone);
+    }
+    if let Some(n) = args.late_seconds {
+        builder = builder.late_seconds(n);
+    }
+    if let Some(p) = args.edit_rate {
+        builder = builder.edit_rate(p);
+    }
+    if let Some(n) = args.edit_window {
+        builder = builder.edit_window(n);
+    }
+    if let Some(p) = args.delete_rate {
+        builder = builder.delete_rate(p);
+    }
+    if let Some(n) = args.dense_seconds {
+        builder = builder.dense_seconds(n);
+    }
+    if let Some(n) = args.dense_rows {
+        builder = builder.dense_rows(n);
+    }
+    if args.unstable_ties {
+        builder = builder.unstable_ties();
+    }
     if let Err(message) = builder.check() {
         return usage(message);
     }
+    if let (Some(from), Some(till)) = (args.dump_from, args.dump_till)
+        && from > till
+    {
+        return usage(format!(
+            "--dump-from ({}) is later than --dump-till ({}): the window would be empty",
+            DateTime(from),
+            DateTime(till)
+        ));
+    }
     if let Some(method) = &args.dump {
-        return dump(&builder.dataset(), method, &args);
+        // The moment to dump: --as-of, or where the clock starts (the wall clock's now in the
+        // account's zone when no start is given).
+        let zone = builder.dataset().options().time_zone;
+        let at = args.as_of.or(args.clock_start).unwrap_or_else(|| Clock::new(None, true, zone).start());
+        return dump(&builder.dataset(), method, &args, at);
     }
     if args.tokens.is_empty() && args.login.is_none() {
         return usage("give at least one --token or a --login with --password: no call could succeed");
@@ -176,12 +261,12 @@ pub fn run(args: Args) -> ExitCode {
     serve(builder)
 }
 
-fn dump(dataset: &Dataset, method: &str, args: &Args) -> ExitCode {
-    let Some(rows) = dataset.method(method) else {
+fn dump(dataset: &Dataset, method: &str, args: &Args, at: NaiveDateTime) -> ExitCode {
+    let Some(rows) = dataset.as_of(at).method(method) else {
         let names: Vec<_> = dataset.methods().map(|m| m.descriptor.name).collect();
         return usage(format!("no method `{method}`; the methods are {}", names.join(", ")));
     };
-    let all = &rows.descriptor.fields;
+    let all = &rows.rows.descriptor.fields;
     let fields: Vec<usize> = if args.dump_fields.is_empty() {
         (0..all.len()).collect()
     } else {

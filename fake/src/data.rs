@@ -15,6 +15,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use chrono_tz::Tz;
 
 use dataapi_runtime::{FieldDescriptor, MethodDescriptor, TypeDescriptor};
 
@@ -154,8 +155,7 @@ pub(crate) enum ValueIdCell {
 const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
 
 /// `YYYY-MM-DD hh:mm:ss` of seconds since the epoch.
-#[cfg(test)]
-fn datetime_of(secs: i64) -> NaiveDateTime {
+pub(crate) fn datetime_of(secs: i64) -> NaiveDateTime {
     EPOCH.and_hms_opt(0, 0, 0).expect("midnight") + TimeDelta::seconds(secs)
 }
 
@@ -389,7 +389,7 @@ const WORDS: [&str; 12] =
     ["alpha", "Beta", "GAMMA", "delta", "Эпсилон", "zeta", "Eta", "theta", "Йота", "kappa", "Lambda", "mu"];
 
 /// What the data set is made from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DataOptions {
     /// The seed: the same seed and options give the same rows.
     pub seed: u64,
@@ -399,6 +399,11 @@ pub struct DataOptions {
     pub till: NaiveDate,
     /// Rows of each method on each day.
     pub rows_per_day: u32,
+    /// The account's time zone (what `get.account` answers; the rows' times are naive local
+    /// times in it).
+    pub time_zone: Tz,
+    /// How rows arrive, change and disappear (default: never; every row always there).
+    pub history: HistoryOptions,
 }
 
 impl Default for DataOptions {
@@ -408,9 +413,133 @@ impl Default for DataOptions {
             from: NaiveDate::from_ymd_opt(2026, 1, 1).expect("a valid date"),
             till: NaiveDate::from_ymd_opt(2026, 3, 31).expect("a valid date"),
             rows_per_day: 300,
+            time_zone: chrono_tz::Europe::Moscow,
+            history: HistoryOptions::default(),
         }
     }
 }
+
+/// How a method's rows live: when each appears, is edited and disappears, all drawn from the
+/// seed, the method and the row, so the same options give the same history.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HistoryOptions {
+    /// A row appears at its time plus a delay drawn from `0..=late_seconds`.
+    pub late_seconds: u64,
+    /// The share of rows (0 to 1) that get a second version of some non-key fields.
+    pub edit_rate: f64,
+    /// Edits and deletions happen within this many seconds after a row appeared (at least 1).
+    pub edit_window: u64,
+    /// The share of rows (0 to 1) that disappear.
+    pub delete_rate: f64,
+    /// Seconds of the period that each hold `dense_rows` rows of their own.
+    pub dense_seconds: u32,
+    /// Rows in each dense second.
+    pub dense_rows: u32,
+    /// Rows that tie on every sort key come back in an order that changes from request to
+    /// request (without `sort`, the order is by the row's time, so rows of one second tie).
+    pub unstable_ties: bool,
+    /// Rows are visible only from the moment they appear, as the server's clock reads it. On
+    /// whenever a clock start or a manual clock is given, or any other option here is.
+    pub clocked: bool,
+}
+
+impl Default for HistoryOptions {
+    fn default() -> Self {
+        HistoryOptions {
+            late_seconds: 0,
+            edit_rate: 0.0,
+            edit_window: 86_400,
+            delete_rate: 0.0,
+            dense_seconds: 0,
+            dense_rows: 12_000,
+            unstable_ties: false,
+            clocked: false,
+        }
+    }
+}
+
+impl HistoryOptions {
+    /// A realistic mix: rows up to 2 hours late, 5 % edited and 1 % deleted within a day of
+    /// appearing, unstable ties.
+    pub fn live() -> Self {
+        HistoryOptions {
+            late_seconds: 7_200,
+            edit_rate: 0.05,
+            edit_window: 86_400,
+            delete_rate: 0.01,
+            unstable_ties: true,
+            clocked: true,
+            ..HistoryOptions::default()
+        }
+    }
+
+    /// Whether rows have a history at all (otherwise every row is there, as it first was).
+    pub fn is_on(&self) -> bool {
+        self.clocked
+            || self.late_seconds > 0
+            || self.edit_rate > 0.0
+            || self.delete_rate > 0.0
+            || self.dense_seconds > 0
+            || self.unstable_ties
+    }
+
+    /// Whether the options make sense; the message says what is wrong.
+    pub fn check(&self) -> Result<(), String> {
+        for (name, rate) in [("edit rate", self.edit_rate), ("delete rate", self.delete_rate)] {
+            if !(0.0..=1.0).contains(&rate) {
+                return Err(format!("the {name} must be from 0 to 1, not {rate}"));
+            }
+        }
+        if self.edit_window == 0 {
+            return Err("the edit window must be at least 1 second".into());
+        }
+        if self.edit_window > MAX_DELAY || self.late_seconds > MAX_DELAY {
+            return Err(format!("late seconds and the edit window are at most {MAX_DELAY} (ten years)"));
+        }
+        if self.dense_seconds > 0 && self.dense_rows == 0 {
+            return Err("a dense second needs at least 1 row".into());
+        }
+        if u64::from(self.dense_seconds) * u64::from(self.dense_rows) > 10_000_000 {
+            return Err("dense seconds hold at most 10 000 000 rows in all".into());
+        }
+        Ok(())
+    }
+}
+
+/// The longest delay of a row or of its edit: ten years.
+const MAX_DELAY: u64 = 10 * 366 * 86_400;
+
+/// When a row appears, is edited and disappears (seconds since 1970-01-01, naive local).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowHistory {
+    /// From this moment on the row is visible.
+    pub appears: i64,
+    /// From this moment on the row has its second version.
+    pub edited: Option<i64>,
+    /// From this moment on the row is gone.
+    pub deleted: Option<i64>,
+}
+
+impl RowHistory {
+    /// Whether the row is visible at `t`.
+    pub fn visible_at(&self, t: i64) -> bool {
+        self.appears <= t && self.deleted.is_none_or(|d| t < d)
+    }
+
+    /// The row's version at `t`: 0 as it appeared, 1 once edited.
+    pub fn version_at(&self, t: i64) -> u8 {
+        u8::from(self.edited.is_some_and(|e| e <= t))
+    }
+}
+
+/// A number in `[0, 1)` from a hash.
+fn fraction(h: u64) -> f64 {
+    (h >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Rows of a method without a time field (a list, such as the chat channels): a list's size,
+/// not a period's.
+pub const LIST_ROWS: u64 = 300;
 
 /// The rows of every method, computed on demand.
 #[derive(Debug, Clone)]
@@ -437,6 +566,17 @@ pub struct MethodData {
     keys: Vec<String>,
     /// Columns that filters and sorts have read, computed once (small data sets only).
     columns: Vec<OnceLock<Box<[Cell]>>>,
+    /// How many rows it has.
+    len: u64,
+    history: HistoryOptions,
+    /// The dense seconds, in time order: each second and the number of ordinary rows at or
+    /// before it (its block of `dense_rows` rows follows them).
+    dense: Vec<(i64, u64)>,
+    dense_rows: u64,
+    /// `get.account`: the one row is the account.
+    account: Option<Tz>,
+    /// Every row's history, computed once (small data sets only).
+    histories: OnceLock<Box<[RowHistory]>>,
 }
 
 /// The most rows whose columns are kept once a filter or sort reads them (about 20 MB a
@@ -495,30 +635,58 @@ impl Dataset {
         let days = u64::try_from((options.till - options.from).num_days() + 1).unwrap_or(0);
         let methods = methods
             .iter()
-            .map(|&descriptor| MethodData {
-                descriptor,
-                salt: mix(options.seed ^ mix(name_hash(descriptor.name))),
-                time: time_field(descriptor),
-                id: id_field(descriptor),
-                rows_per_day: u64::from(options.rows_per_day),
-                days,
-                first_day: days_of(options.from),
-                field_salts: descriptor.fields.iter().map(|f| name_hash(f.name)).collect(),
-                flavors: descriptor.fields.iter().map(|f| Flavor::of(f.name)).collect(),
-                keys: descriptor
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        let mut key = String::new();
-                        write_str(&mut key, f.name);
-                        key.push(':');
-                        key
-                    })
-                    .collect(),
-                columns: descriptor.fields.iter().map(|_| OnceLock::new()).collect(),
+            .map(|&descriptor| {
+                let mut m = MethodData {
+                    descriptor,
+                    salt: mix(options.seed ^ mix(name_hash(descriptor.name))),
+                    time: time_field(descriptor),
+                    id: id_field(descriptor),
+                    rows_per_day: u64::from(options.rows_per_day),
+                    days,
+                    first_day: days_of(options.from),
+                    field_salts: descriptor.fields.iter().map(|f| name_hash(f.name)).collect(),
+                    flavors: descriptor.fields.iter().map(|f| Flavor::of(f.name)).collect(),
+                    keys: descriptor
+                        .fields
+                        .iter()
+                        .map(|f| {
+                            let mut key = String::new();
+                            write_str(&mut key, f.name);
+                            key.push(':');
+                            key
+                        })
+                        .collect(),
+                    columns: descriptor.fields.iter().map(|_| OnceLock::new()).collect(),
+                    len: days * u64::from(options.rows_per_day),
+                    history: options.history,
+                    dense: Vec::new(),
+                    dense_rows: u64::from(options.history.dense_rows),
+                    account: (descriptor.name == ACCOUNT_METHOD).then_some(options.time_zone),
+                    histories: OnceLock::new(),
+                };
+                if m.account.is_some() {
+                    m.len = 1;
+                    m.time = None;
+                } else if m.time.is_none() {
+                    m.len = m.len.min(LIST_ROWS);
+                } else if options.history.dense_seconds > 0 && m.len > 0 {
+                    m.place_dense_seconds(options.history.dense_seconds);
+                }
+                m
             })
             .collect();
         Dataset { options, days, methods }
+    }
+
+    /// The rows visible at `t` with their values then. Without a history
+    /// ([`HistoryOptions::is_on`]) that is every row, whatever `t`.
+    pub fn as_of(&self, t: NaiveDateTime) -> AsOf<'_> {
+        AsOf { dataset: self, at: self.options.history.is_on().then(|| secs_of(t)) }
+    }
+
+    /// Whether rows have a history (and so the clock decides what a request sees).
+    pub fn is_live(&self) -> bool {
+        self.options.history.is_on()
     }
 
     /// The options it was made from.
@@ -543,9 +711,9 @@ impl Dataset {
 }
 
 impl MethodData {
-    /// How many rows the method has over the whole period.
+    /// How many rows the method has over the whole period, whatever their history.
     pub fn len(&self) -> u64 {
-        self.days * self.rows_per_day
+        self.len
     }
 
     /// Whether it has none.
@@ -559,8 +727,60 @@ impl MethodData {
     }
 
     /// The time of row `g` in seconds since the epoch: rows are spread evenly over their day,
-    /// each at a random second of its own slot, so times never decrease with `g`.
+    /// each at a random second of its own slot, and the blocks of dense seconds lie among
+    /// them, so times never decrease with `g`.
     pub fn time_of(&self, g: u64) -> i64 {
+        if self.dense.is_empty() {
+            return self.ordinary_time(g);
+        }
+        match self.slot(g) {
+            Ok(i) => self.ordinary_time(i),
+            Err(k) => self.dense[k].0,
+        }
+    }
+
+    /// Row `g` as the ordinary row `Ok(i)` or a row of dense second `Err(k)`.
+    fn slot(&self, g: u64) -> Result<u64, usize> {
+        let d = self.dense_rows;
+        for (k, &(_, before)) in self.dense.iter().enumerate() {
+            let start = before + k as u64 * d;
+            if g < start {
+                return Ok(g - k as u64 * d);
+            }
+            if g < start + d {
+                return Err(k);
+            }
+        }
+        Ok(g - self.dense.len() as u64 * d)
+    }
+
+    /// Draws `n` dense seconds within the period and lays their blocks among the rows.
+    fn place_dense_seconds(&mut self, n: u32) {
+        let ordinary = self.len;
+        let mut rng = Rng::new(self.salt ^ 0xde45_e5ec);
+        let span = self.days * 86_400;
+        let mut seconds: Vec<i64> = (0..n).map(|_| self.first_day * 86_400 + rng.below(span.max(1)) as i64).collect();
+        seconds.sort_unstable();
+        self.dense = seconds
+            .into_iter()
+            .map(|second| {
+                let (mut lo, mut hi) = (0, ordinary);
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    if self.ordinary_time(mid) <= second {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                (second, lo)
+            })
+            .collect();
+        self.len = ordinary + u64::from(n) * self.dense_rows;
+    }
+
+    /// The time of ordinary row `i`.
+    fn ordinary_time(&self, g: u64) -> i64 {
         let n = self.rows_per_day.max(1);
         let (day, i) = (g / n, g % n);
         let jitter = u128::from(mix(self.salt ^ mix(g) ^ 0x7117) >> 32);
@@ -595,11 +815,25 @@ impl MethodData {
 
     /// The cell of field `f` (an index into the method's fields) of row `g`.
     pub(crate) fn cell(&self, g: u64, f: usize) -> Cell {
+        self.cell_of(g, f, 0)
+    }
+
+    /// The cell of field `f` of row `g` in its first version (`edit` 0) or as edited (a
+    /// seed of its own).
+    fn cell_of(&self, g: u64, f: usize, edit: u64) -> Cell {
         let field = &self.descriptor.fields[f];
+        if let Some(zone) = self.account {
+            return match field.name {
+                "app_id" => Cell::Int(1),
+                "name" => Cell::Str(Cow::Borrowed("Fake account")),
+                "timezone" => Cell::Str(Cow::Borrowed(zone.name())),
+                _ => Cell::Null,
+            };
+        }
         if Some(f) == self.time {
             return Cell::DateTime(self.time_of(g));
         }
-        let mut rng = Rng::new(self.salt ^ mix(g ^ self.field_salts[f].rotate_left(17)));
+        let mut rng = Rng::new(self.salt ^ mix(g ^ self.field_salts[f].rotate_left(17)) ^ edit);
         if Some(f) == self.id {
             let spread = (rng.below(4)) as i64;
             return match field.ty {
@@ -607,11 +841,64 @@ impl MethodData {
                 _ => Cell::Int(1_000_000 + g as i64 * 4 + spread),
             };
         }
-        let day = self.first_day + (g / self.rows_per_day.max(1)) as i64;
+        let day = if self.dense.is_empty() {
+            self.first_day + (g / self.rows_per_day.max(1)) as i64
+        } else {
+            self.time_of(g).div_euclid(86_400)
+        };
         if rng.chance(8) {
             return Cell::Null;
         }
         generate(field, self.flavors[f], &field.ty, &mut rng, day, 0)
+    }
+
+    /// When row `g` appears, is edited and disappears. Without a history, and for rows
+    /// without a time (lists), it is there from the beginning and never changes.
+    pub fn history(&self, g: u64) -> RowHistory {
+        if self.len > CACHED_ROWS || !self.history.is_on() {
+            return self.history_of(g);
+        }
+        self.histories.get_or_init(|| (0..self.len).map(|g| self.history_of(g)).collect())[g as usize]
+    }
+
+    fn history_of(&self, g: u64) -> RowHistory {
+        let h = &self.history;
+        if self.time.is_none() || !h.is_on() {
+            return RowHistory { appears: i64::MIN, edited: None, deleted: None };
+        }
+        let base = mix(self.salt ^ 0x4157_0badu64 ^ mix(g));
+        let draw = |k: u64| mix(base ^ k);
+        let delay = if h.late_seconds > 0 { draw(1) % (h.late_seconds + 1) } else { 0 };
+        let appears = self.time_of(g).saturating_add(delay as i64);
+        let within = |k: u64| appears.saturating_add(1 + (draw(k) % h.edit_window.max(1)) as i64);
+        let edited = (h.edit_rate > 0.0 && fraction(draw(2)) < h.edit_rate).then(|| within(3));
+        let deleted = (h.delete_rate > 0.0 && fraction(draw(4)) < h.delete_rate).then(|| within(5));
+        RowHistory { appears, edited, deleted }
+    }
+
+    /// Whether an edit of row `g` changes field `f` (never its id nor its time: about half
+    /// of the other fields).
+    pub fn edit_changes(&self, g: u64, f: usize) -> bool {
+        Some(f) != self.id && Some(f) != self.time && mix(self.salt ^ mix(g ^ self.field_salts[f]) ^ 0xed17) & 1 == 1
+    }
+
+    /// The cell of field `f` of row `g` in version `version` (0 as it appeared, 1 edited).
+    pub(crate) fn cell_at(&self, g: u64, f: usize, version: u8) -> Cow<'_, Cell> {
+        if version > 0 && self.edit_changes(g, f) {
+            Cow::Owned(self.cell_of(g, f, EDIT_SALT))
+        } else {
+            self.cell_ref(g, f)
+        }
+    }
+
+    /// The version of row `g` at `at` (`None`: no history, the first version).
+    pub(crate) fn version_at(&self, g: u64, at: Option<i64>) -> u8 {
+        at.map_or(0, |t| self.history(g).version_at(t))
+    }
+
+    /// Whether row `g` is visible at `at` (`None`: no history, always).
+    pub(crate) fn visible_at(&self, g: u64, at: Option<i64>) -> bool {
+        at.is_none_or(|t| self.history(g).visible_at(t))
     }
 
     /// The cell of field `f` of row `g`, from the field's column where the data set is small
@@ -626,13 +913,22 @@ impl MethodData {
 
     /// Appends row `g` as a JSON object of the fields `fields` (indices) to `out`.
     pub fn write_row(&self, g: u64, fields: &[usize], out: &mut String) {
+        self.write_row_version(g, fields, 0, out);
+    }
+
+    /// Appends row `g` in version `version` (0 as it appeared, 1 edited) to `out`.
+    pub fn write_row_version(&self, g: u64, fields: &[usize], version: u8, out: &mut String) {
         out.push('{');
         for (i, &f) in fields.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
             out.push_str(&self.keys[f]);
-            self.cell(g, f).write_json(out);
+            if version > 0 && self.edit_changes(g, f) {
+                self.cell_of(g, f, EDIT_SALT).write_json(out);
+            } else {
+                self.cell(g, f).write_json(out);
+            }
         }
         out.push('}');
     }
@@ -640,6 +936,57 @@ impl MethodData {
     /// The row's identity for the sort's last tie-break: its position.
     pub fn identity(&self, g: u64) -> u64 {
         g
+    }
+}
+
+/// The method whose one row is the account.
+pub const ACCOUNT_METHOD: &str = "get.account";
+
+/// What an edit mixes into a cell's seed.
+const EDIT_SALT: u64 = 0x5eed_0000_0000_ed17;
+
+/// The data set as it was at one moment.
+#[derive(Debug, Clone, Copy)]
+pub struct AsOf<'d> {
+    dataset: &'d Dataset,
+    at: Option<i64>,
+}
+
+impl<'d> AsOf<'d> {
+    /// One method's rows at that moment, by wire name.
+    pub fn method(&self, name: &str) -> Option<MethodAsOf<'d>> {
+        self.dataset.method(name).map(|rows| MethodAsOf { rows, at: self.at })
+    }
+}
+
+/// One method's rows at one moment.
+#[derive(Debug, Clone, Copy)]
+pub struct MethodAsOf<'d> {
+    /// All of the method's rows.
+    pub rows: &'d MethodData,
+    at: Option<i64>,
+}
+
+impl MethodAsOf<'_> {
+    /// The rows visible then whose time is within `from..=till` (seconds since the epoch), in
+    /// the data set's order.
+    pub fn window(&self, from: i64, till: i64) -> impl Iterator<Item = u64> + '_ {
+        self.rows.window(from, till).filter(|&g| self.rows.visible_at(g, self.at))
+    }
+
+    /// How many rows are visible then.
+    pub fn len(&self) -> u64 {
+        self.window(i64::MIN, i64::MAX).count() as u64
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends row `g` with its values then (fields by index) to `out`.
+    pub fn write_row(&self, g: u64, fields: &[usize], out: &mut String) {
+        self.rows.write_row_version(g, fields, self.rows.version_at(g, self.at), out);
     }
 }
 

@@ -26,7 +26,7 @@ use regex::Regex;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use super::data::{Cell, MethodData, ValueIdCell, days_of, secs_of};
+use super::data::{Cell, MethodData, ValueIdCell, days_of, mix, secs_of};
 use dataapi_runtime::{Date, DateTime, MethodDescriptor, TypeDescriptor};
 
 /// Why a request that passed the validator still cannot be answered.
@@ -378,12 +378,12 @@ impl Test {
 }
 
 impl Compiled {
-    /// Whether row `g` passes.
-    pub fn matches(&self, rows: &MethodData, g: u64) -> bool {
+    /// Whether row `g` in version `version` (0 as it appeared, 1 edited) passes.
+    pub fn matches(&self, rows: &MethodData, g: u64, version: u8) -> bool {
         match self {
-            Compiled::All(children) => children.iter().all(|c| c.matches(rows, g)),
-            Compiled::Any(children) => children.iter().any(|c| c.matches(rows, g)),
-            Compiled::Test { field, test } => test.matches(&rows.cell_ref(g, *field)),
+            Compiled::All(children) => children.iter().all(|c| c.matches(rows, g, version)),
+            Compiled::Any(children) => children.iter().any(|c| c.matches(rows, g, version)),
+            Compiled::Test { field, test } => test.matches(&rows.cell_at(g, *field, version)),
         }
     }
 }
@@ -400,14 +400,28 @@ pub fn sort_keys(method: &MethodDescriptor, sort: Option<&Value>) -> Vec<SortKey
         .collect()
 }
 
-/// Sorts rows by the keys, then by their place in the data set.
-pub fn sort(rows: &MethodData, ids: &mut Vec<u64>, keys: &[SortKey]) {
+/// Sorts rows by the keys (each row in the version that `version` gives), then by their
+/// place in the data set, or, with `ties`, in an order drawn from it (as a sort without a
+/// tie-breaker may order them). Without keys, the rows keep their place, except that with
+/// `ties` rows of the same time are shuffled among themselves.
+pub fn sort(rows: &MethodData, ids: &mut Vec<u64>, keys: &[SortKey], version: impl Fn(u64) -> u8, ties: Option<u64>) {
+    let rank = |g: u64| match ties {
+        Some(t) => mix(t ^ mix(g)),
+        None => rows.identity(g),
+    };
     if keys.is_empty() {
+        let all = 0..ids.len();
+        shuffle_ties(rows, ids, all, ties);
         return;
     }
-    let mut keyed: Vec<(Vec<Cow<'_, Cell>>, u64)> =
-        ids.iter().map(|&g| (keys.iter().map(|k| rows.cell_ref(g, k.field)).collect(), g)).collect();
-    keyed.sort_by(|(a, ga), (b, gb)| {
+    let mut keyed: Vec<(Vec<Cow<'_, Cell>>, u64, u64)> = ids
+        .iter()
+        .map(|&g| {
+            let v = version(g);
+            (keys.iter().map(|k| rows.cell_at(g, k.field, v)).collect(), rank(g), g)
+        })
+        .collect();
+    keyed.sort_by(|(a, ra, _), (b, rb, _)| {
         for ((x, y), key) in a.iter().zip(b).zip(keys) {
             let o = x.sort_cmp(y);
             let o = if key.desc { o.reverse() } else { o };
@@ -415,10 +429,40 @@ pub fn sort(rows: &MethodData, ids: &mut Vec<u64>, keys: &[SortKey]) {
                 return o;
             }
         }
-        rows.identity(*ga).cmp(&rows.identity(*gb))
+        ra.cmp(rb)
     });
     ids.clear();
-    ids.extend(keyed.into_iter().map(|(_, g)| g));
+    ids.extend(keyed.into_iter().map(|(_, _, g)| g));
+}
+
+/// Without sort keys and with `ties`, shuffles the rows of each second among themselves, for
+/// the seconds that have a row within `part` of `ids` (rows in the data set's order, so the
+/// rows of one second are neighbours): enough to answer the page `part`.
+pub fn shuffle_ties(rows: &MethodData, ids: &mut [u64], part: std::ops::Range<usize>, ties: Option<u64>) {
+    let Some(ties) = ties else { return };
+    if rows.time_field().is_none() || part.is_empty() {
+        return;
+    }
+    let end = part.end.min(ids.len());
+    let mut start = part.start.min(end);
+    // Back to the first row of the page's first second.
+    if start < end {
+        let t = rows.time_of(ids[start]);
+        while start > 0 && rows.time_of(ids[start - 1]) == t {
+            start -= 1;
+        }
+    }
+    while start < end {
+        let t = rows.time_of(ids[start]);
+        let mut run = start + 1;
+        while run < ids.len() && rows.time_of(ids[run]) == t {
+            run += 1;
+        }
+        if run - start > 1 {
+            ids[start..run].sort_by_key(|&g| mix(ties ^ mix(g)));
+        }
+        start = run;
+    }
 }
 
 #[cfg(test)]

@@ -21,10 +21,13 @@ pub enum FaultKind {
     Disconnect,
     /// A complete HTTP reply whose JSON body is cut short.
     Truncated,
+    /// A report's reply without `metadata.total_items` (the rows are right). Not among
+    /// [`FaultKind::ALL`], which `faults(rate)` spreads over: ask for it by name.
+    OmitTotalItems,
 }
 
 impl FaultKind {
-    /// Every kind.
+    /// The kinds that a total rate (`faults(rate)`, `--faults P`) spreads over.
     pub const ALL: [FaultKind; 6] = [
         FaultKind::BadGateway,
         FaultKind::Unavailable,
@@ -43,12 +46,24 @@ impl FaultKind {
             FaultKind::Slow => "slow",
             FaultKind::Disconnect => "disconnect",
             FaultKind::Truncated => "truncated",
+            FaultKind::OmitTotalItems => "omit_total_items",
         }
     }
 
+    /// Every kind, the ones asked for by name included.
+    pub const EVERY: [FaultKind; 7] = [
+        FaultKind::BadGateway,
+        FaultKind::Unavailable,
+        FaultKind::ErrorReply,
+        FaultKind::Slow,
+        FaultKind::Disconnect,
+        FaultKind::Truncated,
+        FaultKind::OmitTotalItems,
+    ];
+
     /// The kind with this name.
     pub fn parse(name: &str) -> Option<FaultKind> {
-        FaultKind::ALL.into_iter().find(|k| k.as_str() == name)
+        FaultKind::EVERY.into_iter().find(|k| k.as_str() == name)
     }
 }
 

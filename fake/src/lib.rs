@@ -34,6 +34,12 @@
 //! Faults ([`FaultKind`]) can be injected at a rate, drawn from the seed. `GET /__stats`
 //! answers the counters ([`Stats`]).
 //!
+//! The server has a [`Clock`] (the wall clock, or a manual one moved by [`Clock::advance`] and
+//! `POST /__clock`), stated in every reply's `Date` header. With a history
+//! ([`HistoryOptions`]: late rows, edits, deletions, dense seconds, unstable ties) a request
+//! answered at moment *t* sees exactly [`Dataset::as_of`] *t*; without one, every row is there
+//! and every reply body is as it was before the clock existed.
+//!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
@@ -58,6 +64,7 @@
 //! ```
 
 mod auth;
+mod clock;
 mod data;
 mod eval;
 mod faults;
@@ -73,13 +80,18 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use data::{DataOptions, Dataset, MethodData, secs_of};
+pub use chrono_tz::Tz;
+pub use clock::{Clock, http_date, parse_zone};
+pub use data::{
+    ACCOUNT_METHOD, AsOf, DataOptions, Dataset, HistoryOptions, LIST_ROWS, MethodAsOf, MethodData, RowHistory, secs_of,
+};
 pub use faults::{FaultKind, FaultOptions};
 pub use limits::LimitOptions;
-pub use rpc::{Stats, code_of};
+pub use rpc::{ClockStats, HistoryCounts, HistoryStats, Stats, code_of};
 pub use server::MAX_BODY_BYTES;
 
-use dataapi_runtime::{Date, MethodDescriptor};
+use chrono::NaiveDateTime;
+use dataapi_runtime::{Date, DateTime, MethodDescriptor};
 
 /// Everything a fake server is made from; build one with [`FakeServer::builder`].
 #[derive(Debug, Clone)]
@@ -93,6 +105,9 @@ pub struct FakeServerBuilder {
     faults: FaultOptions,
     addr: SocketAddr,
     max_body: usize,
+    clock_start: Option<NaiveDateTime>,
+    manual_clock: bool,
+    zone_error: Option<String>,
 }
 
 impl Default for FakeServerBuilder {
@@ -107,6 +122,9 @@ impl Default for FakeServerBuilder {
             faults: FaultOptions { rates: Vec::new(), slow_delay: Duration::from_secs(1) },
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             max_body: MAX_BODY_BYTES,
+            clock_start: None,
+            manual_clock: false,
+            zone_error: None,
         }
     }
 }
@@ -212,6 +230,96 @@ impl FakeServerBuilder {
         self
     }
 
+    /// Starts the clock at `t` (a naive local time in the account's zone) instead of the wall
+    /// clock's present moment. Rows are then visible only from the moment they appear.
+    pub fn clock_start(mut self, t: DateTime) -> Self {
+        self.clock_start = Some(t.0);
+        self.data.history.clocked = true;
+        self
+    }
+
+    /// The clock stands still and moves only when told ([`Clock::advance`], [`Clock::set`],
+    /// `POST /__clock`). Rows are then visible only from the moment they appear.
+    pub fn manual_clock(mut self) -> Self {
+        self.manual_clock = true;
+        self.data.history.clocked = true;
+        self
+    }
+
+    /// The account's time zone, an IANA name (default `Europe/Moscow`): `get.account`
+    /// answers it and the `Date` header is the clock's now read in it.
+    pub fn time_zone(mut self, name: &str) -> Self {
+        match parse_zone(name) {
+            Ok(zone) => {
+                self.data.time_zone = zone;
+                self.zone_error = None;
+            }
+            Err(message) => self.zone_error = Some(message),
+        }
+        self
+    }
+
+    /// Rows appear at their time plus a delay drawn from `0..=seconds` (default 0).
+    pub fn late_seconds(mut self, seconds: u64) -> Self {
+        self.data.history.late_seconds = seconds;
+        self
+    }
+
+    /// This share of rows (0 to 1) gets a second version of some non-key fields within the
+    /// edit window after appearing (default 0).
+    pub fn edit_rate(mut self, rate: f64) -> Self {
+        self.data.history.edit_rate = rate;
+        self
+    }
+
+    /// Edits and deletions happen within this many seconds after a row appeared (default a
+    /// day).
+    pub fn edit_window(mut self, seconds: u64) -> Self {
+        self.data.history.edit_window = seconds;
+        self
+    }
+
+    /// This share of rows (0 to 1) disappears within the edit window after appearing
+    /// (default 0).
+    pub fn delete_rate(mut self, rate: f64) -> Self {
+        self.data.history.delete_rate = rate;
+        self
+    }
+
+    /// This many seconds of the period each hold [`dense_rows`](Self::dense_rows) rows of
+    /// their own (default 0), more than a page: seconds that a window cannot split.
+    pub fn dense_seconds(mut self, seconds: u32) -> Self {
+        self.data.history.dense_seconds = seconds;
+        self
+    }
+
+    /// Rows in each dense second (default 12 000).
+    pub fn dense_rows(mut self, rows: u32) -> Self {
+        self.data.history.dense_rows = rows;
+        self
+    }
+
+    /// Rows that tie on every sort key come back in a different order on every request.
+    pub fn unstable_ties(mut self) -> Self {
+        self.data.history.unstable_ties = true;
+        self
+    }
+
+    /// A realistic mix ([`HistoryOptions::live`]): rows up to 2 hours late, 5 % edited and
+    /// 1 % deleted within a day, unstable ties. Options set after it override its values.
+    pub fn live(mut self) -> Self {
+        let dense = (self.data.history.dense_seconds, self.data.history.dense_rows);
+        self.data.history =
+            HistoryOptions { dense_seconds: dense.0, dense_rows: dense.1, clocked: true, ..HistoryOptions::live() };
+        self
+    }
+
+    /// Every history option at once.
+    pub fn history(mut self, history: HistoryOptions) -> Self {
+        self.data.history = history;
+        self
+    }
+
     fn served(&self) -> Vec<&'static MethodDescriptor> {
         self.methods.clone()
     }
@@ -242,7 +350,10 @@ impl FakeServerBuilder {
         if self.limits.minute_length.is_zero() || self.limits.day_length.is_zero() {
             return Err("a budget's window cannot last 0 s".into());
         }
-        Ok(())
+        if let Some(message) = &self.zone_error {
+            return Err(message.clone());
+        }
+        self.data.history.check()
     }
 
     /// The data set the server would serve.
@@ -264,6 +375,8 @@ impl FakeServerBuilder {
                 limiter: limits::Limiter::new(self.limits),
                 counters: rpc::Counters::default(),
                 app_id: 1,
+                clock: Clock::new(self.clock_start, self.manual_clock, self.data.time_zone),
+                tickets: Default::default(),
             },
             faults: faults::Faults::new(self.faults, seed),
             max_body: self.max_body,
@@ -304,9 +417,20 @@ impl FakeServer {
         &self.shared.service.dataset
     }
 
-    /// The counters, as `GET /__stats` answers them.
+    /// The counters, as `GET /__stats` answers them (with a history, the clock and what has
+    /// happened to the rows so far too).
     pub fn stats(&self) -> Stats {
-        self.shared.service.counters.snapshot()
+        self.shared.service.stats()
+    }
+
+    /// The server's clock: what a request sees depends on its now.
+    pub fn clock(&self) -> &Clock {
+        &self.shared.service.clock
+    }
+
+    /// The endpoint without `/v2.0`, where `/__stats` and `/__clock` are.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
     }
 
     /// Stops accepting connections and returns when the listener is closed; open connections

@@ -10,6 +10,8 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::auth::{Auth, Denied};
+use super::clock::Clock;
+use super::data::mix;
 use super::data::{Dataset, MethodData, secs_of};
 use super::eval::{self, Refusal};
 use super::limits::{Limiter, Spent};
@@ -45,6 +47,73 @@ pub struct Stats {
     pub faults: u64,
     /// Faults injected, by kind.
     pub faults_by_kind: BTreeMap<String, u64>,
+    /// The clock, when rows have a history (absent otherwise, as before there was one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clock: Option<ClockStats>,
+    /// What has happened to the rows up to the clock's now, when they have a history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistoryStats>,
+}
+
+/// The clock, as `GET /__stats` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClockStats {
+    /// Now (`YYYY-MM-DD hh:mm:ss`, naive local time).
+    pub now: String,
+    /// Where the clock started.
+    pub start: String,
+    /// Whether it moves only when told.
+    pub manual: bool,
+    /// The account's time zone.
+    pub time_zone: String,
+}
+
+/// Rows inserted (appeared), edited and deleted up to a moment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HistoryCounts {
+    /// Rows that have appeared (deleted ones included).
+    pub inserted: u64,
+    /// Rows that have been edited.
+    pub edited: u64,
+    /// Rows that have been deleted.
+    pub deleted: u64,
+}
+
+/// [`HistoryCounts`] in all and per method.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HistoryStats {
+    /// Every method together.
+    #[serde(flatten)]
+    pub total: HistoryCounts,
+    /// Per method.
+    pub methods: BTreeMap<String, HistoryCounts>,
+}
+
+impl HistoryStats {
+    /// What has happened in `dataset` up to `t` (seconds since the epoch, naive local).
+    pub fn of(dataset: &Dataset, t: i64) -> Self {
+        let mut stats = HistoryStats::default();
+        for rows in dataset.methods() {
+            let mut counts = HistoryCounts::default();
+            for g in 0..rows.len() {
+                let h = rows.history(g);
+                if h.appears <= t {
+                    counts.inserted += 1;
+                }
+                if h.edited.is_some_and(|e| e <= t) {
+                    counts.edited += 1;
+                }
+                if h.deleted.is_some_and(|d| d <= t) {
+                    counts.deleted += 1;
+                }
+            }
+            stats.total.inserted += counts.inserted;
+            stats.total.edited += counts.edited;
+            stats.total.deleted += counts.deleted;
+            stats.methods.insert(rows.descriptor.name.to_owned(), counts);
+        }
+        stats
+    }
 }
 
 /// Counters behind [`Stats`].
@@ -75,6 +144,8 @@ impl Counters {
             rows: self.rows.load(Ordering::Relaxed),
             faults: self.faults.load(Ordering::Relaxed),
             faults_by_kind: self.faults_by_kind.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+            clock: None,
+            history: None,
         }
     }
 }
@@ -87,6 +158,9 @@ pub struct Service {
     pub(crate) limiter: Limiter,
     pub(crate) counters: Counters,
     pub(crate) app_id: i64,
+    pub(crate) clock: Clock,
+    /// Report requests answered so far: what unstable ties are drawn from.
+    pub(crate) tickets: AtomicU64,
 }
 
 /// An error reply before it is written.
@@ -167,12 +241,29 @@ fn value_at<'v>(params: &'v Value, path: &str) -> Option<&'v Value> {
 }
 
 impl Service {
+    /// The counters, and with a history the clock and what has happened so far.
+    pub fn stats(&self) -> Stats {
+        let mut stats = self.counters.snapshot();
+        if self.dataset.is_live() {
+            let now = self.clock.now_secs();
+            stats.clock = Some(ClockStats {
+                now: DateTime(self.clock.now()).to_string(),
+                start: DateTime(self.clock.start()).to_string(),
+                manual: self.clock.is_manual(),
+                time_zone: self.clock.zone().name().to_owned(),
+            });
+            stats.history = Some(HistoryStats::of(&self.dataset, now));
+        }
+        stats
+    }
+
     /// Answers one request body. `charge`: whether a success costs a point (a reply that a
-    /// fault will break is not charged).
-    pub fn call(&self, body: &[u8], charge: bool) -> String {
+    /// fault will break is not charged); `total`: whether a report's metadata states
+    /// `total_items` (a fault leaves it out).
+    pub fn call(&self, body: &[u8], charge: bool, total: bool) -> String {
         let (id, result) = match envelope(body) {
             Ok((id, method, params)) => {
-                let result = self.dispatch(&method, &params, charge);
+                let result = self.dispatch(&method, &params, charge, total);
                 (id, result)
             }
             Err((id, e)) => (id, Err(e)),
@@ -186,12 +277,12 @@ impl Service {
         }
     }
 
-    fn dispatch(&self, method: &str, params: &Value, charge: bool) -> Result<String, RpcError> {
+    fn dispatch(&self, method: &str, params: &Value, charge: bool, total: bool) -> Result<String, RpcError> {
         match method {
             "login.user" => self.login(params),
             "logout.user" => self.logout(params),
             name => match self.dataset.method(name) {
-                Some(rows) => self.report(rows, params, charge),
+                Some(rows) => self.report(rows, params, charge, total),
                 None => {
                     let known = self.dataset.methods().map(|m| m.descriptor.name);
                     let help = dataapi_runtime::validate::did_you_mean(name, known);
@@ -219,7 +310,7 @@ impl Service {
         }
     }
 
-    fn report(&self, rows: &MethodData, params: &Value, charge: bool) -> Result<String, RpcError> {
+    fn report(&self, rows: &MethodData, params: &Value, charge: bool, total: bool) -> Result<String, RpcError> {
         let method = rows.descriptor;
         let token = self.token(params)?;
         if let Err(violations) = validate::params(method, params)
@@ -233,10 +324,17 @@ impl Service {
         // The validator requires a token; this only guards against it changing its mind.
         let token = token
             .ok_or_else(|| RpcError::new("required_parameter_missed", "no access token").field("access_token", None))?;
-        let filter = match params.get("filter").filter(|f| !f.is_null()) {
+        let mut filter = match params.get("filter").filter(|f| !f.is_null()) {
             Some(f) => Some(eval::compile(method, f, "filter")?),
             None => None,
         };
+        if let Some(selection) = selecting_params(method, params) {
+            let selection = eval::compile(method, &selection, "params")?;
+            filter = Some(match filter {
+                Some(f) => eval::Compiled::All(vec![selection, f]),
+                None => selection,
+            });
+        }
         let remaining = match self.limiter.reserve(token) {
             Ok(r) => r,
             Err((spent, r)) => {
@@ -252,10 +350,25 @@ impl Service {
         if !charge {
             self.limiter.refund(token);
         }
-        let page = page(rows, params, filter.as_ref());
+        let live = self.dataset.is_live().then(|| {
+            let ticket = self.tickets.fetch_add(1, Ordering::Relaxed);
+            let ties = self
+                .dataset
+                .options()
+                .history
+                .unstable_ties
+                .then(|| mix(self.dataset.options().seed ^ 0x7135_0000 ^ mix(ticket)));
+            (self.clock.now_secs(), ties)
+        });
+        let page = page(rows, params, filter.as_ref(), live);
         self.counters.rows.fetch_add(page.rows, Ordering::Relaxed);
         let mut out = page.json;
-        let _ = write!(out, ",\"metadata\":{{\"total_items\":{},\"limits\":{}}}}}", page.total, remaining.to_json());
+        if total {
+            let _ =
+                write!(out, ",\"metadata\":{{\"total_items\":{},\"limits\":{}}}}}", page.total, remaining.to_json());
+        } else {
+            let _ = write!(out, ",\"metadata\":{{\"limits\":{}}}}}", remaining.to_json());
+        }
         Ok(out)
     }
 
@@ -369,7 +482,28 @@ fn default_fields(method: &MethodDescriptor) -> Vec<usize> {
     if default.is_empty() { (0..method.fields.len()).collect() } else { default }
 }
 
-fn page(rows: &MethodData, params: &Value, filter: Option<&eval::Compiled>) -> Page {
+/// The method's own parameters that select rows, as a filter: a parameter named as a reply
+/// field (`chat_id`) keeps the rows whose field equals it; a list named as the plural of a
+/// reply field (`chat_ids`) keeps the rows whose field is one of it.
+fn selecting_params(method: &MethodDescriptor, params: &Value) -> Option<Value> {
+    let mut conditions = Vec::new();
+    for p in method.params {
+        let Some(value) = params.get(p.name).filter(|v| !v.is_null()) else { continue };
+        if method.fields.iter().any(|f| f.name == p.name) && !value.is_array() {
+            conditions.push(json!({"field": p.name, "operator": "=", "value": value}));
+        } else if let Some(single) = p.name.strip_suffix('s')
+            && method.fields.iter().any(|f| f.name == single)
+            && value.is_array()
+        {
+            conditions.push(json!({"field": single, "operator": "in", "value": value}));
+        }
+    }
+    (!conditions.is_empty()).then(|| json!({"filters": conditions, "condition": "and"}))
+}
+
+/// One page of `rows`. `live`: the clock's now and, for unstable ties, what they are drawn
+/// from; `None` when rows have no history (every row is there, in its first version).
+fn page(rows: &MethodData, params: &Value, filter: Option<&eval::Compiled>, live: Option<(i64, Option<u64>)>) -> Page {
     let method = rows.descriptor;
     let fields = reply_fields(method, params);
     let time = |key: &str| {
@@ -383,19 +517,27 @@ fn page(rows: &MethodData, params: &Value, filter: Option<&eval::Compiled>) -> P
     if method.kind == RequestKind::FlatReport && fields.is_empty() {
         return Page { json: "{\"data\":[]".into(), rows: 0, total: 0 };
     }
-    let (total, chosen): (u64, Vec<u64>) = if filter.is_none() && keys.is_empty() {
+    let at = live.map(|(now, _)| now);
+    let ties = live.and_then(|(_, ties)| ties);
+    let (total, chosen): (u64, Vec<u64>) = if filter.is_none() && keys.is_empty() && live.is_none() {
         let start = window.start.saturating_add(offset).min(window.end);
         let end = start.saturating_add(limit).min(window.end);
         (window.end - window.start, (start..end).collect())
     } else {
+        let visible = window.filter(|&g| rows.visible_at(g, at));
         let mut ids: Vec<u64> = match filter {
-            Some(f) => window.filter(|&g| f.matches(rows, g)).collect(),
-            None => window.collect(),
+            Some(f) => visible.filter(|&g| f.matches(rows, g, rows.version_at(g, at))).collect(),
+            None => visible.collect(),
         };
-        eval::sort(rows, &mut ids, &keys);
-        let total = ids.len() as u64;
         let start = (offset as usize).min(ids.len());
         let end = start.saturating_add(limit as usize).min(ids.len());
+        if keys.is_empty() {
+            // Only the seconds of this page need their ties drawn.
+            eval::shuffle_ties(rows, &mut ids, start..end, ties);
+        } else {
+            eval::sort(rows, &mut ids, &keys, |g| rows.version_at(g, at), ties);
+        }
+        let total = ids.len() as u64;
         (total, ids[start..end].to_vec())
     };
     // About 40 bytes a cell, so that the buffer rarely grows.
@@ -405,7 +547,7 @@ fn page(rows: &MethodData, params: &Value, filter: Option<&eval::Compiled>) -> P
         if i > 0 {
             json.push(',');
         }
-        rows.write_row(g, &fields, &mut json);
+        rows.write_row_version(g, &fields, rows.version_at(g, at), &mut json);
     }
     json.push(']');
     Page { json, rows: chosen.len() as u64, total }

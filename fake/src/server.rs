@@ -1,4 +1,5 @@
-//! HTTP/1.1 on loopback: `POST /v2.0` for JSON-RPC, `GET /__stats` for the counters.
+//! HTTP/1.1 on loopback: `POST /v2.0` for JSON-RPC, `GET /__stats` for the counters,
+//! `GET`/`POST /__clock` for the clock. Every reply's `Date` header is the clock's now.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -13,7 +14,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::{Body, Frame, Incoming, SizeHint};
-use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
@@ -92,10 +93,56 @@ fn rpc_error(shared: &Shared, status: StatusCode, e: RpcError) -> Response<Reply
 }
 
 async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Response<ReplyBody>, Infallible> {
+    let mut response = answer(shared.clone(), request).await?;
+    if let Ok(date) = HeaderValue::from_str(&shared.service.clock.http_date()) {
+        response.headers_mut().insert(DATE, date);
+    }
+    Ok(response)
+}
+
+/// `GET /__clock` reads the clock; `POST /__clock` with `{"advance_seconds": N}` or
+/// `{"set": "YYYY-MM-DD hh:mm:ss"}` moves it. Both answer `{"now": "…"}`.
+async fn clock(shared: &Shared, request: Request<Incoming>) -> Response<ReplyBody> {
+    let clock = &shared.service.clock;
+    let now = |t| {
+        reply(StatusCode::OK, JSON, serde_json::json!({"now": dataapi_runtime::DateTime(t).to_string()}).to_string())
+    };
+    let refuse = |status, message: String| reply(status, JSON, serde_json::json!({"error": message}).to_string());
+    if request.method() == Method::GET {
+        return now(clock.now());
+    }
+    if request.method() != Method::POST {
+        return refuse(StatusCode::METHOD_NOT_ALLOWED, "the clock takes GET or POST".into());
+    }
+    let body = match tokio::time::timeout(READ_TIMEOUT, Limited::new(request.into_body(), 4096).collect()).await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        _ => return refuse(StatusCode::BAD_REQUEST, "the body could not be read (at most 4096 bytes)".into()),
+    };
+    const EXPECTED: &str = r#"expected {"advance_seconds": N} (a whole number ≥ 0) or {"set": "YYYY-MM-DD hh:mm:ss"}"#;
+    let Ok(serde_json::Value::Object(command)) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return refuse(StatusCode::BAD_REQUEST, format!("the body is not a JSON object: {EXPECTED}"));
+    };
+    match (command.len(), command.get("advance_seconds"), command.get("set")) {
+        (1, Some(n), None) => match n.as_u64() {
+            Some(n) => now(clock.advance(n)),
+            None => refuse(StatusCode::BAD_REQUEST, format!("`advance_seconds` is {n}: {EXPECTED}")),
+        },
+        (1, None, Some(t)) => match t.as_str().map(str::parse::<dataapi_runtime::DateTime>) {
+            Some(Ok(t)) => now(clock.set(t.0)),
+            _ => refuse(StatusCode::BAD_REQUEST, format!("`set` is {t}: {EXPECTED}")),
+        },
+        _ => refuse(StatusCode::BAD_REQUEST, EXPECTED.into()),
+    }
+}
+
+async fn answer(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Response<ReplyBody>, Infallible> {
     let path = request.uri().path();
     if request.method() == Method::GET && path == "/__stats" {
-        let stats = serde_json::to_string(&shared.service.counters.snapshot()).expect("stats serialize");
+        let stats = serde_json::to_string(&shared.service.stats()).expect("stats serialize");
         return Ok(reply(StatusCode::OK, JSON, stats));
+    }
+    if path == "/__clock" {
+        return Ok(clock(&shared, request).await);
     }
     if path != "/v2.0" {
         let e = RpcError::new("method_not_found", format!("no endpoint `{path}`; the API is at /v2.0"));
@@ -154,7 +201,8 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
     // Filtering and sorting a large window is CPU work: it runs off the connection tasks, so
     // that one heavy request does not hold up the others.
     let worker = shared.clone();
-    let answer = tokio::task::spawn_blocking(move || worker.service.call(&body, !breaks)).await;
+    let total = fault != Some(FaultKind::OmitTotalItems);
+    let answer = tokio::task::spawn_blocking(move || worker.service.call(&body, !breaks, total)).await;
     let Ok(answer) = answer else {
         let e = RpcError::new("internal_error", "the fake server failed on this request");
         return Ok(rpc_error(&shared, StatusCode::OK, e));

@@ -7,6 +7,8 @@ pub mod enums;
 pub mod errors;
 /// The filter operators, and which kinds of field each fits.
 pub mod operators;
+/// `get.account`: Account information
+pub mod account;
 /// `get.call_legs_report`: Call legs report
 pub mod call_legs_report;
 /// `get.calls_report`: Calls report
@@ -42,6 +44,7 @@ pub mod prelude {
 }
 /// The description of every method of the schema, by wire name.
 pub static METHODS: &[&::dataapi::runtime::MethodDescriptor] = &[
+    &account::DESCRIPTOR,
     &call_legs_report::DESCRIPTOR,
     &calls_report::DESCRIPTOR,
     &chat_channels::DESCRIPTOR,
