@@ -626,7 +626,13 @@ pub fn time_field(method: &MethodDescriptor) -> Option<usize> {
 
 /// The field that identifies a row, where there is one: `id`.
 pub fn id_field(method: &MethodDescriptor) -> Option<usize> {
-    method.fields.iter().position(|f| f.name == "id")
+    // `id`, or else the first plain field of the method's key: unique per row, so that the
+    // key tells rows apart as the schema says it does.
+    method.fields.iter().position(|f| f.name == "id").or_else(|| {
+        method.fields.iter().position(|f| {
+            method.key.contains(&f.name) && matches!(f.ty, TypeDescriptor::Integer | TypeDescriptor::String)
+        })
+    })
 }
 
 impl Dataset {
@@ -846,7 +852,8 @@ impl MethodData {
         } else {
             self.time_of(g).div_euclid(86_400)
         };
-        if rng.chance(8) {
+        // A key field always has a value.
+        if rng.chance(8) && !self.descriptor.key.contains(&field.name) {
             return Cell::Null;
         }
         generate(field, self.flavors[f], &field.ty, &mut rng, day, 0)
@@ -876,10 +883,13 @@ impl MethodData {
         RowHistory { appears, edited, deleted }
     }
 
-    /// Whether an edit of row `g` changes field `f` (never its id nor its time: about half
+    /// Whether an edit of row `g` changes field `f` (never its key nor its time: about half
     /// of the other fields).
     pub fn edit_changes(&self, g: u64, f: usize) -> bool {
-        Some(f) != self.id && Some(f) != self.time && mix(self.salt ^ mix(g ^ self.field_salts[f]) ^ 0xed17) & 1 == 1
+        Some(f) != self.id
+            && Some(f) != self.time
+            && !self.descriptor.key.contains(&self.descriptor.fields[f].name)
+            && mix(self.salt ^ mix(g ^ self.field_salts[f]) ^ 0xed17) & 1 == 1
     }
 
     /// The cell of field `f` of row `g` in version `version` (0 as it appeared, 1 edited).
