@@ -220,8 +220,11 @@ async fn run(c: Case) {
             if !stopped {
                 return Ok(());
             }
-            // As a checkpoint: written out and read back.
+            // As a checkpoint: written out and read back. It stays small: a few hundred bytes a
+            // window, plus the keys yielded in the second being read (at most a page of them).
             let text = serde_json::to_string(pull.state()).unwrap();
+            let bound = 300 * (c.days as usize + 1) + 40 * c.page.min(c.dense_rows.max(c.rows_per_day)) as usize;
+            assert!(text.len() <= bound, "a checkpoint of {} bytes (bound {bound}): {text}", text.len());
             state = Some(serde_json::from_str(&text).unwrap());
         }
     }
