@@ -58,11 +58,12 @@ pub enum Error {
         /// Where a pull stopped (`None` for a single call).
         resume: Option<Box<PullState>>,
     },
-    /// One second of the period holds more rows than one page, and the method has no key field
-    /// that can be filtered by ranges to tell them apart, so they cannot all be read.
+    /// One second of the period (or one value of the key's first field within it) holds a page
+    /// or more of rows, and the method has no further key field that can be filtered by ranges
+    /// to tell them apart, so they cannot all be read with this page size.
     #[error(
-        "the second {second} holds {rows} rows, more than one page ({reachable}), and they cannot be told apart \
-         by a key; narrow the filter, or pull another method"
+        "the second {second} holds {rows} rows or more, a page ({reachable}) or more, and they cannot be told \
+         apart by ranges of the key; use larger pages, narrow the filter, or pull another method"
     )]
     TooDense {
         /// The second.

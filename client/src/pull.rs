@@ -276,6 +276,9 @@ enum Item<T> {
 /// - **By key ranges** (one second that holds a page or more, or a method without a period):
 ///   the rows are read in ranges of the method's first filterable key field (`id > a and
 ///   id < b`), each range cut at the median of a full page until every range fits in a page.
+///   A key of several fields is cut by its first only, so the rows of one value of it in one
+///   second (the legs of one call session) must fit in a page, or the pull fails loudly
+///   ([`Error::TooDense`]).
 ///
 /// A short page (fewer rows than `limit`) proves that its request's rows were all read, so no
 /// step needs `total_items`; it only feeds the progress estimate. Rows already yielded are
