@@ -930,7 +930,7 @@ async fn pull(args: &Args, request: JsonRequest, client: Client, format: Format)
         }
         format!(
             "; {mismatched} values did not fit their column's type and were kept as JSON text in the column `{}`",
-            crate::parquet::MISMATCHED
+            dataapi_sync::columns::MISMATCHED
         )
     };
     match outcome {

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::pull::{PageSpec, Paged, Plan, Pull, PullState, sorted};
 use super::{Client, Error};
 use dataapi_runtime::validate::{self, Violation, Violations};
-use dataapi_runtime::{AccessToken, Brand, DateTime, MethodDescriptor, Mnemonic, ReplyError};
+use dataapi_runtime::{AccessToken, Brand, DateTime, MethodDescriptor, Mnemonic, Reply, ReplyError};
 
 /// The `params` of a request of any method, as JSON, checked against the method's descriptor;
 /// what [`Client::json_rows`] pulls. Its `access_token`, `limit` and `offset` are the client's
@@ -152,6 +152,17 @@ impl Client {
     pub fn json_rows(&self, request: JsonRequest) -> Pull<Box<RawValue>> {
         let state = request.start_state();
         self.json_resume(request, state)
+    }
+
+    /// The number of rows of a [`JsonRequest`] as the API counts them (its `total_items`), with
+    /// one call for one row: what a plan shows before it reads. `None` when the reply does not
+    /// say.
+    pub async fn json_count(&self, request: &JsonRequest) -> Result<Option<u64>, Error> {
+        let mut one = request.clone();
+        let (from, till) = (request.date("date_from"), request.date("date_till"));
+        one.page(&PageSpec { from, till, limit: 1, sort: None, range: None });
+        let page = self.send(&one, &Default::default(), Reply::<Box<RawValue>>::decode).await?;
+        Ok(page.metadata.total_items)
     }
 
     /// Resumes a pull of [`Client::json_rows`] from its state: the rows it yields are exactly

@@ -1,0 +1,1 @@
+//! The configuration of many streams (`sync.toml`).
