@@ -2,7 +2,7 @@
 //! repository root (an alias in `.cargo/config.toml`).
 //!
 //! Each subcommand lives in its own module: `pull` in [`pull`], `events` in [`events`],
-//! `fake-server` in [`fake_server`].
+//! `sync` in [`sync`], `fake-server` in [`fake_server`].
 
 mod descriptors;
 mod durable;
@@ -10,6 +10,7 @@ mod events;
 mod fake_server;
 mod parquet;
 mod pull;
+mod sync;
 
 use std::process::ExitCode;
 
@@ -27,6 +28,8 @@ struct Cli {
 enum Command {
     /// Pull every row of a method's period into NDJSON, CSV or Parquet, resumable.
     Pull(pull::Args),
+    /// Keep a Parquet dataset, an object store or PostgreSQL equal to the API, a day at a time.
+    Sync(sync::Args),
     /// Receive queue events over HTTP and append each accepted one to a file as a JSON line.
     Events(events::Args),
     /// Serve a fake Data API built from the schema on loopback, or dump the rows it holds.
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Pull(args) => pull::run(args),
+        Command::Sync(args) => sync::run(args),
         Command::Events(args) => events::run(args),
         Command::FakeServer(args) => fake_server::run(args),
     }

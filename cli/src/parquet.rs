@@ -9,7 +9,6 @@
 //! whole Parquet file again after a crash, and [`Writer::resume`] copies its rows into a new
 //! file, whose writer then goes on (a writer cannot take over another's row groups).
 
-
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;

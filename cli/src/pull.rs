@@ -444,7 +444,7 @@ fn unknown_codes(method: &MethodDescriptor, filter: &Value, at: &str, out: &mut 
 }
 
 /// A JSON argument, or the JSON of the file named after `@`.
-fn json_arg(option: &str, text: &str) -> Result<Value, String> {
+pub(crate) fn json_arg(option: &str, text: &str) -> Result<Value, String> {
     let (text, source) = match text.strip_prefix('@') {
         Some(path) => match fs::read_to_string(path) {
             Ok(text) => (text, format!("{option} @{path}")),
@@ -690,7 +690,7 @@ fn save(path: &Path, checkpoint: &Checkpoint) -> io::Result<()> {
 }
 
 /// Waits for Ctrl-C or SIGTERM.
-async fn stopped() {
+pub(crate) async fn stopped() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -784,7 +784,7 @@ fn short(d: Duration) -> String {
 }
 
 /// A number of things with its noun, singular for one.
-fn count(n: u64, one: &str, many: &str) -> String {
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

@@ -33,7 +33,7 @@ mod stream;
 pub mod target;
 
 pub use days::{DayRead, plan};
-pub use run::{Options, PlannedDay, Progress, ProgressSnapshot, Summary, api_now, sync_stream};
+pub use run::{Options, PlannedDay, Progress, ProgressSnapshot, Summary, api_now, sync_account, sync_stream};
 pub use state::{DayState, STATE_VERSION, StreamState, last_second};
 pub use stream::{LAG_MINUTES, LOOKBACK_DAYS, Stream};
 pub use target::{Target, TargetOptions};
@@ -64,6 +64,14 @@ pub enum Error {
         stream: String,
         /// Who holds the lease, as it says.
         holder: String,
+    },
+    /// The account's day limit was spent by an earlier stream of the run: this one was not run.
+    #[error("not run: the day limit of the account {account} is spent; it resets in {} s", reset_in.as_secs())]
+    DayLimit {
+        /// The account.
+        account: String,
+        /// When the day budget resets.
+        reset_in: std::time::Duration,
     },
     /// The stream or the configuration is not valid (nothing was sent).
     #[error("{0}")]

@@ -114,7 +114,9 @@ pub async fn api_now(client: &Client, time_zone: Option<Tz>) -> Result<(NaiveDat
                 Error::Invalid("get.account did not name the account's time zone; give --time-zone".into())
             })?;
             name.parse().map_err(|_| {
-                Error::Invalid(format!("get.account named the time zone `{name}`, which is not an IANA zone; give --time-zone"))
+                Error::Invalid(format!(
+                    "get.account named the time zone `{name}`, which is not an IANA zone; give --time-zone"
+                ))
             })?
         }
     };
@@ -161,7 +163,8 @@ async fn run(
         Some(prior) => match prior.mismatch(stream) {
             None => prior,
             Some(why) => {
-                summary.note = Some(format!("reading every day again: the target's record of the stream does not fit ({why})"));
+                summary.note =
+                    Some(format!("reading every day again: the target's record of the stream does not fit ({why})"));
                 StreamState::new(stream, zone.name())
             }
         },
@@ -219,4 +222,31 @@ async fn run(
     }
     summary.requests += 1;
     Ok(())
+}
+
+/// Syncs the streams of one account one after another, each with its progress. A day limit
+/// stops the account: the streams after it are not run ([`Error::DayLimit`]); other
+/// accounts, with budgets of their own, go on.
+pub async fn sync_account(
+    client: &Client,
+    target: &Target,
+    streams: &[Stream],
+    options: &Options,
+    progress: &[std::sync::Arc<Progress>],
+) -> Vec<Result<Summary, Error>> {
+    let mut results = Vec::with_capacity(streams.len());
+    let mut spent = None;
+    for (i, stream) in streams.iter().enumerate() {
+        if let Some(reset_in) = spent {
+            results.push(Err(Error::DayLimit { account: stream.account.clone(), reset_in }));
+            continue;
+        }
+        let progress = progress.get(i).cloned().unwrap_or_default();
+        let result = sync_stream(client, target, stream, options, &progress).await;
+        if let Err(Error::Client(dataapi_client::Error::DayLimit { reset_in, .. })) = &result {
+            spent = Some(*reset_in);
+        }
+        results.push(result);
+    }
+    results
 }
