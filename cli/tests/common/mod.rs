@@ -1,5 +1,6 @@
 //! What the command's tests share: starting `dataapi` as a server process and reading the
 //! address it prints as its first line of stdout.
+#![allow(dead_code)] // each test file uses some of these
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

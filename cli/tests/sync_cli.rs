@@ -1,0 +1,321 @@
+//! `dataapi sync` as users run it: the exact spellings of the README against the live fake
+//! server over HTTP, runs killed at random points and run again, two runs of one stream at
+//! once, a dry run, a configuration of two accounts of which one spends its day limit, and bad
+//! input. The dataset is read back with pyarrow.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::TimeDelta;
+use dataapi::fake::{self, FakeServer};
+use dataapi::{Date, DateTime};
+use serde_json::Value;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dataapi-sync-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn date(s: &str) -> Date {
+    Date(s.parse().unwrap())
+}
+
+fn at(s: &str) -> DateTime {
+    s.parse().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+async fn server(seed: u64, days: i64, rows_per_day: u32, token: &str) -> FakeServer {
+    let till = Date(date("2026-01-01").0 + TimeDelta::days(days - 1));
+    FakeServer::builder()
+        .methods(dataapi::METHODS)
+        .seed(seed)
+        .period(date("2026-01-01"), till)
+        .rows_per_day(rows_per_day)
+        .token(token)
+        .clock_start(DateTime(at("2026-01-01 00:00:00").0 + TimeDelta::days(days) - TimeDelta::hours(30)))
+        .manual_clock()
+        .late_seconds(3_600)
+        .edit_rate(0.1)
+        .edit_window(86_400)
+        .delete_rate(0.03)
+        .unstable_ties()
+        .start()
+        .await
+        .unwrap()
+}
+
+/// `dataapi sync get.calls_report --since 2026-01-01 --into DIR --url URL --token-env
+/// SYNC_TOKEN` and `extra`.
+fn sync(server: &FakeServer, dir: &Path, extra: &[&str]) -> Command {
+    let mut c = common::dataapi();
+    c.args(["sync", "get.calls_report", "--since", "2026-01-01", "--into"])
+        .arg(dir)
+        .args(["--url", &server.url(), "--token-env", "SYNC_TOKEN"])
+        .args(extra)
+        .env("SYNC_TOKEN", "T");
+    c
+}
+
+const FIELDS: &str = "id,start_time,finish_reason,direction,talk_duration";
+
+/// The dataset's rows by id as pyarrow reads `DIR/get.calls_report/date=*/*.parquet`.
+fn read(dir: &Path) -> BTreeMap<i64, Value> {
+    let script = r#"
+import json, sys, glob
+import pyarrow.parquet as pq
+import pyarrow as pa
+files = sorted(glob.glob(sys.argv[1] + "/get.calls_report/date=*/*.parquet"))
+for f in files:
+    for r in pq.read_table(f).to_pylist():
+        r["start_time"] = r["start_time"].strftime("%Y-%m-%d %H:%M:%S")
+        r.pop("dataapi_mismatched", None)
+        r["file"] = f.split("/")[-2]
+        print(json.dumps(r))
+"#;
+    let out = Command::new("python3").args(["-c", script]).arg(dir).output().unwrap();
+    assert!(out.status.success(), "pyarrow: {}", stderr(&out));
+    let mut rows = BTreeMap::new();
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let mut row: Value = serde_json::from_str(line).unwrap();
+        let file = row.as_object_mut().unwrap().remove("file").unwrap();
+        let day = &row["start_time"].as_str().unwrap()[..10];
+        assert_eq!(file, format!("date={day}"), "{row} is in its day's file");
+        let id = row["id"].as_i64().unwrap();
+        assert!(rows.insert(id, row).is_none(), "the id {id} twice");
+    }
+    rows
+}
+
+/// The rows visible at the server's now, up to now less the lag, by id, with every field.
+fn truth(server: &FakeServer) -> BTreeMap<i64, Value> {
+    let method = &dataapi::calls_report::DESCRIPTOR;
+    let fields: Vec<usize> =
+        FIELDS.split(',').map(|f| method.fields.iter().position(|d| d.name == f).unwrap()).collect();
+    let now = server.clock().now();
+    let moment = server.dataset().as_of(now);
+    let rows = moment.method(method.name).unwrap();
+    let from = fake::secs_of(at("2026-01-01 00:00:00").0);
+    rows.window(from, fake::secs_of(now - TimeDelta::minutes(10)))
+        .map(|g| {
+            let mut line = String::new();
+            rows.write_row(g, &fields, &mut line);
+            let mut row: Value = serde_json::from_str(&line).unwrap();
+            for f in FIELDS.split(',') {
+                row.as_object_mut().unwrap().entry(f).or_insert(Value::Null);
+            }
+            (row["id"].as_i64().unwrap(), row)
+        })
+        .collect()
+}
+
+fn assert_equal(server: &FakeServer, dir: &Path, when: &str) {
+    let (got, want) = (read(dir), truth(server));
+    let missing: Vec<_> = want.keys().filter(|k| !got.contains_key(k)).take(5).collect();
+    let extra: Vec<_> = got.keys().filter(|k| !want.contains_key(k)).take(5).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "{when}: missing {missing:?}, extra {extra:?}");
+    for (id, row) in &want {
+        assert_eq!(&got[id], row, "{when}: the row {id}");
+    }
+}
+
+fn pyarrow() -> bool {
+    let ok = Command::new("python3").args(["-c", "import pyarrow"]).output().is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(std::env::var_os("DATAAPI_REQUIRE_PYARROW").is_none(), "python3 with pyarrow is required");
+        eprintln!("skipped: python3 with pyarrow is not installed");
+    }
+    ok
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_killed_at_random_points_leave_whole_days_and_the_next_run_mends_everything() {
+    if !pyarrow() {
+        return;
+    }
+    let server = server(3, 40, 300, "T").await;
+    let dir = scratch("killed");
+    // A small pseudo-random sequence: where each run is killed, in milliseconds.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut kills = 0;
+    for round in 0..8 {
+        for _ in 0..3 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let after = Duration::from_millis(5 + x % 300);
+            let mut child = sync(&server, &dir, &["--fields", FIELDS, "--page-size", "10"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let started = Instant::now();
+            while started.elapsed() < after && child.try_wait().unwrap().is_none() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            if child.try_wait().unwrap().is_none() {
+                child.kill().unwrap(); // SIGKILL
+                kills += 1;
+            }
+            child.wait().unwrap();
+            // Whatever was left, every day file is whole (pyarrow reads each), none is out
+            // of its day, none twice; nothing but hidden files is half-written.
+            read(&dir);
+            for day in std::fs::read_dir(dir.join("get.calls_report")).into_iter().flatten().flatten() {
+                for f in std::fs::read_dir(day.path()).into_iter().flatten().flatten() {
+                    let name = f.file_name().into_string().unwrap();
+                    assert!(name == "data.parquet" || name.starts_with('.') || name.starts_with('_'), "{name}");
+                }
+            }
+        }
+        let done = sync(&server, &dir, &["--fields", FIELDS, "--page-size", "40"]).output().unwrap();
+        assert!(done.status.success(), "round {round}: {}", stderr(&done));
+        assert_equal(&server, &dir, &format!("round {round} after {kills} kills"));
+        server.clock().advance(7 * 3600);
+    }
+    assert!(kills >= 12, "runs were killed while they worked ({kills})");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_of_a_stream_leaves_it_to_the_first() {
+    let server = server(4, 90, 400, "T").await;
+    let dir = scratch("lease");
+    let first = sync(&server, &dir, &["--page-size", "25"]).stderr(Stdio::piped()).spawn().unwrap();
+    // The first run holds the lease once its stream folder is there.
+    let started = Instant::now();
+    while !dir.join("get.calls_report/_lease").exists() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let second = sync(&server, &dir, &["--page-size", "25"]).output().unwrap();
+    let first = first.wait_with_output().unwrap();
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert_eq!(second.status.code(), Some(5), "{}", stderr(&second));
+    assert!(stderr(&second).contains("is being synced by another run (process"), "{}", stderr(&second));
+    // Once the first is done, a run goes ahead.
+    let third = sync(&server, &dir, &[]).output().unwrap();
+    assert!(third.status.success(), "{}", stderr(&third));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_prints_the_plan_and_writes_nothing() {
+    let server = server(5, 10, 200, "T").await;
+    let dir = scratch("dry");
+    let before = server.stats().requests;
+    let out = sync(&server, &dir.join("data"), &["--dry-run", "--page-size", "50"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = String::from_utf8(out.stdout).unwrap();
+    assert!(plan.starts_with("plan of default/get.calls_report into "), "{plan}");
+    // Nine whole days and the tenth up to now less the lag, a count each.
+    assert_eq!(plan.lines().filter(|l| l.contains("  whole  ")).count(), 8, "{plan}");
+    assert!(plan.contains("2026-01-09  up to 17:50:00"), "{plan}");
+    assert!(plan.contains("9 days, "), "{plan}");
+    assert_eq!(server.stats().requests - before, 10, "get.account and a count a day: {plan}");
+    assert!(!dir.join("data/get.calls_report/date=2026-01-01").exists(), "nothing is written");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_config_syncs_each_account_and_a_day_limit_stops_only_its_own() {
+    let good = server(6, 5, 100, "A").await;
+    let limited = FakeServer::builder()
+        .methods(dataapi::METHODS)
+        .seed(7)
+        .period(date("2026-01-01"), date("2026-01-05"))
+        .rows_per_day(100)
+        .token("B")
+        .day_limit(4)
+        .start()
+        .await
+        .unwrap();
+    let dir = scratch("config");
+    let config = dir.join("sync.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+into = "{}"
+lookback_days = 2
+
+[[accounts]]
+name = "good"
+url = "{}"
+token_env = "TOKEN_A"
+
+[[accounts]]
+name = "limited"
+url = "{}"
+token_env = "TOKEN_B"
+time_zone = "Europe/Moscow"
+
+[[streams]]
+method = "get.calls_report"
+since = "2026-01-01"
+fields = ["id", "start_time", "finish_reason"]
+
+[[streams]]
+method = "get.chats_report"
+since = "2026-01-03"
+"#,
+            dir.join("data").display(),
+            good.url(),
+            limited.url()
+        ),
+    )
+    .unwrap();
+    let out = common::dataapi()
+        .args(["sync", "--config"])
+        .arg(&config)
+        .env("TOKEN_A", "A")
+        .env("TOKEN_B", "B")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("synced good/get.calls_report into "), "{err}");
+    assert!(err.contains("synced good/get.chats_report into "), "{err}");
+    assert!(err.contains("failed: limited/get.calls_report into "), "{err}");
+    assert!(err.contains("failed: limited/get.chats_report into ") && err.contains("not run: the day limit"), "{err}");
+    assert!(dir.join("data/good/get.calls_report/date=2026-01-04/data.parquet").exists());
+    assert!(dir.join("data/good/get.chats_report/date=2026-01-03/data.parquet").exists());
+    assert!(!dir.join("data/good/get.chats_report/date=2026-01-02").exists(), "nothing before its since");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_input_is_refused_before_anything_is_sent() {
+    let dir = scratch("bad");
+    let out = common::dataapi()
+        .args(["sync", "get.calls_reprt", "--since", "2026-13-01", "--into"])
+        .arg(&dir)
+        .args(["--url", "http://127.0.0.1:9", "--token-env", "NO_SUCH_VARIABLE_SET", "--filter", "{"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--since 2026-13-01: a date, YYYY-MM-DD"), "{err}");
+    assert!(err.contains("--filter: not JSON"), "{err}");
+    let out = common::dataapi()
+        .args(["sync", "get.calls_reprt", "--since", "2026-01-01", "--into"])
+        .arg(&dir)
+        .args(["--url", "http://127.0.0.1:9", "--token-env", "NO_SUCH_VARIABLE_SET"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("no method `get.calls_reprt`"), "{err}");
+    let out = common::dataapi().args(["sync", "--config", "/no/such/sync.toml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--config /no/such/sync.toml: cannot read it"), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
