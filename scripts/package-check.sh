@@ -10,7 +10,7 @@ cd "$root"
 
 version="$(cargo metadata --format-version 1 --no-deps | python3 -c \
   'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "dataapi"))')"
-crates=(dataapi-schema dataapi-codegen dataapi-derive dataapi-runtime dataapi dataapi-client dataapi-fake dataapi-cli)
+crates=(dataapi-schema dataapi-codegen dataapi-derive dataapi-runtime dataapi dataapi-client dataapi-fake dataapi-sync dataapi-cli)
 
 echo "--- cargo package (with verification)"
 # Verification unpacks each package of the temporary registry into Cargo's source cache and

@@ -190,7 +190,8 @@ impl Writer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow_array::Array;
+    use arrow_array::types::Int32Type;
+    use arrow_array::{Array, DictionaryArray, Int64Array, StringArray};
 
     fn scratch(name: &str) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("dataapi-parquet-{}-{name}", std::process::id()));

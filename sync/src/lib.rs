@@ -38,6 +38,11 @@ pub use state::{DayState, STATE_VERSION, StreamState, last_second};
 pub use stream::{LAG_MINUTES, LOOKBACK_DAYS, Stream};
 pub use target::{Target, TargetOptions};
 
+// The README's example compiles as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// Why a sync failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
