@@ -246,14 +246,34 @@ fn toml_stream(args: &Args, since: NaiveDate, filter: Option<serde_json::Value>)
     }
 }
 
-/// The bar of a stream: days and rows, the day being read, requests.
+/// The bar of a stream: a spinner until the days to read are known, then days, the day being
+/// read, rows and requests.
 fn bar(bars: &MultiProgress, stream: &Stream) -> ProgressBar {
-    let bar = bars.add(ProgressBar::new(0));
-    let style = ProgressStyle::with_template("{prefix:32} {bar:20} {pos}/{len} days  {msg}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let bar = bars.add(ProgressBar::no_length());
+    let style = ProgressStyle::with_template("{prefix:32} {spinner} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
     bar.set_style(style);
     bar.set_prefix(stream.name());
+    bar.set_message("waiting for its turn");
     bar
+}
+
+/// Brings a stream's bar up to date.
+fn show(bar: &ProgressBar, p: &Progress) {
+    let s = p.snapshot();
+    if s.days == 0 && s.requests == 0 {
+        bar.tick();
+        return;
+    }
+    if bar.length().is_none() && s.days > 0 {
+        let style = ProgressStyle::with_template("{prefix:32} {bar:20} {pos}/{len} days  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.set_length(s.days);
+    }
+    bar.set_position(s.days_done);
+    let day = s.day.map(|d| format!("{d}  ")).unwrap_or_else(|| "planning  ".into());
+    bar.set_message(format!("{day}{}  {}", count(s.rows, "row", "rows"), count(s.requests, "request", "requests")));
 }
 
 async fn sync(args: &Args, work: Work) -> u8 {
@@ -272,7 +292,7 @@ async fn sync(args: &Args, work: Work) -> u8 {
     });
     let mut tasks = tokio::task::JoinSet::new();
     let mut watched = Vec::new();
-    for (account, streams) in work.accounts {
+    for (index, (account, streams)) in work.accounts.into_iter().enumerate() {
         let client = match account.client(args.page_size) {
             Ok(c) => c,
             Err(e) => {
@@ -288,21 +308,13 @@ async fn sync(args: &Args, work: Work) -> u8 {
         let options = Options { time_zone: account.zone(), ..options.clone() };
         tasks.spawn(async move {
             let results = sync_account(&client, &target, &streams, &options, &progress).await;
-            streams.into_iter().zip(results).collect::<Vec<_>>()
+            (index, streams.into_iter().zip(results).collect::<Vec<_>>())
         });
     }
     let draw = tokio::spawn(async move {
         loop {
             for (bar, p) in &watched {
-                let s = p.snapshot();
-                bar.set_length(s.days);
-                bar.set_position(s.days_done);
-                let day = s.day.map(|d| format!("{d}  ")).unwrap_or_default();
-                bar.set_message(format!(
-                    "{day}{}  {}",
-                    count(s.rows, "row", "rows"),
-                    count(s.requests, "request", "requests")
-                ));
+                show(bar, p);
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
@@ -311,7 +323,7 @@ async fn sync(args: &Args, work: Work) -> u8 {
     let mut results = Vec::new();
     while let Some(joined) = tasks.join_next().await {
         match joined {
-            Ok(r) => results.extend(r),
+            Ok(r) => results.push(r),
             Err(e) => {
                 eprintln!("error: a task failed: {e}");
                 code = FAILED;
@@ -320,7 +332,9 @@ async fn sync(args: &Args, work: Work) -> u8 {
     }
     draw.abort();
     let _ = bars.clear();
-    for (stream, result) in results {
+    // In the configuration's order, whichever account ended first.
+    results.sort_by_key(|(index, _)| *index);
+    for (stream, result) in results.into_iter().flat_map(|(_, r)| r) {
         let place = target.place(&stream);
         match result {
             Ok(summary) if args.dry_run => println!("{}", plan(&stream, &place, &summary)),

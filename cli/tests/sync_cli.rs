@@ -319,3 +319,30 @@ fn bad_input_is_refused_before_anything_is_sent() {
     assert!(stderr(&out).contains("--config /no/such/sync.toml: cannot read it"), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_each_stream_has_a_progress_bar_and_ends_with_its_line() {
+    if Command::new("script").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "util-linux `script` is required under CI");
+        eprintln!("skipped: util-linux `script` (a pseudo-terminal) is not installed");
+        return;
+    }
+    let server = server(8, 30, 400, "T").await;
+    let dir = scratch("terminal");
+    let command = format!(
+        "{} sync get.calls_report --since 2026-01-01 --into {} --url {} --token-env SYNC_TOKEN --page-size 7",
+        env!("CARGO_BIN_EXE_dataapi"),
+        dir.display(),
+        server.url()
+    );
+    // `script` runs the command on a pseudo-terminal and copies what it draws to stdout.
+    let out =
+        Command::new("script").args(["-q", "-e", "-c", &command, "/dev/null"]).env("SYNC_TOKEN", "T").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(screen.contains("default/get.calls_report"), "{screen}");
+    assert!(screen.contains(" days  2026-01-"), "the bar names the day being read: {screen}");
+    assert!(screen.contains("requests"), "{screen}");
+    assert!(screen.contains("synced default/get.calls_report into "), "{screen}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
