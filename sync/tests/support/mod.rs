@@ -2,6 +2,8 @@
 //! the dataset read back by readers that are not ours.
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
