@@ -4,6 +4,8 @@
 //! input. The dataset is read back with pyarrow.
 
 mod common;
+#[path = "../../sync/tests/support/postgres.rs"]
+mod postgres;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -56,10 +58,10 @@ async fn server(seed: u64, days: i64, rows_per_day: u32, token: &str) -> FakeSer
 
 /// `dataapi sync get.calls_report --since 2026-01-01 --into DIR --url URL --token-env
 /// SYNC_TOKEN` and `extra`.
-fn sync(server: &FakeServer, dir: &Path, extra: &[&str]) -> Command {
+fn sync(server: &FakeServer, into: impl AsRef<std::ffi::OsStr>, extra: &[&str]) -> Command {
     let mut c = common::dataapi();
     c.args(["sync", "get.calls_report", "--since", "2026-01-01", "--into"])
-        .arg(dir)
+        .arg(into)
         .args(["--url", &server.url(), "--token-env", "SYNC_TOKEN"])
         .args(extra)
         .env("SYNC_TOKEN", "T");
@@ -118,8 +120,8 @@ fn truth(server: &FakeServer) -> BTreeMap<i64, Value> {
         .collect()
 }
 
-fn assert_equal(server: &FakeServer, dir: &Path, when: &str) {
-    let (got, want) = (read(dir), truth(server));
+fn assert_equal(server: &FakeServer, got: BTreeMap<i64, Value>, when: &str) {
+    let want = truth(server);
     let missing: Vec<_> = want.keys().filter(|k| !got.contains_key(k)).take(5).collect();
     let extra: Vec<_> = got.keys().filter(|k| !want.contains_key(k)).take(5).collect();
     assert!(missing.is_empty() && extra.is_empty(), "{when}: missing {missing:?}, extra {extra:?}");
@@ -137,13 +139,10 @@ fn pyarrow() -> bool {
     ok
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn runs_killed_at_random_points_leave_whole_days_and_the_next_run_mends_everything() {
-    if !pyarrow() {
-        return;
-    }
-    let server = server(3, 40, 300, "T").await;
-    let dir = scratch("killed");
+/// Runs killed at random points (SIGKILL), then a run to the end, round after round with the
+/// clock moving on: after each kill `whole` checks what is left, after each round the target
+/// (as `read` gives it) equals the truth.
+fn killed_runs(server: &FakeServer, into: &str, whole: impl Fn(), read: impl Fn() -> BTreeMap<i64, Value>) {
     // A small pseudo-random sequence: where each run is killed, in milliseconds.
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut kills = 0;
@@ -153,7 +152,7 @@ async fn runs_killed_at_random_points_leave_whole_days_and_the_next_run_mends_ev
             x ^= x >> 7;
             x ^= x << 17;
             let after = Duration::from_millis(5 + x % 300);
-            let mut child = sync(&server, &dir, &["--fields", FIELDS, "--page-size", "10"])
+            let mut child = sync(server, into, &["--fields", FIELDS, "--page-size", "10"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -167,23 +166,109 @@ async fn runs_killed_at_random_points_leave_whole_days_and_the_next_run_mends_ev
                 kills += 1;
             }
             child.wait().unwrap();
-            // Whatever was left, every day file is whole (pyarrow reads each), none is out
-            // of its day, none twice; nothing but hidden files is half-written.
-            read(&dir);
-            for day in std::fs::read_dir(dir.join("get.calls_report")).into_iter().flatten().flatten() {
-                for f in std::fs::read_dir(day.path()).into_iter().flatten().flatten() {
-                    let name = f.file_name().into_string().unwrap();
-                    assert!(name == "data.parquet" || name.starts_with('.') || name.starts_with('_'), "{name}");
-                }
-            }
+            whole();
         }
-        let done = sync(&server, &dir, &["--fields", FIELDS, "--page-size", "40"]).output().unwrap();
+        let done = sync(server, into, &["--fields", FIELDS, "--page-size", "40"]).output().unwrap();
         assert!(done.status.success(), "round {round}: {}", stderr(&done));
-        assert_equal(&server, &dir, &format!("round {round} after {kills} kills"));
+        assert_equal(server, read(), &format!("round {round} after {kills} kills"));
         server.clock().advance(7 * 3600);
     }
     assert!(kills >= 12, "runs were killed while they worked ({kills})");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_killed_at_random_points_leave_whole_days_and_the_next_run_mends_everything() {
+    if !pyarrow() {
+        return;
+    }
+    let server = server(3, 40, 300, "T").await;
+    let dir = scratch("killed");
+    let whole = || {
+        // Every day file is whole (pyarrow reads each), none is out of its day, none twice;
+        // nothing but hidden files is half-written.
+        read(&dir);
+        for day in std::fs::read_dir(dir.join("get.calls_report")).into_iter().flatten().flatten() {
+            for f in std::fs::read_dir(day.path()).into_iter().flatten().flatten() {
+                let name = f.file_name().into_string().unwrap();
+                assert!(name == "data.parquet" || name.starts_with('.') || name.starts_with('_'), "{name}");
+            }
+        }
+    };
+    killed_runs(&server, dir.to_str().unwrap(), whole, || read(&dir));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs `work` to its end on a runtime of its own, on a thread of its own (the test's runtime
+/// serves the fake server meanwhile).
+fn on_its_own_runtime<T: Send>(work: impl Future<Output = T> + Send) -> T {
+    std::thread::scope(|s| {
+        s.spawn(|| tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(work))
+            .join()
+            .unwrap()
+    })
+}
+
+/// The rows of `dataapi.calls_report` by id, as SQL reads them (each checked to be kept under
+/// its day).
+fn query(url: &str) -> BTreeMap<i64, Value> {
+    on_its_own_runtime(async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        let exists: bool =
+            client.query_one("SELECT to_regclass('dataapi.calls_report') IS NOT NULL", &[]).await.unwrap().get(0);
+        if !exists {
+            return BTreeMap::new();
+        }
+        let sql = format!(
+            "SELECT json_build_object({})::text, _dataapi_date::text FROM dataapi.calls_report ORDER BY id",
+            FIELDS.split(',').map(|f| format!("'{f}', {f}")).collect::<Vec<_>>().join(", ")
+        );
+        let mut rows = BTreeMap::new();
+        for r in client.query(&sql, &[]).await.unwrap() {
+            let mut row: Value = serde_json::from_str(r.get::<_, &str>(0)).unwrap();
+            let start = row["start_time"].as_str().unwrap().replace('T', " ");
+            assert_eq!(&start[..10], r.get::<_, &str>(1), "{row} is kept under its day");
+            row["start_time"] = Value::String(start);
+            let id = row["id"].as_i64().unwrap();
+            assert!(rows.insert(id, row).is_none(), "the id {id} twice");
+        }
+        rows
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_runs_killed_at_random_points_leave_whole_days_and_the_next_run_mends_everything() {
+    let Some(pg) = postgres::TempPostgres::start() else { return };
+    let server = server(9, 40, 300, "T").await;
+    let url = pg.url();
+    // After a kill each day's rows are all of one read: a day is never half old, half new
+    // (checked by the row count of each day against the record of the stream).
+    let whole = || {
+        on_its_own_runtime(async {
+            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+            tokio::spawn(connection);
+            let exists: bool =
+                client.query_one("SELECT to_regclass('dataapi._dataapi_state') IS NOT NULL", &[]).await.unwrap().get(0);
+            if !exists {
+                return;
+            }
+            let Some(state) = client.query_opt("SELECT state::text FROM dataapi._dataapi_state", &[]).await.unwrap()
+            else {
+                return;
+            };
+            let state: Value = serde_json::from_str(state.get::<_, &str>(0)).unwrap();
+            for r in client
+                .query("SELECT _dataapi_date::text, count(*) FROM dataapi.calls_report GROUP BY 1", &[])
+                .await
+                .unwrap()
+            {
+                let day: &str = r.get(0);
+                let rows: i64 = r.get(1);
+                assert_eq!(state["days"][day]["rows"].as_i64(), Some(rows), "the day {day} is as its record says");
+            }
+        });
+    };
+    killed_runs(&server, &url, whole, || query(&url));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,9 +1,11 @@
-//! The dataset equals the API after every run, on data that moves: the live fake server (rows
+//! The target equals the API after every run, on data that moves: the live fake server (rows
 //! late, edited, deleted, ties in a new order on every request) over real HTTP, its manual
-//! clock moved between runs, the dataset read back with pyarrow and with DuckDB.
+//! clock moved between runs. The dataset is read back with pyarrow and with DuckDB, the
+//! PostgreSQL table (a throwaway server) with SQL.
 
 mod support;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::TimeDelta;
@@ -11,7 +13,52 @@ use dataapi::client::Client;
 use dataapi::fake::FakeServer;
 use dataapi::runtime::MethodDescriptor;
 use dataapi_sync::{Options, Progress, Stream, Target, TargetOptions, sync_stream};
+use serde_json::Value;
+use support::postgres::TempPostgres;
 use support::*;
+
+/// How a round reads the target back.
+enum Reader<'a> {
+    /// The dataset's folder, with these engines.
+    Dataset(&'a [&'a str]),
+    /// The PostgreSQL server.
+    Postgres(&'a TempPostgres),
+}
+
+/// The rows of the stream's table by key, each with `fields`, and the day each is kept in.
+async fn query(
+    pg: &TempPostgres,
+    method: &MethodDescriptor,
+    fields: &[String],
+) -> (BTreeMap<String, Value>, BTreeMap<String, String>) {
+    let (client, connection) = tokio_postgres::connect(&pg.url(), tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let table = method.name.strip_prefix("get.").unwrap();
+    let sql = format!(
+        "SELECT row_to_json(t)::text, _dataapi_date::text FROM dataapi.{table} t WHERE _dataapi_account = 'default'"
+    );
+    let mut rows = BTreeMap::new();
+    let mut dates = BTreeMap::new();
+    for r in client.query(&sql, &[]).await.unwrap() {
+        let row: Value = serde_json::from_str(r.get::<_, &str>(0)).unwrap();
+        let key = key_of(method, &row);
+        let kept: serde_json::Map<String, Value> = fields
+            .iter()
+            .map(|f| {
+                let v = match row.get(f) {
+                    // row_to_json writes timestamps as 2026-01-01T04:43:00.
+                    Some(Value::String(t)) if f == "start_time" => Value::String(t.replace('T', " ")),
+                    Some(v) => v.clone(),
+                    None => Value::Null,
+                };
+                (f.clone(), v)
+            })
+            .collect();
+        dates.insert(key.clone(), r.get::<_, String>(1));
+        assert!(rows.insert(key.clone(), Value::Object(kept)).is_none(), "PostgreSQL: the key {key} twice");
+    }
+    (rows, dates)
+}
 
 async fn live_server(seed: u64, start: &str) -> FakeServer {
     FakeServer::builder()
@@ -38,10 +85,14 @@ fn client(server: &FakeServer, page: u32) -> Client {
 
 /// Syncs, moves the clock, syncs again; after each run the dataset equals the truth at the
 /// run's API time for every day from the first up to that time less the lag.
-async fn rounds(method: &'static MethodDescriptor, seed: u64, steps_hours: &[i64], readers: &[&str]) {
+async fn rounds(method: &'static MethodDescriptor, seed: u64, steps_hours: &[i64], reader: Reader<'_>) {
     let server = live_server(seed, "2026-01-02 05:00:00").await;
     let dir = scratch(&format!("live-{seed}-{}", method.name));
-    let target = Target::open(dir.to_str().unwrap(), &TargetOptions::default()).await.unwrap();
+    let into = match &reader {
+        Reader::Dataset(_) => dir.to_str().unwrap().to_owned(),
+        Reader::Postgres(pg) => pg.url(),
+    };
+    let target = Target::open(&into, &TargetOptions::default()).await.unwrap();
     let fields = compared_fields(method);
     let since = date("2026-01-01");
     let stream = Stream::new("default", method, since.0).fields(&fields);
@@ -53,8 +104,15 @@ async fn rounds(method: &'static MethodDescriptor, seed: u64, steps_hours: &[i64
         let cutoff = dataapi::DateTime(now.0 - TimeDelta::minutes(10));
         assert_eq!(summary.synced_to, Some(cutoff), "round {round}: synced up to the API's now less the lag");
         let truth = truth(&server, method, &fields, at("2026-01-01 00:00:00"), cutoff, now);
-        for engine in readers {
-            let (got, dates) = read(engine, &dir.join(method.name), method, &fields);
+        let engines = match &reader {
+            Reader::Dataset(engines) => engines.to_vec(),
+            Reader::Postgres(_) => vec!["postgres"],
+        };
+        for engine in engines {
+            let (got, dates) = match &reader {
+                Reader::Dataset(_) => read(engine, &dir.join(method.name), method, &fields),
+                Reader::Postgres(pg) => query(pg, method, &fields).await,
+            };
             let want: std::collections::BTreeMap<_, _> =
                 truth.iter().map(|(k, v)| (k.clone(), with_nulls(v, &fields))).collect();
             let missing: Vec<_> = want.keys().filter(|k| !got.contains_key(*k)).take(5).collect();
@@ -83,7 +141,7 @@ async fn the_dataset_equals_the_api_after_every_run() {
         .filter(|(m, require)| python_has(m, require))
         .map(|(m, _)| m)
         .collect();
-    rounds(&dataapi::calls_report::DESCRIPTOR, 7, &[3, 11, 1, 26, 30, 7, 50, 72], &readers).await;
+    rounds(&dataapi::calls_report::DESCRIPTOR, 7, &[3, 11, 1, 26, 30, 7, 50, 72], Reader::Dataset(&readers)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -93,5 +151,12 @@ async fn a_key_of_two_fields_is_kept_exactly_too() {
         .filter(|(m, r)| python_has(m, r))
         .map(|(m, _)| m)
         .collect();
-    rounds(&dataapi::financial_call_legs_report::DESCRIPTOR, 11, &[9, 30, 40, 80], &readers).await;
+    rounds(&dataapi::financial_call_legs_report::DESCRIPTOR, 11, &[9, 30, 40, 80], Reader::Dataset(&readers)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_postgres_table_equals_the_api_after_every_run() {
+    let Some(pg) = TempPostgres::start() else { return };
+    rounds(&dataapi::calls_report::DESCRIPTOR, 13, &[3, 11, 1, 26, 30, 7, 50, 72], Reader::Postgres(&pg)).await;
+    rounds(&dataapi::financial_call_legs_report::DESCRIPTOR, 17, &[9, 30, 40, 80], Reader::Postgres(&pg)).await;
 }
