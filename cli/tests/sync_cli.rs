@@ -297,7 +297,7 @@ async fn a_dry_run_prints_the_plan_and_writes_nothing() {
     let server = server(5, 10, 200, "T").await;
     let dir = scratch("dry");
     let before = server.stats().requests;
-    let out = sync(&server, &dir.join("data"), &["--dry-run", "--page-size", "50"]).output().unwrap();
+    let out = sync(&server, dir.join("data"), &["--dry-run", "--page-size", "50"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let plan = String::from_utf8(out.stdout).unwrap();
     assert!(plan.starts_with("plan of default/get.calls_report into "), "{plan}");
