@@ -30,8 +30,8 @@ pub fn plan(
     let mut days = Vec::new();
     let mut day = since;
     while day <= cutoff.date() {
-        let settled = !full_refresh
-            && state.and_then(|s| s.days.get(&day)).is_some_and(|d| d.settled(day, lookback_days));
+        let settled =
+            !full_refresh && state.and_then(|s| s.days.get(&day)).is_some_and(|d| d.settled(day, lookback_days));
         if !settled {
             let till = if day < cutoff.date() { last_second(day) } else { DateTime(cutoff) };
             days.push(DayRead { day, till });
@@ -69,7 +69,9 @@ mod tests {
             synced_to: None,
             days: days
                 .iter()
-                .map(|(d, till, as_of)| (day(d), DayState { till: DateTime(at(till)), as_of: DateTime(at(as_of)), rows: 1 }))
+                .map(|(d, till, as_of)| {
+                    (day(d), DayState { till: DateTime(at(till)), as_of: DateTime(at(as_of)), rows: 1 })
+                })
                 .collect::<BTreeMap<_, _>>(),
         }
     }
@@ -81,8 +83,11 @@ mod tests {
     #[test]
     fn a_first_run_reads_every_day_up_to_now_less_the_lag() {
         let reads = plan(None, day("2026-11-28"), at("2026-12-01 00:05:00"), 3, 10, false);
-        assert_eq!(days(&reads), ["2026-11-28 23:59:59", "2026-11-29 23:59:59", "2026-11-30 23:50:59"]
-            .map(|s| s.replace("23:50:59", "23:55:00")));
+        assert_eq!(
+            days(&reads),
+            ["2026-11-28 23:59:59", "2026-11-29 23:59:59", "2026-11-30 23:50:59"]
+                .map(|s| s.replace("23:50:59", "23:55:00"))
+        );
     }
 
     #[test]

@@ -114,7 +114,9 @@ pub async fn api_now(client: &Client, time_zone: Option<Tz>) -> Result<(NaiveDat
                 Error::Invalid("get.account did not name the account's time zone; give --time-zone".into())
             })?;
             name.parse().map_err(|_| {
-                Error::Invalid(format!("get.account named the time zone `{name}`, which is not an IANA zone; give --time-zone"))
+                Error::Invalid(format!(
+                    "get.account named the time zone `{name}`, which is not an IANA zone; give --time-zone"
+                ))
             })?
         }
     };
@@ -161,7 +163,8 @@ async fn run(
         Some(prior) => match prior.mismatch(stream) {
             None => prior,
             Some(why) => {
-                summary.note = Some(format!("reading every day again: the target's record of the stream does not fit ({why})"));
+                summary.note =
+                    Some(format!("reading every day again: the target's record of the stream does not fit ({why})"));
                 StreamState::new(stream, zone.name())
             }
         },

@@ -87,7 +87,11 @@ impl StreamState {
         }
         if self.filter != stream.filter {
             let shown = |f: &Option<Value>| f.as_ref().map_or("none".to_owned(), Value::to_string);
-            return Some(format!("its days were read with the filter {}, not {}", shown(&self.filter), shown(&stream.filter)));
+            return Some(format!(
+                "its days were read with the filter {}, not {}",
+                shown(&self.filter),
+                shown(&stream.filter)
+            ));
         }
         None
     }

@@ -40,7 +40,12 @@ impl PostgresStream {
     }
 
     /// Replaces `day`.
-    pub async fn replace_day(&mut self, _day: NaiveDate, _rows: &[Box<RawValue>], _state: &StreamState) -> Result<(), Error> {
+    pub async fn replace_day(
+        &mut self,
+        _day: NaiveDate,
+        _rows: &[Box<RawValue>],
+        _state: &StreamState,
+    ) -> Result<(), Error> {
         Ok(())
     }
 
