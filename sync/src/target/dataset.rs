@@ -17,8 +17,8 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use serde_json::value::RawValue;
 
-use super::store::{Lease, Store};
 use super::TargetOptions;
+use super::store::{Lease, Store};
 use crate::columns::{CHUNK, batch, schema};
 use crate::{Error, Stream, StreamState};
 
@@ -90,21 +90,38 @@ impl DatasetStream {
             .map_err(|e| Error::Target { place: self.store.show(&path), message: format!("not a stream record: {e}") })
     }
 
-    /// Replaces `day`'s file with `rows`, then the record with `state`.
-    pub async fn replace_day(&mut self, day: NaiveDate, rows: &[Box<RawValue>], state: &StreamState) -> Result<(), Error> {
+    /// Replaces `day`'s file with `rows`, then the record with `state`; each write first asks
+    /// the lease whether it is still this run's, and fails if it is not.
+    pub async fn replace_day(
+        &mut self,
+        day: NaiveDate,
+        rows: &[Box<RawValue>],
+        state: &StreamState,
+    ) -> Result<(), Error> {
         let day_dir = format!("{}/{PARTITION}={day}", self.dir);
         let file = format!("{day_dir}/{DATA_FILE}");
         let bytes = self.encode(rows).map_err(|message| Error::Target { place: self.store.show(&file), message })?;
+        self.check()?;
         self.store.clean(&day_dir).await?;
         self.store.put(&file, bytes).await?;
+        self.check()?;
         let record = serde_json::to_vec_pretty(state).expect("a record is JSON");
         self.store.put(&format!("{}/{STATE_FILE}", self.dir), Bytes::from(record)).await
+    }
+
+    /// Whether the stream's lease is still this run's (see [`Lease::check`]).
+    fn check(&self) -> Result<(), Error> {
+        match &self.lease {
+            Some(lease) => lease.check(),
+            None => Ok(()),
+        }
     }
 
     /// The Parquet file of `rows`.
     fn encode(&self, rows: &[Box<RawValue>]) -> Result<Bytes, String> {
         let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
-        let mut writer = ArrowWriter::try_new(Vec::new(), self.schema.clone(), Some(props)).map_err(|e| e.to_string())?;
+        let mut writer =
+            ArrowWriter::try_new(Vec::new(), self.schema.clone(), Some(props)).map_err(|e| e.to_string())?;
         for (i, chunk) in rows.chunks(CHUNK).enumerate() {
             let (b, _misfits) = batch(&self.schema, self.stream.method, chunk, i * CHUNK + 1)?;
             writer.write(&b).map_err(|e| e.to_string())?;
