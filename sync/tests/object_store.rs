@@ -138,6 +138,29 @@ async fn a_lease_left_unrenewed_expires_and_is_taken_over() {
     taker.release().await.expect("released");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_two_runs_taking_an_expired_lease_at_once_one_wins() {
+    let Some(s3) = TempS3::start("dataapi-race") else { return };
+    let (a, b) = (open(&s3, "p", Some(2)), open(&s3, "p", Some(2)));
+    for round in 0..3 {
+        a.lease("s", "s").await.expect("taken").abandon();
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let (x, y) = tokio::join!(a.lease("s", "s"), b.lease("s", "s"));
+        let won: Vec<_> = [x, y]
+            .into_iter()
+            .filter_map(|r| match r {
+                Ok(lease) => Some(lease),
+                Err(Error::Busy { .. }) => None,
+                Err(e) => panic!("round {round}: {e}"),
+            })
+            .collect();
+        assert_eq!(won.len(), 1, "round {round}: {} takers won", won.len());
+        for lease in won {
+            lease.release().await.expect("released");
+        }
+    }
+}
+
 #[tokio::test]
 async fn an_unreadable_lease_is_taken_over() {
     let Some(s3) = TempS3::start("dataapi-unreadable") else { return };
