@@ -187,6 +187,7 @@ fn check(args: &Args) -> Result<Work, String> {
             s3_endpoint: config.s3_endpoint.clone(),
             account_folders: args.config.is_some(),
             lease_seconds: args.lease_seconds,
+            ..TargetOptions::default()
         },
         accounts,
     })

@@ -90,7 +90,8 @@ impl DatasetStream {
             .map_err(|e| Error::Target { place: self.store.show(&path), message: format!("not a stream record: {e}") })
     }
 
-    /// Replaces `day`'s file with `rows`, then the record with `state`.
+    /// Replaces `day`'s file with `rows`, then the record with `state`; each write first asks
+    /// the lease whether it is still this run's, and fails if it is not.
     pub async fn replace_day(
         &mut self,
         day: NaiveDate,
@@ -100,10 +101,20 @@ impl DatasetStream {
         let day_dir = format!("{}/{PARTITION}={day}", self.dir);
         let file = format!("{day_dir}/{DATA_FILE}");
         let bytes = self.encode(rows).map_err(|message| Error::Target { place: self.store.show(&file), message })?;
+        self.check()?;
         self.store.clean(&day_dir).await?;
         self.store.put(&file, bytes).await?;
+        self.check()?;
         let record = serde_json::to_vec_pretty(state).expect("a record is JSON");
         self.store.put(&format!("{}/{STATE_FILE}", self.dir), Bytes::from(record)).await
+    }
+
+    /// Whether the stream's lease is still this run's (see [`Lease::check`]).
+    fn check(&self) -> Result<(), Error> {
+        match &self.lease {
+            Some(lease) => lease.check(),
+            None => Ok(()),
+        }
     }
 
     /// The Parquet file of `rows`.

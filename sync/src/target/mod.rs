@@ -14,7 +14,7 @@ mod store;
 
 pub use dataset::{DATA_FILE, Dataset, DatasetStream, STATE_FILE};
 pub use postgres::{Postgres, PostgresStream};
-pub use store::Store;
+pub use store::{Lease, ObjectLease, Store};
 
 use chrono::NaiveDate;
 use serde_json::value::RawValue;
@@ -28,8 +28,13 @@ pub struct TargetOptions {
     pub s3_endpoint: Option<String>,
     /// Dataset: put each account's methods in a folder of its own (`<account>/<method>`).
     pub account_folders: bool,
-    /// How long a lease in an object store lasts unless renewed (a killed run's expires then).
+    /// How long a lease in an object store lasts unless renewed (a killed run's expires then);
+    /// 60 seconds when not given.
     pub lease_seconds: Option<u64>,
+    /// Further settings of an `s3://` store, as `object_store`'s names of them
+    /// (`aws_access_key_id`, `aws_secret_access_key`, `aws_region`, …), over those taken from
+    /// the environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, …).
+    pub s3_config: Vec<(String, String)>,
 }
 
 /// A place a sync keeps its streams.
