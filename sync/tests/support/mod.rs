@@ -92,13 +92,25 @@ pub fn read(
     method: &MethodDescriptor,
     fields: &[String],
 ) -> (BTreeMap<String, Value>, BTreeMap<String, String>) {
+    read_with(engine, dir.as_os_str(), method, fields, &[])
+}
+
+/// [`read`] of a folder or an `s3://` path, python3 run with `env` (an S3 server's).
+pub fn read_with(
+    engine: &str,
+    dir: &std::ffi::OsStr,
+    method: &MethodDescriptor,
+    fields: &[String],
+    env: &[(&str, String)],
+) -> (BTreeMap<String, Value>, BTreeMap<String, String>) {
     let out = Command::new("python3")
         .args(["-c", READ_DATASET, engine])
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .arg(dir)
         .arg(method.key.join(","))
         .output()
         .expect("python3 runs");
-    assert!(out.status.success(), "{engine} cannot read {}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{engine} cannot read {dir:?}: {}", String::from_utf8_lossy(&out.stderr));
     let mut rows = BTreeMap::new();
     let mut dates = BTreeMap::new();
     for line in String::from_utf8(out.stdout).unwrap().lines() {

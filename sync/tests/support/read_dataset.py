@@ -3,7 +3,11 @@
 # times as "YYYY-MM-DD hh:mm:ss" and decimals as text.
 #
 #   python3 read_dataset.py pyarrow|duckdb DIR/get.calls_report id[,leg_id]
+#
+# A path s3://bucket/prefix/… is read from the S3-compatible server at $S3_ENDPOINT with the
+# credentials of $AWS_ACCESS_KEY_ID, $AWS_SECRET_ACCESS_KEY and $AWS_REGION (pyarrow only).
 import datetime
+import os
 import decimal
 import json
 import sys
@@ -28,7 +32,20 @@ def plain(v):
 if engine == "pyarrow":
     import pyarrow.dataset as ds
 
-    rows = ds.dataset(path, format="parquet", partitioning="hive").to_table().to_pylist()
+    fs = None
+    if path.startswith("s3://"):
+        from pyarrow.fs import S3FileSystem
+
+        endpoint = os.environ["S3_ENDPOINT"]
+        fs = S3FileSystem(
+            endpoint_override=endpoint.split("://", 1)[1],
+            scheme=endpoint.split("://", 1)[0],
+            access_key=os.environ["AWS_ACCESS_KEY_ID"],
+            secret_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+            region=os.environ["AWS_REGION"],
+        )
+        path = path[len("s3://"):]
+    rows = ds.dataset(path, format="parquet", partitioning="hive", filesystem=fs).to_table().to_pylist()
 elif engine == "duckdb":
     import duckdb
 
