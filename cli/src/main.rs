@@ -6,6 +6,7 @@
 
 mod descriptors;
 mod durable;
+mod endpoint;
 mod events;
 mod fake_server;
 mod parquet;

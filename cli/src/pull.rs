@@ -94,22 +94,8 @@ pub struct Args {
     /// Other parameters of the method as a JSON object, or @FILE.
     #[arg(long, value_name = "JSON|@FILE")]
     params: Option<String>,
-    /// The brand whose endpoint to call; the request is held to its docs (a field only another
-    /// brand documents is refused).
-    #[arg(long, value_parser = ["comagic", "uis", "callgear"], conflicts_with = "url", default_value = "comagic")]
-    brand: String,
-    /// Another endpoint (a white label, the fake server).
-    #[arg(long)]
-    url: Option<String>,
-    /// The environment variable holding the access token.
-    #[arg(long, value_name = "VAR", conflicts_with_all = ["login", "password_env"])]
-    token_env: Option<String>,
-    /// The login for `login.user` (with --password-env).
-    #[arg(long, requires = "password_env")]
-    login: Option<String>,
-    /// The environment variable holding the password of --login.
-    #[arg(long, value_name = "VAR", requires = "login")]
-    password_env: Option<String>,
+    #[command(flatten)]
+    endpoint: crate::endpoint::Endpoint,
     /// The output file: `.ndjson` (or `.jsonl`), `.csv` or `.parquet`.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
@@ -285,7 +271,7 @@ fn check(args: &Args, notes: &mut Vec<String>) -> Result<(JsonRequest, Client, F
     }
     // The brand's docs hold the request only where the endpoint is the brand's own: behind
     // another URL (a white label, the fake server) the brand is not known.
-    let brand = match (&args.url, args.brand.as_str()) {
+    let brand = match (&args.endpoint.url, args.endpoint.brand()) {
         (Some(_), _) => None,
         (None, "callgear") => Some(Brand::CallGear),
         // UIS serves the CoMagic docs.
@@ -326,7 +312,7 @@ fn check(args: &Args, notes: &mut Vec<String>) -> Result<(JsonRequest, Client, F
         }
     });
     let builder = Client::builder().concurrency(args.concurrency as usize).page_size(args.page_size);
-    let builder = match (&args.url, args.brand.as_str()) {
+    let builder = match (&args.endpoint.url, args.endpoint.brand()) {
         (Some(url), _) => builder.url(url.clone()),
         (None, "uis") => builder.uis(),
         (None, "callgear") => builder.callgear(),
@@ -339,7 +325,7 @@ fn check(args: &Args, notes: &mut Vec<String>) -> Result<(JsonRequest, Client, F
             None
         }
     };
-    let builder = match (&args.token_env, &args.login, &args.password_env) {
+    let builder = match (&args.endpoint.token_env, &args.endpoint.login, &args.endpoint.password_env) {
         (Some(var), _, _) => env("--token-env", var, &mut problems).map(|t| builder.token(t)),
         (None, Some(login), Some(var)) => {
             env("--password-env", var, &mut problems).map(|p| builder.login(login.clone(), p))
@@ -1028,7 +1014,7 @@ fn text(v: &Value) -> String {
 
 /// The exit code, the message and what to fix of a pull's error.
 fn failure(e: &Error, method: &MethodDescriptor, args: &Args) -> (u8, String, String) {
-    let credentials = match (&args.token_env, &args.login) {
+    let credentials = match (&args.endpoint.token_env, &args.endpoint.login) {
         (Some(var), _) => format!("check the token in ${var} (--token-env {var})"),
         (None, Some(login)) => format!("check --login {login} and its password (--password-env)"),
         _ => "check the credentials".to_owned(),

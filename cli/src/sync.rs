@@ -74,21 +74,8 @@ pub struct Args {
     /// The filter as JSON, or @FILE.
     #[arg(long, value_name = "JSON|@FILE")]
     filter: Option<String>,
-    /// The brand whose endpoint to call.
-    #[arg(long, value_parser = ["comagic", "uis", "callgear"], conflicts_with = "url")]
-    brand: Option<String>,
-    /// Another endpoint (a white label, the fake server).
-    #[arg(long)]
-    url: Option<String>,
-    /// The environment variable holding the access token.
-    #[arg(long, value_name = "VAR", conflicts_with_all = ["login", "password_env"])]
-    token_env: Option<String>,
-    /// The login for `login.user` (with --password-env).
-    #[arg(long, requires = "password_env")]
-    login: Option<String>,
-    /// The environment variable holding the password of --login.
-    #[arg(long, value_name = "VAR", requires = "login")]
-    password_env: Option<String>,
+    #[command(flatten)]
+    endpoint: crate::endpoint::Endpoint,
     /// Days before today read again on every run, settled or not [default: 3].
     #[arg(long, value_name = "N")]
     lookback_days: Option<u32>,
@@ -208,14 +195,14 @@ fn one_stream(args: &Args) -> Result<Config, String> {
     });
     let account = Account {
         name: args.account.clone(),
-        brand: args.brand.clone(),
-        url: args.url.clone(),
-        token_env: args.token_env.clone(),
-        login: args.login.clone(),
-        password_env: args.password_env.clone(),
+        brand: args.endpoint.brand.clone(),
+        url: args.endpoint.url.clone(),
+        token_env: args.endpoint.token_env.clone(),
+        login: args.endpoint.login.clone(),
+        password_env: args.endpoint.password_env.clone(),
         time_zone: args.time_zone.clone(),
     };
-    if args.token_env.is_none() && args.login.is_none() {
+    if args.endpoint.token_env.is_none() && args.endpoint.login.is_none() {
         problems.push("no credentials: give --token-env VAR, or --login with --password-env VAR".into());
     } else if let Err(p) = account.check() {
         problems.push(p.replace(&format!("account {}: ", account.name), "").replace("time_zone", "--time-zone"));

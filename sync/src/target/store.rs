@@ -137,6 +137,9 @@ impl Store {
             Some(s) => Duration::from_secs(s),
             None => Duration::from_secs(LEASE_SECONDS),
         };
+        // The HTTP client's TLS takes the process's crypto provider: ring (a run that
+        // installed one already keeps it).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = AmazonS3Builder::from_env();
         for (key, value) in &options.s3_config {
             let key: AmazonS3ConfigKey =
