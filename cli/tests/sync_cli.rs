@@ -4,56 +4,29 @@
 //! input. The dataset is read back with pyarrow.
 
 mod common;
-#[path = "../../sync/tests/support/postgres.rs"]
-mod postgres;
+#[path = "../../sync/tests/support/mod.rs"]
+mod support;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::TimeDelta;
 use dataapi::fake::{self, FakeServer};
-use dataapi::{Date, DateTime};
 use serde_json::Value;
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("dataapi-sync-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn date(s: &str) -> Date {
-    Date(s.parse().unwrap())
-}
-
-fn at(s: &str) -> DateTime {
-    s.parse().unwrap()
-}
+use support::{at, date, live_server, scratch};
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The live fake server with `days` days of rows, its clock 30 hours before their end.
 async fn server(seed: u64, days: i64, rows_per_day: u32, token: &str) -> FakeServer {
-    let till = Date(date("2026-01-01").0 + TimeDelta::days(days - 1));
-    FakeServer::builder()
-        .methods(dataapi::METHODS)
-        .seed(seed)
-        .period(date("2026-01-01"), till)
-        .rows_per_day(rows_per_day)
-        .token(token)
-        .clock_start(DateTime(at("2026-01-01 00:00:00").0 + TimeDelta::days(days) - TimeDelta::hours(30)))
-        .manual_clock()
-        .late_seconds(3_600)
-        .edit_rate(0.1)
-        .edit_window(86_400)
-        .delete_rate(0.03)
-        .unstable_ties()
-        .start()
-        .await
-        .unwrap()
+    let first = date("2026-01-01").0;
+    let till = (first + TimeDelta::days(days - 1)).to_string();
+    let start = (first.and_hms_opt(0, 0, 0).unwrap() + TimeDelta::days(days) - TimeDelta::hours(30)).to_string();
+    live_server(seed, &till, rows_per_day, token, &start).await
 }
 
 /// `dataapi sync get.calls_report --since 2026-01-01 --into DIR --url URL --token-env
@@ -238,7 +211,7 @@ fn query(url: &str) -> BTreeMap<i64, Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_runs_killed_at_random_points_leave_whole_days_and_the_next_run_mends_everything() {
-    let Some(pg) = postgres::TempPostgres::start() else { return };
+    let Some(pg) = support::postgres::TempPostgres::start() else { return };
     let server = server(9, 40, 300, "T").await;
     let url = pg.url();
     // After a kill each day's rows are all of one read: a day is never half old, half new

@@ -17,28 +17,9 @@ use chrono::TimeDelta;
 use dataapi::fake::FakeServer;
 use dataapi::runtime::MethodDescriptor;
 use support::s3::TempS3;
-use support::{at, compared_fields, date, read_with, scratch, truth, with_nulls};
+use support::{at, compared_fields, live_server, read_with, scratch, truth, with_nulls};
 
 const METHODS: [&MethodDescriptor; 2] = [&dataapi::calls_report::DESCRIPTOR, &dataapi::call_legs_report::DESCRIPTOR];
-
-async fn server(seed: u64, token: &str) -> FakeServer {
-    FakeServer::builder()
-        .methods(dataapi::METHODS)
-        .seed(seed)
-        .period(date("2026-01-01"), date("2026-01-20"))
-        .rows_per_day(150)
-        .token(token)
-        .clock_start(at("2026-01-08 10:00:00"))
-        .manual_clock()
-        .late_seconds(3_600)
-        .edit_rate(0.1)
-        .edit_window(86_400)
-        .delete_rate(0.03)
-        .unstable_ties()
-        .start()
-        .await
-        .unwrap()
-}
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -128,8 +109,8 @@ fn sync_to_the_end(config: &Path, s3: &TempS3, servers: &[(&str, &FakeServer)]) 
 async fn accounts_and_methods_in_a_bucket_stay_equal_to_the_api_through_kills_rivals_and_readers() {
     let Some(s3) = TempS3::start("warehouse") else { return };
     assert!(support::python_has("boto3", "DATAAPI_REQUIRE_MOTO"), "boto3 comes with moto");
-    let north = server(21, "north").await;
-    let south = server(22, "south").await;
+    let north = live_server(21, "2026-01-20", 150, "north", "2026-01-08 10:00:00").await;
+    let south = live_server(22, "2026-01-20", 150, "south", "2026-01-08 10:00:00").await;
     let servers = [("north", &north), ("south", &south)];
     let dir = scratch("s3");
     let config = config(&dir, &s3, &servers);

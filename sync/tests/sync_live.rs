@@ -60,25 +60,6 @@ async fn query(
     (rows, dates)
 }
 
-async fn live_server(seed: u64, start: &str) -> FakeServer {
-    FakeServer::builder()
-        .methods(dataapi::METHODS)
-        .seed(seed)
-        .period(date("2026-01-01"), date("2026-01-09"))
-        .rows_per_day(120)
-        .token("T")
-        .clock_start(at(start))
-        .manual_clock()
-        .late_seconds(7_200)
-        .edit_rate(0.15)
-        .edit_window(86_400)
-        .delete_rate(0.05)
-        .unstable_ties()
-        .start()
-        .await
-        .unwrap()
-}
-
 fn client(server: &FakeServer, page: u32) -> Client {
     Client::builder().url(server.url()).token("T").page_size(page).retries(8, Duration::from_millis(1)).build().unwrap()
 }
@@ -86,7 +67,7 @@ fn client(server: &FakeServer, page: u32) -> Client {
 /// Syncs, moves the clock, syncs again; after each run the dataset equals the truth at the
 /// run's API time for every day from the first up to that time less the lag.
 async fn rounds(method: &'static MethodDescriptor, seed: u64, steps_hours: &[i64], reader: Reader<'_>) {
-    let server = live_server(seed, "2026-01-02 05:00:00").await;
+    let server = live_server(seed, "2026-01-09", 120, "T", "2026-01-02 05:00:00").await;
     let dir = scratch(&format!("live-{seed}-{}", method.name));
     let into = match &reader {
         Reader::Dataset(_) => dir.to_str().unwrap().to_owned(),

@@ -130,6 +130,28 @@ pub fn with_nulls(row: &Value, fields: &[String]) -> Value {
     Value::Object(fields.iter().map(|f| (f.clone(), row.get(f).cloned().unwrap_or(Value::Null))).collect())
 }
 
+/// The live fake server of the sync's tests: rows of `get.*` from 2026-01-01 to `till`, an
+/// hour late at most, 15 % edited and 5 % deleted within a day of appearing, ties in a new
+/// order on every request, on a manual clock from `clock_start`.
+pub async fn live_server(seed: u64, till: &str, rows_per_day: u32, token: &str, clock_start: &str) -> FakeServer {
+    FakeServer::builder()
+        .methods(dataapi::METHODS)
+        .seed(seed)
+        .period(date("2026-01-01"), date(till))
+        .rows_per_day(rows_per_day)
+        .token(token)
+        .clock_start(at(clock_start))
+        .manual_clock()
+        .late_seconds(3_600)
+        .edit_rate(0.15)
+        .edit_window(86_400)
+        .delete_rate(0.05)
+        .unstable_ties()
+        .start()
+        .await
+        .unwrap()
+}
+
 /// A date.
 pub fn date(s: &str) -> Date {
     Date(s.parse().unwrap())
