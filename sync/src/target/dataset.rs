@@ -18,7 +18,8 @@ use parquet::file::properties::WriterProperties;
 use serde_json::value::RawValue;
 
 use super::TargetOptions;
-use super::store::{Lease, Store};
+use super::lease::Lease;
+use super::store::Store;
 use crate::columns::{CHUNK, batch, schema};
 use crate::{Error, Stream, StreamState};
 

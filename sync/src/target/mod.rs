@@ -9,12 +9,14 @@
 //! A stream is opened under a lease, so that two runs of one stream never write at once.
 
 mod dataset;
+mod lease;
 mod postgres;
 mod store;
 
 pub use dataset::{DATA_FILE, Dataset, DatasetStream, STATE_FILE};
+pub use lease::{LEASE_SECONDS, Lease, ObjectLease};
 pub use postgres::{Postgres, PostgresStream};
-pub use store::{Lease, ObjectLease, Store};
+pub use store::Store;
 
 use chrono::NaiveDate;
 use serde_json::value::RawValue;
