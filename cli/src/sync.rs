@@ -50,8 +50,8 @@ Targets:
 
 Exit codes:
   0  every stream is equal to the API up to the time its summary gives
-  1  the target could not be written, a reply could not be read, or a day could not be read
-     whole (the message says why); the days replaced before it are kept
+  1  the target could not be written, a reply could not be read, the API kept failing, or a
+     day could not be read whole (the message says why); the days replaced before it are kept
   2  bad input (every problem is printed; nothing was sent)
   3  the API refused a request (its mnemonic is printed)
   4  the day limit of an account stopped its streams (the other accounts went on)
@@ -278,16 +278,35 @@ async fn sync(args: &Args, work: Work) -> u8 {
     } else {
         ProgressDrawTarget::hidden()
     });
-    let mut tasks = tokio::task::JoinSet::new();
-    let mut watched = Vec::new();
-    for (index, (account, streams)) in work.accounts.into_iter().enumerate() {
-        let client = match account.client(args.page_size) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("error: {e}");
+    // Two streams in one place would write over each other's days and record.
+    let mut places = std::collections::HashMap::new();
+    for (account, streams) in &work.accounts {
+        for stream in streams {
+            if let Some(other) = places.insert((account.name.clone(), target.place(stream)), stream.name()) {
+                eprintln!(
+                    "error: {other} and {} would both be kept in {}; give one of them a `table` (PostgreSQL) or \
+                     sync them into different targets",
+                    stream.name(),
+                    target.place(stream)
+                );
                 return BAD_INPUT;
             }
-        };
+        }
+    }
+    // Every account's client before any request, so that a bad one stops the run before it starts.
+    let mut clients = Vec::new();
+    for (account, _) in &work.accounts {
+        match account.client(args.page_size) {
+            Ok(c) => clients.push(c),
+            Err(e) => {
+                eprintln!("error: the sync was not started: {e}");
+                return BAD_INPUT;
+            }
+        }
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut watched = Vec::new();
+    for (index, ((account, streams), client)) in work.accounts.into_iter().zip(clients).enumerate() {
         let progress: Vec<Arc<Progress>> = streams.iter().map(|_| Arc::default()).collect();
         for (stream, p) in streams.iter().zip(&progress) {
             watched.push((bar(&bars, stream), p.clone()));
@@ -340,8 +359,13 @@ async fn sync(args: &Args, work: Work) -> u8 {
 fn exit_code(e: &Error) -> u8 {
     match e {
         Error::Client(dataapi::client::Error::DayLimit { .. }) | Error::DayLimit { .. } => DAY_LIMIT,
-        Error::Client(dataapi::client::Error::Api(_) | dataapi::client::Error::Http { .. }) => REFUSED,
-        Error::Client(dataapi::client::Error::Invalid(_)) | Error::Invalid(_) => BAD_INPUT,
+        Error::Client(dataapi::client::Error::Api(_)) => REFUSED,
+        Error::Client(
+            dataapi::client::Error::Invalid(_)
+            | dataapi::client::Error::Unsupported(_)
+            | dataapi::client::Error::NoAuth,
+        )
+        | Error::Invalid(_) => BAD_INPUT,
         Error::Busy { .. } => BUSY,
         _ => FAILED,
     }

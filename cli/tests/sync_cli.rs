@@ -279,7 +279,7 @@ async fn a_dry_run_prints_the_plan_and_writes_nothing() {
     assert!(plan.contains("2026-01-09  up to 17:50:00"), "{plan}");
     assert!(plan.contains("9 days, "), "{plan}");
     assert_eq!(server.stats().requests - before, 10, "get.account and a count a day: {plan}");
-    assert!(!dir.join("data/get.calls_report/date=2026-01-01").exists(), "nothing is written");
+    assert!(!dir.join("data").exists(), "nothing is written, not even a lease");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -402,5 +402,40 @@ async fn on_a_terminal_each_stream_has_a_progress_bar_and_ends_with_its_line() {
     assert!(screen.contains(" days  2026-01-"), "the bar names the day being read: {screen}");
     assert!(screen.contains("requests"), "{screen}");
     assert!(screen.contains("synced default/get.calls_report into "), "{screen}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_place_that_holds_another_stream_is_refused() {
+    let server = server(10, 5, 50, "T").await;
+    let dir = scratch("other");
+    let first = sync(&server, &dir, &["--account", "shop"]).output().unwrap();
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = std::fs::read(dir.join("get.calls_report/_state.json")).unwrap();
+    let other = sync(&server, &dir, &["--account", "clinic"]).output().unwrap();
+    assert_eq!(other.status.code(), Some(2), "{}", stderr(&other));
+    assert!(
+        stderr(&other).contains("is another stream's place (it holds the account shop, not clinic)"),
+        "{}",
+        stderr(&other)
+    );
+    assert_eq!(std::fs::read(dir.join("get.calls_report/_state.json")).unwrap(), before, "the record is as it was");
+
+    // Two streams of one account that a config would keep in one place.
+    let config = dir.join("sync.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "into = \"{}\"\n[[accounts]]\nname = \"a\"\nurl = \"{}\"\ntoken_env = \"SYNC_TOKEN\"\n\
+             [[streams]]\nmethod = \"get.calls_report\"\nsince = \"2026-01-01\"\n\
+             [[streams]]\nmethod = \"get.calls_report\"\nsince = \"2026-01-01\"\nfilter = {{ field = \"direction\", operator = \"=\", value = \"in\" }}\n",
+            dir.join("config").display(),
+            server.url()
+        ),
+    )
+    .unwrap();
+    let out = common::dataapi().args(["sync", "--config"]).arg(&config).env("SYNC_TOKEN", "T").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("would both be kept in"), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -142,16 +142,25 @@ pub async fn sync_stream(
     progress: &Progress,
 ) -> Result<Summary, Error> {
     stream.check().map_err(|v| Error::Invalid(format!("{}: {v}", stream.name())))?;
-    let mut opened = target.stream(stream).await?;
     let mut summary = Summary { stream: stream.name(), place: target.place(stream), ..Summary::default() };
-    let result = run(client, &mut opened, stream, options, progress, &mut summary).await;
+    if options.dry_run {
+        // A plan writes nothing: no lease, no table, only the record read.
+        let peek = target.peek(stream).await?;
+        run(client, None, peek, stream, options, progress, &mut summary).await?;
+        return Ok(summary);
+    }
+    let mut opened = target.stream(stream).await?;
+    let result = run(client, Some(&mut opened), None, stream, options, progress, &mut summary).await;
     let closed = opened.close().await;
     result.and(closed).map(|()| summary)
 }
 
+/// The run of [`sync_stream`]: into `target` when it is open, or only planned from the record
+/// `peek` (a dry run).
 async fn run(
     client: &Client,
-    target: &mut crate::target::StreamTarget,
+    mut target: Option<&mut crate::target::StreamTarget>,
+    peek: Option<StreamState>,
     stream: &Stream,
     options: &Options,
     progress: &Progress,
@@ -159,8 +168,20 @@ async fn run(
 ) -> Result<(), Error> {
     let (now, zone) = api_now(client, options.time_zone).await?;
     progress.requests(1);
-    let mut state = match target.state().await? {
-        Some(prior) => match prior.mismatch(stream) {
+    let prior = match target.as_deref_mut() {
+        Some(target) => target.state().await?,
+        None => peek,
+    };
+    if let Some(why) = prior.as_ref().and_then(|p| p.other_stream(stream)) {
+        return Err(Error::Invalid(format!(
+            "{}: {} is another stream's place ({why}); give this one a place of its own (another --into, or in \
+             PostgreSQL another --table)",
+            stream.name(),
+            summary.place
+        )));
+    }
+    let mut state = match prior {
+        Some(prior) => match prior.mismatch(stream, zone.name()) {
             None => prior,
             Some(why) => {
                 summary.note =
@@ -180,7 +201,8 @@ async fn run(
         *progress.day.lock().unwrap_or_else(|e| e.into_inner()) = Some(read.day);
         let from = DateTime(read.day.and_time(NaiveTime::MIN));
         let request = stream.request(from, read.till).map_err(|v| Error::Invalid(format!("{}: {v}", stream.name())))?;
-        if options.dry_run {
+        let Some(writer) = target.as_deref_mut() else {
+            // A dry run: count the day's rows, write nothing.
             let rows = client.json_count(&request).await?;
             progress.requests(1);
             let requests = rows.map_or(1, |n| n / page + 1);
@@ -188,7 +210,7 @@ async fn run(
             summary.requests += 1;
             progress.days_done.fetch_add(1, Ordering::Relaxed);
             continue;
-        }
+        };
         let as_of = DateTime(local(client.api_time().unwrap_or_else(SystemTime::now), zone));
         let mut pull = client.json_rows(request);
         let mut rows = Vec::new();
@@ -214,7 +236,7 @@ async fn run(
         state.fields = stream.fields.clone();
         state.time_zone = zone.name().to_owned();
         state.synced_to = Some(state.synced_to.map_or(read.till, |t| t.max(read.till)));
-        target.replace_day(read.day, &rows, &state).await?;
+        writer.replace_day(read.day, &rows, &state).await?;
         summary.days.push(read.day);
         summary.rows += rows.len() as u64;
         summary.synced_to = state.synced_to;

@@ -74,16 +74,23 @@ impl StreamState {
         }
     }
 
-    /// Why the record cannot be built on for `stream` (its days hold other rows), if so.
-    pub fn mismatch(&self, stream: &Stream) -> Option<String> {
-        if self.version != STATE_VERSION {
-            return Some(format!("its format is version {}, this sync writes {STATE_VERSION}", self.version));
-        }
+    /// Why the record is another stream's (another account or method kept in the same
+    /// place), if so: a run refuses to write over it.
+    pub fn other_stream(&self, stream: &Stream) -> Option<String> {
         if self.method != stream.method.name {
             return Some(format!("it holds {}, not {}", self.method, stream.method.name));
         }
         if self.account != stream.account {
             return Some(format!("it holds the account {}, not {}", self.account, stream.account));
+        }
+        None
+    }
+
+    /// Why every day must be read again for `stream` in `time_zone` (the days held were read
+    /// in another format, with another filter, or cut at another zone's midnights), if so.
+    pub fn mismatch(&self, stream: &Stream, time_zone: &str) -> Option<String> {
+        if self.version != STATE_VERSION {
+            return Some(format!("its format is version {}, this sync writes {STATE_VERSION}", self.version));
         }
         if self.filter != stream.filter {
             let shown = |f: &Option<Value>| f.as_ref().map_or("none".to_owned(), Value::to_string);
@@ -92,6 +99,9 @@ impl StreamState {
                 shown(&self.filter),
                 shown(&stream.filter)
             ));
+        }
+        if self.time_zone != time_zone {
+            return Some(format!("its days were cut in the time zone {}, not {time_zone}", self.time_zone));
         }
         None
     }

@@ -141,3 +141,26 @@ async fn the_postgres_table_equals_the_api_after_every_run() {
     rounds(&dataapi::calls_report::DESCRIPTOR, 13, &[3, 11, 1, 26, 30, 7, 50, 72], Reader::Postgres(&pg)).await;
     rounds(&dataapi::financial_call_legs_report::DESCRIPTOR, 17, &[9, 30, 40, 80], Reader::Postgres(&pg)).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_time_zone_reads_every_day_again() {
+    let server = live_server(19, "2026-01-09", 40, "T", "2026-01-08 12:00:00").await;
+    let dir = scratch("zone");
+    let target = Target::open(dir.to_str().unwrap(), &TargetOptions::default()).await.unwrap();
+    let stream = Stream::new("default", &dataapi::calls_report::DESCRIPTOR, date("2026-01-01").0);
+    let client = client(&server, 100);
+    let first = sync_stream(&client, &target, &stream, &Options::default(), &Progress::default()).await.unwrap();
+    assert_eq!(first.days.len(), 8);
+    let again = sync_stream(&client, &target, &stream, &Options::default(), &Progress::default()).await.unwrap();
+    assert_eq!(again.days.len(), 4, "the lookback only");
+    let zone = Options { time_zone: Some("Asia/Yekaterinburg".parse().unwrap()), ..Options::default() };
+    let moved = sync_stream(&client, &target, &stream, &zone, &Progress::default()).await.unwrap();
+    assert!(
+        moved.note.as_deref().unwrap_or_default().contains("cut in the time zone Europe/Moscow"),
+        "{:?}",
+        moved.note
+    );
+    assert_eq!(moved.days.first(), first.days.first(), "every day again");
+    let _ = std::fs::remove_dir_all(&dir);
+    server.stop().await;
+}

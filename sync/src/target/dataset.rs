@@ -66,6 +66,11 @@ impl Dataset {
         self.store.show(&self.dir(stream))
     }
 
+    /// The stream's record, read without its lease.
+    pub async fn peek(&self, stream: &Stream) -> Result<Option<StreamState>, Error> {
+        read_state(&self.store, &self.dir(stream)).await
+    }
+
     /// Opens `stream` under its lease.
     pub async fn stream(&self, stream: &Stream) -> Result<DatasetStream, Error> {
         if stream.fields.iter().any(|f| f == PARTITION) {
@@ -84,11 +89,7 @@ impl Dataset {
 impl DatasetStream {
     /// The stream's record, if the dataset has one.
     pub async fn state(&mut self) -> Result<Option<StreamState>, Error> {
-        let path = format!("{}/{STATE_FILE}", self.dir);
-        let Some(bytes) = self.store.get(&path).await? else { return Ok(None) };
-        serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| Error::Target { place: self.store.show(&path), message: format!("not a stream record: {e}") })
+        read_state(&self.store, &self.dir).await
     }
 
     /// Replaces `day`'s file with `rows`, then the record with `state`; each write first asks
@@ -137,4 +138,13 @@ impl DatasetStream {
             None => Ok(()),
         }
     }
+}
+
+/// The record of the stream kept in `dir`, if there is one.
+async fn read_state(store: &Store, dir: &str) -> Result<Option<StreamState>, Error> {
+    let path = format!("{dir}/{STATE_FILE}");
+    let Some(bytes) = store.get(&path).await? else { return Ok(None) };
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| Error::Target { place: store.show(&path), message: format!("not a stream record: {e}") })
 }

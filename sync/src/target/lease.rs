@@ -56,6 +56,9 @@ pub struct ObjectLease {
     shared: Arc<Shared>,
     stop: Option<oneshot::Sender<()>>,
     renewal: Option<JoinHandle<()>>,
+    /// Seconds of the lease that must be left for a write to begin: a third of it, the time
+    /// between renewals, so that a write begun in time ends before another run could take over.
+    margin: u64,
 }
 
 /// What the holder of an object lease and its renewal share.
@@ -251,14 +254,24 @@ impl ObjectLease {
                 }
             }
         });
-        ObjectLease { store, path, place, stream: stream.to_owned(), shared, stop: Some(stop), renewal: Some(renewal) }
+        ObjectLease {
+            store,
+            path,
+            place,
+            stream: stream.to_owned(),
+            shared,
+            stop: Some(stop),
+            renewal: Some(renewal),
+            margin: (lease.as_secs() / 3).max(1),
+        }
     }
 
     fn held(&self) -> Held {
         self.shared.held.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Whether the lease is still this run's: not taken over, and renewed within its time.
+    /// Whether the lease is still this run's, to begin a write: not taken over, and with a third
+    /// of its time left at least.
     pub fn check(&self) -> Result<(), Error> {
         let held = self.held();
         if self.shared.lost.load(Ordering::Acquire) {
@@ -270,11 +283,12 @@ impl ObjectLease {
                 },
             });
         }
-        if held.expires_at <= now() {
+        if held.expires_at <= now() + self.margin {
             return Err(Error::Target {
                 place: self.place.clone(),
                 message: format!(
-                    "the lease expired at {} without being renewed (the store did not answer); nothing more is written",
+                    "the lease ends at {} and was not renewed in time (the store did not answer); nothing more is \
+                     written",
                     show_time(held.expires_at)
                 ),
             });

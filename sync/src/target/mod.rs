@@ -67,6 +67,15 @@ impl Target {
         }
     }
 
+    /// The stream's record as the target holds it now, read without the lease and without
+    /// changing anything (what a dry run plans from).
+    pub async fn peek(&self, stream: &Stream) -> Result<Option<StreamState>, Error> {
+        match self {
+            Target::Dataset(d) => d.peek(stream).await,
+            Target::Postgres(p) => p.peek(stream).await,
+        }
+    }
+
     /// Takes the stream's lease (or fails with [`Error::Busy`]) and makes the target ready for
     /// its fields.
     pub async fn stream(&self, stream: &Stream) -> Result<StreamTarget, Error> {

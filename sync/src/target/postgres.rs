@@ -408,6 +408,34 @@ impl Postgres {
         }
     }
 
+    /// The stream's record, read on a connection of its own without the lease and without
+    /// creating anything (none while its table of records does not exist).
+    pub async fn peek(&self, stream: &Stream) -> Result<Option<StreamState>, Error> {
+        let table = table_of(stream)?;
+        let client = self.connect().await?;
+        let failed = |e: tokio_postgres::Error| Error::Target {
+            place: table.state(),
+            message: format!("cannot read the stream's record: {}", describe(&e)),
+        };
+        let exists: bool =
+            client.query_one("SELECT to_regclass($1) IS NOT NULL", &[&table.state()]).await.map_err(failed)?.get(0);
+        if !exists {
+            return Ok(None);
+        }
+        let row = client
+            .query_opt(
+                &format!("SELECT state FROM {} WHERE account = $1 AND table_name = $2", table.state()),
+                &[&stream.account, &table.name],
+            )
+            .await
+            .map_err(failed)?;
+        let Some(row) = row else { return Ok(None) };
+        serde_json::from_value(row.get::<_, Value>(0)).map(Some).map_err(|e| Error::Target {
+            place: format!("{} ({}, {})", table.state(), stream.account, table.name),
+            message: format!("not a stream record: {e}"),
+        })
+    }
+
     /// Opens `stream` under its lease, on a connection of its own: takes the lease (or fails
     /// with [`Error::Busy`]), then creates the schema, the table, the columns of new fields,
     /// the index of days and the table of records where missing, and sets the comments.
