@@ -119,7 +119,7 @@ fn killed_runs(server: &FakeServer, into: &str, whole: impl Fn(), read: impl Fn(
     // A small pseudo-random sequence: where each run is killed, in milliseconds.
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut kills = 0;
-    for round in 0..8 {
+    for round in 0..6 {
         for _ in 0..3 {
             x ^= x << 13;
             x ^= x >> 7;
@@ -146,7 +146,7 @@ fn killed_runs(server: &FakeServer, into: &str, whole: impl Fn(), read: impl Fn(
         assert_equal(server, read(), &format!("round {round} after {kills} kills"));
         server.clock().advance(7 * 3600);
     }
-    assert!(kills >= 12, "runs were killed while they worked ({kills})");
+    assert!(kills >= 9, "runs were killed while they worked ({kills})");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
