@@ -58,6 +58,14 @@ async fn days_are_replaced_whole_with_their_record() {
     let target = open(&pg).await;
     let s = stream(FIELDS);
     assert_eq!(target.place(&s), "dataapi.calls_report");
+    assert_eq!(target.peek(&s).await.expect("a read"), None, "nothing yet, and peeking creates nothing");
+    let schemas: i64 = client(&pg)
+        .await
+        .query_one("SELECT count(*) FROM pg_namespace WHERE nspname = 'dataapi'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(schemas, 0);
     let mut t = target.stream(&s).await.expect("the stream opens");
     assert_eq!(t.state().await.expect("a read"), None);
 
@@ -81,6 +89,7 @@ async fn days_are_replaced_whole_with_their_record() {
     ]);
     t.replace_day(day("2026-09-02"), &second, &state2).await.expect("day 2");
     assert_eq!(t.state().await.expect("a read"), Some(state2.clone()));
+    assert_eq!(target.peek(&s).await.expect("a read"), Some(state2.clone()), "read without the lease");
 
     let db = client(&pg).await;
     let counts: Vec<(NaiveDate, i64)> = db

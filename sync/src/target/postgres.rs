@@ -422,18 +422,7 @@ impl Postgres {
         if !exists {
             return Ok(None);
         }
-        let row = client
-            .query_opt(
-                &format!("SELECT state FROM {} WHERE account = $1 AND table_name = $2", table.state()),
-                &[&stream.account, &table.name],
-            )
-            .await
-            .map_err(failed)?;
-        let Some(row) = row else { return Ok(None) };
-        serde_json::from_value(row.get::<_, Value>(0)).map(Some).map_err(|e| Error::Target {
-            place: format!("{} ({}, {})", table.state(), stream.account, table.name),
-            message: format!("not a stream record: {e}"),
-        })
+        record(&client, &table, &stream.account).await
     }
 
     /// Opens `stream` under its lease, on a connection of its own: takes the lease (or fails
@@ -597,20 +586,7 @@ impl PostgresStream {
 
     /// The stream's record, if the table has one.
     pub async fn state(&mut self) -> Result<Option<StreamState>, Error> {
-        let row = self
-            .client
-            .query_opt(
-                &format!("SELECT state FROM {} WHERE account = $1 AND table_name = $2", self.table.state()),
-                &[&self.stream.account, &self.table.name],
-            )
-            .await
-            .map_err(|e| self.failed("cannot read the stream's record", e))?;
-        let Some(row) = row else { return Ok(None) };
-        let state: Value = row.get(0);
-        serde_json::from_value(state).map(Some).map_err(|e| Error::Target {
-            place: format!("{} ({}, {})", self.table.state(), self.stream.account, self.table.name),
-            message: format!("not a stream record: {e}"),
-        })
+        record(&self.client, &self.table, &self.stream.account).await
     }
 
     /// Replaces `day`'s rows with `rows` and the record with `state`, in one transaction.
@@ -848,4 +824,23 @@ fn row_cells<'a>(columns: &[Column], raw: &'a RawValue, n: usize) -> Result<Vec<
         cells.push(jsonb(Cow::Owned(json)));
     }
     Ok(cells)
+}
+
+/// The record of `account`'s stream kept in `table`, if there is one.
+async fn record(client: &Client, table: &Table, account: &str) -> Result<Option<StreamState>, Error> {
+    let row = client
+        .query_opt(
+            &format!("SELECT state FROM {} WHERE account = $1 AND table_name = $2", table.state()),
+            &[&account, &table.name],
+        )
+        .await
+        .map_err(|e| Error::Target {
+            place: table.state(),
+            message: format!("cannot read the stream's record: {}", describe(&e)),
+        })?;
+    let Some(row) = row else { return Ok(None) };
+    serde_json::from_value(row.get::<_, Value>(0)).map(Some).map_err(|e| Error::Target {
+        place: format!("{} ({account}, {})", table.state(), table.name),
+        message: format!("not a stream record: {e}"),
+    })
 }
