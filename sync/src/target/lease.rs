@@ -262,7 +262,7 @@ impl ObjectLease {
             shared,
             stop: Some(stop),
             renewal: Some(renewal),
-            margin: (lease.as_secs() / 3).max(1),
+            margin: lease.as_secs() / 3,
         }
     }
 
