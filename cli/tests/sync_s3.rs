@@ -169,7 +169,13 @@ async fn accounts_and_methods_in_a_bucket_stay_equal_to_the_api_through_kills_ri
     // Two runs of one stream at once: the second leaves it to the first.
     let first =
         sync(&config, &s3, &servers, &["--page-size", "3", "--full-refresh"]).stderr(Stdio::piped()).spawn().unwrap();
-    std::thread::sleep(Duration::from_millis(700));
+    // The first run holds the first stream's lease once its object is there.
+    let store = dataapi_sync::target::Store::open(&s3.spec("dataapi"), &s3.options(None)).unwrap();
+    let started = Instant::now();
+    while store.get("north/get.calls_report/_lease.json").await.unwrap().is_none() {
+        assert!(started.elapsed() < Duration::from_secs(30), "the first run takes its lease");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let second = sync(&config, &s3, &servers, &[]).output().unwrap();
     let first = first.wait_with_output().unwrap();
     assert!(first.status.success(), "{}", stderr(&first));
