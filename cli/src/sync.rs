@@ -387,8 +387,18 @@ fn done(s: &Summary) -> String {
     let upto =
         s.synced_to.map(|t| format!("; equal to the API up to {t}")).unwrap_or_else(|| "; nothing to read yet".into());
     let note = s.note.as_ref().map(|n| format!(" [{n}]")).unwrap_or_default();
+    let misfits = match s.mismatched {
+        0 => String::new(),
+        n => format!(
+            "; {} did not fit {} column's type and {} kept as JSON in `{}`",
+            count(n, "value", "values"),
+            if n == 1 { "its" } else { "their" },
+            if n == 1 { "is" } else { "are" },
+            dataapi_sync::columns::MISMATCHED
+        ),
+    };
     format!(
-        "synced {} into {}: {} replaced{days}, {}, {}{upto}{note}",
+        "synced {} into {}: {} replaced{days}, {}, {}{misfits}{upto}{note}",
         s.stream,
         s.place,
         count(s.days.len() as u64, "day", "days"),
@@ -425,4 +435,36 @@ fn plan(stream: &Stream, place: &str, s: &Summary) -> String {
         s.requests
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(mismatched: u64) -> Summary {
+        let day: chrono::NaiveDate = "2026-09-01".parse().unwrap();
+        Summary {
+            stream: "acct/get.calls_report".into(),
+            place: "out/get.calls_report".into(),
+            days: vec![day, day.succ_opt().unwrap()],
+            rows: 12,
+            mismatched,
+            requests: 3,
+            synced_to: Some(dataapi_sync::last_second(day)),
+            ..Summary::default()
+        }
+    }
+
+    #[test]
+    fn the_summary_counts_values_that_did_not_fit_only_when_there_are_some() {
+        assert_eq!(
+            done(&summary(0)),
+            "synced acct/get.calls_report into out/get.calls_report: 2 days replaced (2026-09-01 … 2026-09-02), \
+             12 rows, 3 requests; equal to the API up to 2026-09-01 23:59:59"
+        );
+        assert!(done(&summary(1)).contains(
+            "3 requests; 1 value did not fit its column's type and is kept as JSON in `dataapi_mismatched`; equal"
+        ));
+        assert!(done(&summary(7)).contains("; 7 values did not fit their column's type and are kept as JSON"));
+    }
 }

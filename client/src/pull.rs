@@ -172,6 +172,29 @@ impl KeyRange {
     }
 }
 
+/// The most ranges a window keeps left to read. Ranges are read first to last and each is cut
+/// into three in place, so the list holds two ranges per cut still open below the one being
+/// read: as deep as the cuts go. Past this many, the ranges after the last kept value are
+/// merged back into one, which is cut again when it is reached: a checkpoint stays a few
+/// hundred bytes, at the price of a request per forgotten cut. It takes seconds of more than
+/// `limit` × 2⁵ rows, or pages of a few rows, to get here.
+pub(crate) const MAX_RANGES: usize = 12;
+
+/// Keeps `ranges` (contiguous, in order) to [`MAX_RANGES`] by merging its tail into one range.
+fn forget_cuts(ranges: &mut Vec<KeyRange>) {
+    if ranges.len() <= MAX_RANGES {
+        return;
+    }
+    // Every cut leaves an open range last; a list ending otherwise is left as it is.
+    let Some(KeyRange::Between { below, .. }) = ranges.last() else { return };
+    let below = below.clone();
+    // The last value kept: everything above it up to the list's end is one range.
+    let Some(at) = ranges[..MAX_RANGES - 1].iter().rposition(|r| matches!(r, KeyRange::Equal(_))) else { return };
+    let KeyRange::Equal(value) = ranges[at].clone() else { return };
+    ranges.truncate(at + 1);
+    ranges.push(KeyRange::Between { above: Some(value), below });
+}
+
 impl WindowState {
     fn new(from: Span, till: Span) -> Self {
         WindowState { from, till, cursor: None, seen: Vec::new(), ranges: None, counted: false }
@@ -278,7 +301,8 @@ enum Item<T> {
 ///   id < b`), each range cut at the median of a full page until every range fits in a page.
 ///   A key of several fields is cut by its first only, so the rows of one value of it in one
 ///   second (the legs of one call session) must fit in a page, or the pull fails loudly
-///   ([`Error::TooDense`]).
+///   ([`Error::TooDense`]). A window keeps at most 12 ranges left to read (deeper cuts are
+///   merged back and cut again when reached), so its state stays a few hundred bytes.
 ///
 /// A short page (fewer rows than `limit`) proves that its request's rows were all read, so no
 /// step needs `total_items`; it only feeds the progress estimate. Rows already yielded are
@@ -838,6 +862,7 @@ impl<Q: Paged, T: Send + 'static> Reader<Q, T> {
             }
             let parts = range.split(pivot);
             ranges.splice(0..1, parts);
+            forget_cuts(&mut ranges);
             let then = After::Ranges { second, ranges: ranges.clone(), clear: false };
             self.send(Message::Batch { window, ordered, rows: Vec::new(), then }).await?;
         }
@@ -1000,6 +1025,34 @@ mod tests {
             serde_json::to_string(&inner[0].filter("id")).unwrap(),
             r#"{"filters":[{"field":"id","operator":">","value":50},{"field":"id","operator":"<","value":70}],"condition":"and"}"#
         );
+    }
+
+    #[test]
+    fn ranges_past_the_bound_merge_their_tail_into_one() {
+        // Cut at 100, then below it at 90, 80, …: each cut leaves two ranges open behind it.
+        let mut ranges = vec![KeyRange::ALL];
+        for pivot in (1..=20).rev().map(|p| p * 10) {
+            let first = ranges[0].split(serde_json::json!(pivot));
+            ranges.splice(0..1, first);
+            forget_cuts(&mut ranges);
+            assert!(ranges.len() <= MAX_RANGES, "{} ranges", ranges.len());
+        }
+        // Still contiguous, in order, and covering every value.
+        let ends: Vec<_> = ranges
+            .iter()
+            .map(|r| match r {
+                KeyRange::Equal(v) => (Some(v.clone()), Some(v.clone())),
+                KeyRange::Between { above, below } => (above.clone(), below.clone()),
+            })
+            .collect();
+        assert_eq!(ends[0].0, None);
+        assert_eq!(ends.last().unwrap().1, None);
+        for pair in ends.windows(2) {
+            assert_eq!(pair[0].1, pair[1].0, "{ranges:?}");
+        }
+        // The latest cuts (10 to 50) are kept; the values above 50 are one range again.
+        assert_eq!(ranges.len(), 11);
+        assert_eq!(ranges.last(), Some(&KeyRange::Between { above: Some(serde_json::json!(50)), below: None }));
     }
 
     #[test]

@@ -92,6 +92,9 @@ pub struct Summary {
     pub days: Vec<NaiveDate>,
     /// Their rows.
     pub rows: u64,
+    /// Values of those rows that did not fit their column's type, kept as JSON in the
+    /// [`MISMATCHED`](crate::columns::MISMATCHED) column.
+    pub mismatched: u64,
     /// Requests sent.
     pub requests: u64,
     /// The API's local time the target is now equal to the API up to.
@@ -236,7 +239,7 @@ async fn run(
         state.fields = stream.fields.clone();
         state.time_zone = zone.name().to_owned();
         state.synced_to = Some(state.synced_to.map_or(read.till, |t| t.max(read.till)));
-        writer.replace_day(read.day, &rows, &state).await?;
+        summary.mismatched += writer.replace_day(read.day, &rows, &state).await?;
         summary.days.push(read.day);
         summary.rows += rows.len() as u64;
         summary.synced_to = state.synced_to;

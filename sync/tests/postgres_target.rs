@@ -75,7 +75,7 @@ async fn days_are_replaced_whole_with_their_record() {
         json!({"id": 3, "start_time": "2026-09-01 12:00:00", "finish_reason": null, "is_lost": null}),
     ]);
     let state1 = state_with(&s, &[("2026-09-01", 3)]);
-    t.replace_day(day("2026-09-01"), &first, &state1).await.expect("day 1");
+    assert_eq!(t.replace_day(day("2026-09-01"), &first, &state1).await.expect("day 1"), 0, "every value fits");
     assert_eq!(t.state().await.expect("a read"), Some(state1));
 
     let again = rows(&[
@@ -83,11 +83,12 @@ async fn days_are_replaced_whole_with_their_record() {
         json!({"id": "not a number", "start_time": "yesterday", "finish_reason": 5, "sale_cost": "a lot", "is_lost": "maybe", "tags": {"tag_id": 1}}),
     ]);
     let state2 = state_with(&s, &[("2026-09-01", 2), ("2026-09-02", 1)]);
-    t.replace_day(day("2026-09-01"), &again, &state2).await.expect("day 1 again");
+    let misfits = t.replace_day(day("2026-09-01"), &again, &state2).await.expect("day 1 again");
+    assert_eq!(misfits, 5, "id, start_time, sale_cost, is_lost and tags did not fit");
     let second = rows(&[
         json!({"id": 10, "start_time": "2026-09-02 00:00:01", "finish_reason": "timeout", "tags": [{"tag_id": "x"}]}),
     ]);
-    t.replace_day(day("2026-09-02"), &second, &state2).await.expect("day 2");
+    assert_eq!(t.replace_day(day("2026-09-02"), &second, &state2).await.expect("day 2"), 1);
     assert_eq!(t.state().await.expect("a read"), Some(state2.clone()));
     assert_eq!(target.peek(&s).await.expect("a read"), Some(state2.clone()), "read without the lease");
 

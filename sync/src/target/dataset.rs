@@ -99,16 +99,18 @@ impl DatasetStream {
         day: NaiveDate,
         rows: &[Box<RawValue>],
         state: &StreamState,
-    ) -> Result<(), Error> {
+    ) -> Result<u64, Error> {
         let day_dir = format!("{}/{PARTITION}={day}", self.dir);
         let file = format!("{day_dir}/{DATA_FILE}");
-        let bytes = self.encode(rows).map_err(|message| Error::Target { place: self.store.show(&file), message })?;
+        let (bytes, misfits) =
+            self.encode(rows).map_err(|message| Error::Target { place: self.store.show(&file), message })?;
         self.check()?;
         self.store.clean(&day_dir).await?;
         self.store.put(&file, bytes).await?;
         self.check()?;
         let record = serde_json::to_vec_pretty(state).expect("a record is JSON");
-        self.store.put(&format!("{}/{STATE_FILE}", self.dir), Bytes::from(record)).await
+        self.store.put(&format!("{}/{STATE_FILE}", self.dir), Bytes::from(record)).await?;
+        Ok(misfits)
     }
 
     /// Whether the stream's lease is still this run's (see [`Lease::check`]).
@@ -119,16 +121,19 @@ impl DatasetStream {
         }
     }
 
-    /// The Parquet file of `rows`.
-    fn encode(&self, rows: &[Box<RawValue>]) -> Result<Bytes, String> {
+    /// The Parquet file of `rows`, and the number of values that did not fit their column.
+    fn encode(&self, rows: &[Box<RawValue>]) -> Result<(Bytes, u64), String> {
         let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
         let mut writer =
             ArrowWriter::try_new(Vec::new(), self.schema.clone(), Some(props)).map_err(|e| e.to_string())?;
+        let mut misfits = 0;
         for (i, chunk) in rows.chunks(CHUNK).enumerate() {
-            let (b, _misfits) = batch(&self.schema, self.stream.method, chunk, i * CHUNK + 1)?;
+            let (b, problems) = batch(&self.schema, self.stream.method, chunk, i * CHUNK + 1)?;
+            misfits += problems.len() as u64;
             writer.write(&b).map_err(|e| e.to_string())?;
         }
-        writer.into_inner().map(Bytes::from).map_err(|e| e.to_string())
+        let bytes = writer.into_inner().map(Bytes::from).map_err(|e| e.to_string())?;
+        Ok((bytes, misfits))
     }
 
     /// Gives the lease back.

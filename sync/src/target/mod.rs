@@ -105,13 +105,15 @@ impl StreamTarget {
     }
 
     /// Replaces `day` with `rows` and the record with `state`, as one step: a reader sees the
-    /// day whole before or whole after, and a crash leaves one or the other.
+    /// day whole before or whole after, and a crash leaves one or the other. Gives the number
+    /// of values that did not fit their column's type (kept in the row's
+    /// [`MISMATCHED`](crate::columns::MISMATCHED) column).
     pub async fn replace_day(
         &mut self,
         day: NaiveDate,
         rows: &[Box<RawValue>],
         state: &StreamState,
-    ) -> Result<(), Error> {
+    ) -> Result<u64, Error> {
         match self {
             StreamTarget::Dataset(d) => d.replace_day(day, rows, state).await,
             StreamTarget::Postgres(p) => p.replace_day(day, rows, state).await,

@@ -595,7 +595,7 @@ impl PostgresStream {
         day: NaiveDate,
         rows: &[Box<RawValue>],
         state: &StreamState,
-    ) -> Result<(), Error> {
+    ) -> Result<u64, Error> {
         let place = self.table.to_string();
         let t = self.table.quoted();
         let state_table = self.table.state();
@@ -626,9 +626,11 @@ impl PostgresStream {
             .map_err(|e| failed("cannot copy", e))?;
         let writer = BinaryCopyInWriter::new(sink, &types);
         let mut writer = std::pin::pin!(writer);
+        let mut misfits = 0;
         for (i, raw) in rows.iter().enumerate() {
-            let cells =
+            let (cells, n) =
                 row_cells(&columns, raw, i + 1).map_err(|message| Error::Target { place: place.clone(), message })?;
+            misfits += n;
             let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(cells.len() + 2);
             values.push(&account);
             values.push(&day);
@@ -645,7 +647,8 @@ impl PostgresStream {
         )
         .await
         .map_err(|e| failed("cannot write the record of", e))?;
-        tx.commit().await.map_err(|e| failed("cannot commit", e))
+        tx.commit().await.map_err(|e| failed("cannot commit", e))?;
+        Ok(misfits)
     }
 
     /// Gives the lease back and closes the connection.
@@ -789,8 +792,8 @@ fn jsonb(json: Cow<'_, str>) -> Cell<'_> {
 }
 
 /// The cells of a row in wire form, after the account and the day: each column's, then the
-/// values that did not fit. `n` is the row's number (from 1).
-fn row_cells<'a>(columns: &[Column], raw: &'a RawValue, n: usize) -> Result<Vec<Cell<'a>>, String> {
+/// values that did not fit; and how many did not. `n` is the row's number (from 1).
+fn row_cells<'a>(columns: &[Column], raw: &'a RawValue, n: usize) -> Result<(Vec<Cell<'a>>, u64), String> {
     let row: BTreeMap<Cow<'a, str>, &'a RawValue> =
         serde_json::from_str(raw.get()).map_err(|e| format!("row {n}: not a JSON object: {e}"))?;
     let mut cells = Vec::with_capacity(columns.len() + 1);
@@ -823,7 +826,7 @@ fn row_cells<'a>(columns: &[Column], raw: &'a RawValue, n: usize) -> Result<Vec<
         let json = serde_json::to_string(&misfits).map_err(|e| format!("row {n}: {e}"))?;
         cells.push(jsonb(Cow::Owned(json)));
     }
-    Ok(cells)
+    Ok((cells, misfits.len() as u64))
 }
 
 /// The record of `account`'s stream kept in `table`, if there is one.
