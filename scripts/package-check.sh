@@ -24,7 +24,7 @@ done
 # of this workspace.
 export CARGO_TARGET_DIR="${TMPDIR:-/tmp}/dataapi-package-check"
 rm -rf "$CARGO_TARGET_DIR"
-cargo package --workspace --locked --exclude dataapi-tests --exclude dataapi-consumer-buildrs --exclude dataapi-readme
+cargo package --workspace --locked --exclude dataapi-tests --exclude dataapi-consumer-buildrs --exclude dataapi-readme --exclude dataapi-compile-tests
 packages="$CARGO_TARGET_DIR/package"
 
 outside="$(mktemp -d)"

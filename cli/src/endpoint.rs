@@ -1,6 +1,7 @@
 //! The options `pull` and `sync` share: where the API is and how to sign in to it.
 
 use clap::Args;
+use dataapi_sync::config::Account;
 
 /// Where the API is and how to sign in. Secrets are never arguments: the options name the
 /// environment variables that hold them.
@@ -28,5 +29,65 @@ impl Endpoint {
     /// The brand, `comagic` when none was given.
     pub fn brand(&self) -> &str {
         self.brand.as_deref().unwrap_or("comagic")
+    }
+
+    /// The account these options describe, as a config file would (`name` is its folder and
+    /// its value of `_dataapi_account`).
+    pub fn account(&self, name: &str, time_zone: Option<String>) -> Account {
+        Account {
+            name: name.to_owned(),
+            brand: self.brand.clone(),
+            url: self.url.clone(),
+            token_env: self.token_env.clone(),
+            login: self.login.clone(),
+            password_env: self.password_env.clone(),
+            time_zone,
+        }
+    }
+
+    /// Whether credentials were named (clap holds `--login` and `--password-env` together).
+    pub fn signs_in(&self) -> bool {
+        self.token_env.is_some() || self.login.is_some()
+    }
+}
+
+/// A problem with an account made of these options ([`Endpoint::account`]), in the words of
+/// the command line: the options the user typed, not the config file's settings.
+pub fn in_options(problem: &str, account: &Account) -> String {
+    let problem = problem.strip_prefix(&format!("account {}: ", account.name)).unwrap_or(problem);
+    // The setting a problem is about comes first.
+    let options =
+        [("token_env ", "--token-env "), ("password_env ", "--password-env "), ("time_zone ", "--time-zone ")];
+    match options.iter().find_map(|(setting, option)| problem.strip_prefix(setting).map(|rest| (option, rest))) {
+        Some((option, rest)) => format!("{option}{rest}"),
+        None => problem.to_owned(),
+    }
+}
+
+/// The problem with no credentials, in both commands' words.
+pub const NO_CREDENTIALS: &str = "no credentials: give --token-env VAR, or --login with --password-env VAR";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_accounts_problems_name_the_options_typed() {
+        let endpoint = Endpoint {
+            brand: None,
+            url: None,
+            token_env: Some("NO_SUCH_TOKEN".into()),
+            login: None,
+            password_env: None,
+        };
+        let account = endpoint.account("default", Some("Mars/Olympus".into()));
+        let problem = account.check().unwrap_err();
+        assert_eq!(in_options(&problem, &account), "--time-zone `Mars/Olympus` is not an IANA zone (Europe/Moscow)");
+        let problem = "account default: token_env NO_SUCH_TOKEN: the environment variable is not set or empty";
+        assert_eq!(
+            in_options(problem, &account),
+            "--token-env NO_SUCH_TOKEN: the environment variable is not set or empty"
+        );
+        assert_eq!(in_options("something else", &account), "something else");
     }
 }

@@ -311,31 +311,19 @@ fn check(args: &Args, notes: &mut Vec<String>) -> Result<(JsonRequest, Client, F
             None
         }
     });
-    let builder = Client::builder().concurrency(args.concurrency as usize).page_size(args.page_size);
-    let builder = match (&args.endpoint.url, args.endpoint.brand()) {
-        (Some(url), _) => builder.url(url.clone()),
-        (None, "uis") => builder.uis(),
-        (None, "callgear") => builder.callgear(),
-        (None, _) => builder.comagic(),
+    let builder = if args.endpoint.signs_in() {
+        let account = args.endpoint.account("default", None);
+        account.builder().map_err(|e| problems.push(crate::endpoint::in_options(&e.to_string(), &account))).ok()
+    } else {
+        problems.push(crate::endpoint::NO_CREDENTIALS.into());
+        None
     };
-    let env = |option: &str, var: &str, problems: &mut Vec<String>| match std::env::var(var) {
-        Ok(value) if !value.is_empty() => Some(value),
-        _ => {
-            problems.push(format!("{option} {var}: the environment variable is not set or empty"));
-            None
-        }
-    };
-    let builder = match (&args.endpoint.token_env, &args.endpoint.login, &args.endpoint.password_env) {
-        (Some(var), _, _) => env("--token-env", var, &mut problems).map(|t| builder.token(t)),
-        (None, Some(login), Some(var)) => {
-            env("--password-env", var, &mut problems).map(|p| builder.login(login.clone(), p))
-        }
-        _ => {
-            problems.push("no credentials: give --token-env VAR, or --login with --password-env VAR".into());
-            None
-        }
-    };
-    let client = builder.map(|b| b.build().map_err(|e| format!("cannot build the client: {e}")));
+    let client = builder.map(|b| {
+        b.concurrency(args.concurrency as usize)
+            .page_size(args.page_size)
+            .build()
+            .map_err(|e| format!("cannot build the client: {e}"))
+    });
     match (request, client, format) {
         (Some(request), Some(Ok(client)), Some(format)) if problems.is_empty() => Ok((request, client, format)),
         (_, Some(Err(p)), _) => {

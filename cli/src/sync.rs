@@ -193,19 +193,11 @@ fn one_stream(args: &Args) -> Result<Config, String> {
         problems.push(p);
         None
     });
-    let account = Account {
-        name: args.account.clone(),
-        brand: args.endpoint.brand.clone(),
-        url: args.endpoint.url.clone(),
-        token_env: args.endpoint.token_env.clone(),
-        login: args.endpoint.login.clone(),
-        password_env: args.endpoint.password_env.clone(),
-        time_zone: args.time_zone.clone(),
-    };
-    if args.endpoint.token_env.is_none() && args.endpoint.login.is_none() {
-        problems.push("no credentials: give --token-env VAR, or --login with --password-env VAR".into());
+    let account = args.endpoint.account(&args.account, args.time_zone.clone());
+    if !args.endpoint.signs_in() {
+        problems.push(crate::endpoint::NO_CREDENTIALS.into());
     } else if let Err(p) = account.check() {
-        problems.push(p.replace(&format!("account {}: ", account.name), "").replace("time_zone", "--time-zone"));
+        problems.push(crate::endpoint::in_options(&p, &account));
     }
     let stream = toml_stream(args, since, filter);
     if !problems.is_empty() {
@@ -299,6 +291,11 @@ async fn sync(args: &Args, work: Work) -> u8 {
         match account.client(args.page_size) {
             Ok(c) => clients.push(c),
             Err(e) => {
+                let e = if args.config.is_some() {
+                    e.to_string()
+                } else {
+                    crate::endpoint::in_options(&e.to_string(), account)
+                };
                 eprintln!("error: the sync was not started: {e}");
                 return BAD_INPUT;
             }

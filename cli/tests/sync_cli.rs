@@ -372,6 +372,16 @@ fn bad_input_is_refused_before_anything_is_sent() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("no method `get.calls_reprt`"), "{err}");
+    // A secret's variable that is not set is named by the option that names it.
+    let out = common::dataapi()
+        .args(["sync", "get.calls_report", "--since", "2026-01-01", "--into"])
+        .arg(&dir)
+        .args(["--url", "http://127.0.0.1:9", "--token-env", "NO_SUCH_VARIABLE_SET"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--token-env NO_SUCH_VARIABLE_SET: the environment variable is not set or empty"), "{err}");
     let out = common::dataapi().args(["sync", "--config", "/no/such/sync.toml"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--config /no/such/sync.toml: cannot read it"), "{}", stderr(&out));

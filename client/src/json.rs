@@ -70,7 +70,7 @@ impl JsonRequest {
         params.remove("limit");
         params.remove("offset");
         if let Some(Value::Array(fields)) = params.get_mut("fields") {
-            for needed in plan.needed() {
+            for needed in method.pull_fields() {
                 if !fields.iter().any(|f| f == needed) {
                     fields.push(Value::String(needed.into()));
                 }

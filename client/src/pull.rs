@@ -18,7 +18,7 @@ use super::{Client, Error};
 use dataapi_runtime::envelope::decode_body;
 use dataapi_runtime::{
     AccessToken, Condition, DateTime, Method, MethodDescriptor, Order, Page, RawFilter, RawSort, Reply, ReplyError,
-    Report, Request, TypeDescriptor, report::Wire,
+    Report, Request, report::Wire,
 };
 
 /// The version of [`PullState`]'s format; a state of another version is refused.
@@ -605,7 +605,7 @@ pub(crate) struct Plan {
 
 impl Plan {
     pub(crate) fn of(d: &'static MethodDescriptor) -> Plan {
-        let time = time_field(d);
+        let time = d.period_field();
         let by_time = time.and_then(|t| d.field(t)).is_some_and(|f| f.sort.allows());
         let ops = ["=", "<", ">"];
         let partition = d
@@ -615,11 +615,6 @@ impl Plan {
             .filter(|k| d.field(k).is_some_and(|f| f.filter.allows()))
             .find(|_| ops.iter().all(|op| d.operators.iter().any(|o| o.wire == *op)));
         Plan { time, by_time, key: d.key, partition }
-    }
-
-    /// The fields a pull adds to a request's field list: the period field and the key.
-    pub(crate) fn needed(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.time.into_iter().chain(self.key.iter().copied())
     }
 }
 
@@ -631,7 +626,7 @@ fn prepare<M: Method>(mut request: Request<M>) -> Result<Request<M>, Error> {
         return Err(sorted(M::DESCRIPTOR, &plan));
     }
     if let Some(fields) = &mut request.fields {
-        for needed in plan.needed() {
+        for needed in M::DESCRIPTOR.pull_fields() {
             if !fields.iter().any(|f| f == needed) {
                 fields.push(needed.into());
             }
@@ -652,11 +647,6 @@ pub(crate) fn sorted(d: &MethodDescriptor, plan: &Plan) -> Error {
         d.name,
         plan.time.unwrap_or("time")
     ))
-}
-
-/// The method's period field: its first date-time field.
-pub(super) fn time_field(d: &MethodDescriptor) -> Option<&'static str> {
-    d.fields.iter().find(|f| matches!(f.ty, TypeDescriptor::DateTime)).map(|f| f.name)
 }
 
 /// Reads one window.

@@ -337,6 +337,18 @@ impl MethodDescriptor {
     pub fn field(&self, name: &str) -> Option<&'static FieldDescriptor> {
         self.fields.iter().find(|f| f.name == name)
     }
+
+    /// The period field, which a report's rows are dated by: its first date-time field
+    /// (`start_time` of `get.calls_report`), if it has one.
+    pub fn period_field(&self) -> Option<&'static str> {
+        self.fields.iter().find(|f| matches!(f.ty, TypeDescriptor::DateTime)).map(|f| f.name)
+    }
+
+    /// The fields a complete pull needs in every row, to date it and to tell it from the
+    /// others: the period field, then the [`key`](MethodDescriptor::key).
+    pub fn pull_fields(&self) -> impl Iterator<Item = &'static str> + use<> {
+        self.period_field().into_iter().chain(self.key.iter().copied())
+    }
 }
 
 impl Stated {

@@ -231,24 +231,30 @@ impl Account {
 
     /// A client of the account, its secrets read from their variables, `page_size` rows a page.
     pub fn client(&self, page_size: u32) -> Result<Client, Error> {
+        Ok(self.builder()?.page_size(page_size).build()?)
+    }
+
+    /// A client builder of the account: its endpoint, and its secrets read from their
+    /// variables.
+    pub fn builder(&self) -> Result<dataapi_client::Builder, Error> {
         self.check().map_err(Error::Invalid)?;
-        let builder = Client::builder().page_size(page_size);
+        let builder = Client::builder();
         let builder = match (&self.url, self.brand.as_deref()) {
             (Some(url), _) => builder.url(url.clone()),
             (None, Some("uis")) => builder.uis(),
             (None, Some("callgear")) => builder.callgear(),
             (None, _) => builder.comagic(),
         };
-        let var = |name: &str| match std::env::var(name) {
+        let var = |setting: &str, name: &str| match std::env::var(name) {
             Ok(value) if !value.is_empty() => Ok(value),
             _ => Err(Error::Invalid(format!(
-                "account {}: the environment variable {name} is not set or empty",
+                "account {}: {setting} {name}: the environment variable is not set or empty",
                 self.name
             ))),
         };
         let builder = match (&self.token_env, &self.login, &self.password_env) {
-            (Some(token), _, _) => builder.token(var(token)?),
-            (None, Some(login), Some(password)) => builder.login(login.clone(), var(password)?),
+            (Some(token), _, _) => builder.token(var("token_env", token)?),
+            (None, Some(login), Some(password)) => builder.login(login.clone(), var("password_env", password)?),
             _ => {
                 return Err(Error::Invalid(format!(
                     "account {}: give token_env, or login with password_env",
@@ -256,6 +262,6 @@ impl Account {
                 )));
             }
         };
-        Ok(builder.build()?)
+        Ok(builder)
     }
 }

@@ -19,7 +19,8 @@ pub struct Stream {
     /// The method.
     pub method: &'static MethodDescriptor,
     /// The fields asked for, in order (the method's default replies when none were given,
-    /// with the period field and the key added, as a pull needs them).
+    /// with the period field and the key added, as a pull needs them:
+    /// [`MethodDescriptor::pull_fields`]).
     pub fields: Vec<String>,
     /// The filter, as the API takes it.
     pub filter: Option<Value>,
@@ -73,17 +74,12 @@ impl Stream {
                 .map(|f| f.name.to_owned())
                 .collect(),
         };
-        for needed in self.method.key.iter().copied().chain(self.period_field()) {
+        for needed in self.method.pull_fields() {
             if !fields.iter().any(|f| f == needed) {
                 fields.push(needed.to_owned());
             }
         }
         fields
-    }
-
-    /// The method's period field: its first date-time field, what a day's rows are read by.
-    pub fn period_field(&self) -> Option<&'static str> {
-        self.method.fields.iter().find(|f| matches!(f.ty, dataapi_runtime::TypeDescriptor::DateTime)).map(|f| f.name)
     }
 
     /// The method's name without `get.`: the default table (`calls_report`).

@@ -203,3 +203,38 @@ pub fn event(data: &[u8]) {
         Err(e) => assert!(!e.to_string().is_empty()),
     }
 }
+
+/// One bundled file with one mutation applied at `at` (a fraction of its length).
+pub fn mutate(text: &str, kind: u8, at: f64, extra: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let i = ((lines.len() as f64) * at) as usize % lines.len().max(1);
+    let j = (i * 7 + 3) % lines.len().max(1);
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    match kind % 7 {
+        0 => {
+            out.remove(i);
+        }
+        1 => out.swap(i, j),
+        2 => {
+            let copy = out[i].clone();
+            out.insert(i, copy);
+        }
+        3 => out.insert(i, extra.to_owned()),
+        4 => {
+            // Replace the value after the first `: ` with the extra text.
+            if let Some((key, _)) = out[i].split_once(": ") {
+                out[i] = format!("{key}: {extra}");
+            }
+        }
+        5 => out.truncate(i),
+        _ => {
+            let cut = (text.len() as f64 * at) as usize;
+            let mut cut = cut.min(text.len());
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            return format!("{}{extra}{}", &text[..cut], &text[cut..]);
+        }
+    }
+    out.join("\n")
+}

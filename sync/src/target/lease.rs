@@ -7,6 +7,9 @@
 //!   expired with a PUT conditional on the version read (`If-Match`), so that of two runs
 //!   taking it at once one wins, and renewed by its holder every third of its time the same
 //!   way. A run that was killed stops renewing, and its lease can be taken once it expires.
+//!   A refused write is read back before it counts as lost: the store may have taken an
+//!   earlier attempt of it and refused only the client's retry, and the holder's name, unique
+//!   to the run, tells.
 //!   Expiry is told by the clocks of the runs, which should agree to well within the lease's
 //!   time.
 //!
@@ -180,6 +183,25 @@ async fn put_lease(
     }
 }
 
+/// The lease object at `path` as it is now: its version, and what it says (`None` when that is
+/// not a lease); `None` when there is no object.
+async fn read_lease(
+    store: &dyn ObjectStore,
+    path: &ObjectPath,
+) -> Result<Option<(UpdateVersion, Option<LeaseRecord>)>, object_store::Error> {
+    let got = match store.get(path).await {
+        Ok(got) => got,
+        Err(object_store::Error::NotFound { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let version = UpdateVersion { e_tag: got.meta.e_tag.clone(), version: got.meta.version.clone() };
+    match got.bytes().await {
+        Ok(bytes) => Ok(Some((version, serde_json::from_slice(&bytes).ok()))),
+        Err(object_store::Error::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Takes the lease object at `path`: creates it, or takes it over once it has expired.
 async fn take(
     store: &dyn ObjectStore,
@@ -199,25 +221,18 @@ async fn take(
         if let Some(taken) = put_lease(store, path, holder, lease, PutMode::Create).await.map_err(failed)? {
             return Ok(held(taken));
         }
-        let got = match store.get(path).await {
-            Ok(got) => got,
-            Err(object_store::Error::NotFound { .. }) => continue,
-            Err(e) => return Err(failed(e)),
-        };
-        let version = UpdateVersion { e_tag: got.meta.e_tag.clone(), version: got.meta.version.clone() };
-        let bytes = match got.bytes().await {
-            Ok(bytes) => bytes,
-            Err(object_store::Error::NotFound { .. }) => continue,
-            Err(e) => return Err(failed(e)),
-        };
-        // A lease that cannot be read is taken over as an expired one.
-        if let Ok(other) = serde_json::from_slice::<LeaseRecord>(&bytes)
-            && other.expires_at > now()
-        {
-            return Err(Error::Busy {
-                stream: stream.to_owned(),
-                holder: format!("{}, until {} unless renewed", other.holder, show_time(other.expires_at)),
-            });
+        let Some((version, other)) = read_lease(store, path).await.map_err(failed)? else { continue };
+        match other {
+            // This run's own lease: the store took the create, then refused a retry of it.
+            Some(ours) if ours.holder == holder => return Ok(held((ours.expires_at, version))),
+            Some(other) if other.expires_at > now() => {
+                return Err(Error::Busy {
+                    stream: stream.to_owned(),
+                    holder: format!("{}, until {} unless renewed", other.holder, show_time(other.expires_at)),
+                });
+            }
+            // An expired lease, or one that cannot be read, is taken over.
+            _ => {}
         }
         match put_lease(store, path, holder, lease, PutMode::Update(version)).await.map_err(failed)? {
             Some(taken) => return Ok(held(taken)),
@@ -341,14 +356,22 @@ async fn renew(store: &dyn ObjectStore, path: &ObjectPath, shared: &Shared, leas
             true
         }
         Ok(None) => {
-            // Someone else wrote the lease (or deleted it): it is theirs now.
-            let taker = match store.get(path).await {
-                Ok(got) => got.bytes().await.ok().and_then(|b| serde_json::from_slice::<LeaseRecord>(&b).ok()),
-                Err(_) => None,
-            };
-            shared.held.lock().unwrap_or_else(|e| e.into_inner()).taker = taker.map(|t| t.holder);
-            shared.lost.store(true, Ordering::Release);
-            false
+            let now_there = read_lease(store, path).await;
+            let mut now_held = shared.held.lock().unwrap_or_else(|e| e.into_inner());
+            match now_there {
+                // The store took this renewal, then refused a retry of it: still this run's.
+                Ok(Some((version, Some(record)))) if record.holder == held.holder => {
+                    now_held.expires_at = record.expires_at;
+                    now_held.version = version;
+                    true
+                }
+                // Someone else wrote the lease (or deleted it): it is theirs now.
+                other => {
+                    now_held.taker = other.ok().flatten().and_then(|(_, record)| record).map(|r| r.holder);
+                    shared.lost.store(true, Ordering::Release);
+                    false
+                }
+            }
         }
         // The store did not answer: try again next time; the lease expires meanwhile if it
         // goes on so, and `check` says so.
@@ -383,5 +406,48 @@ impl Lease {
     #[doc(hidden)]
     pub fn abandon(self) {
         drop(self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use object_store::memory::InMemory;
+
+    use super::*;
+
+    fn shared(held: Held) -> Shared {
+        Shared { lost: AtomicBool::new(false), held: Mutex::new(held) }
+    }
+
+    /// A write the store took whose reply was lost, then a retry of it refused (`412`): the
+    /// lease is still the run's, taken or renewed.
+    #[tokio::test]
+    async fn a_write_of_the_lease_refused_on_retry_is_still_the_runs() {
+        let store = InMemory::new();
+        let path = ObjectPath::from("acct/get.calls_report/_lease.json");
+        let lease = Duration::from_secs(60);
+        // The create landed, its reply did not: taking it again finds the run's own lease.
+        put_lease(&store, &path, "run a", lease, PutMode::Create).await.unwrap().unwrap();
+        let held = take(&store, &path, "place", "acct/get.calls_report", "run a", lease).await.expect("still a's");
+        let busy = take(&store, &path, "place", "acct/get.calls_report", "run b", lease).await;
+        assert!(matches!(busy, Err(Error::Busy { ref holder, .. }) if holder.starts_with("run a")), "{busy:?}");
+
+        // A renewal landed, its reply did not: the next one, on the old version, is refused,
+        // and the lease read back is the run's.
+        let first = held.version.clone();
+        put_lease(&store, &path, "run a", lease, PutMode::Update(first.clone())).await.unwrap().unwrap();
+        let shared = shared(held);
+        assert!(renew(&store, &path, &shared, lease).await, "renewal goes on");
+        assert!(!shared.lost.load(Ordering::Acquire));
+        let now_held = shared.held.lock().unwrap().clone();
+        assert_ne!(now_held.version.e_tag, first.e_tag, "the version read back is kept");
+        assert!(renew(&store, &path, &shared, lease).await, "and renews from it");
+
+        // Another run's write is a lease lost, and names its taker.
+        let current = shared.held.lock().unwrap().version.clone();
+        put_lease(&store, &path, "run b", lease, PutMode::Update(current)).await.unwrap().unwrap();
+        assert!(!renew(&store, &path, &shared, lease).await, "renewal stops");
+        assert!(shared.lost.load(Ordering::Acquire));
+        assert_eq!(shared.held.lock().unwrap().taker.as_deref(), Some("run b"));
     }
 }

@@ -1,5 +1,5 @@
 //! Compile-time checks: misuse of the typed API and of the derives fails to compile with the
-//! messages checked in next to each case (`tests/ui/**/*.stderr`); correct use compiles without
+//! messages checked in next to each case (`ui/**/*.stderr`); correct use compiles without
 //! warnings.
 
 #[test]

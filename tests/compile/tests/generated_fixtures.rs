@@ -3,16 +3,22 @@
 
 use std::path::{Path, PathBuf};
 
+/// This crate's folder (the snapshots).
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// The integration tests' folder, whose fixture schemas other tests read too.
+fn tests() -> PathBuf {
+    root().join("..")
 }
 
 /// The fixture schemas: name and folder.
 fn fixtures() -> Vec<(&'static str, PathBuf)> {
     vec![
-        ("widgets", root().join("fixtures/schemas/widgets")),
-        ("hostile", root().join("fixtures/schemas/hostile")),
-        ("base", root().join("broken/base")),
+        ("widgets", tests().join("fixtures/schemas/widgets")),
+        ("hostile", tests().join("fixtures/schemas/hostile")),
+        ("base", tests().join("broken/base")),
     ]
 }
 
@@ -25,7 +31,7 @@ fn generate(dir: &Path) -> String {
 #[test]
 fn emitted_code_matches_the_snapshots() {
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(root().join("fixtures/snapshots"));
+    settings.set_snapshot_path(root().join("snapshots"));
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         for (name, dir) in fixtures() {
