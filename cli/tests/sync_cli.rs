@@ -353,34 +353,26 @@ since = "2026-01-03"
 #[test]
 fn bad_input_is_refused_before_anything_is_sent() {
     let dir = scratch("bad");
-    let out = common::dataapi()
-        .args(["sync", "get.calls_reprt", "--since", "2026-13-01", "--into"])
-        .arg(&dir)
-        .args(["--url", "http://127.0.0.1:9", "--token-env", "NO_SUCH_VARIABLE_SET", "--filter", "{"])
-        .output()
-        .unwrap();
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    // A sync of `method` from `since` with an unset token variable: exit 2 and its message.
+    let refused = |method: &str, since: &str, more: &[&str]| {
+        let out = common::dataapi()
+            .args(["sync", method, "--since", since, "--into"])
+            .arg(&dir)
+            .args(["--url", "http://127.0.0.1:9", "--token-env", "NO_SUCH_VARIABLE_SET"])
+            .args(more)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        err
+    };
+    let err = refused("get.calls_reprt", "2026-13-01", &["--filter", "{"]);
     assert!(err.contains("--since 2026-13-01: a date, YYYY-MM-DD"), "{err}");
     assert!(err.contains("--filter: not JSON"), "{err}");
-    let out = common::dataapi()
-        .args(["sync", "get.calls_reprt", "--since", "2026-01-01", "--into"])
-        .arg(&dir)
-        .args(["--url", "http://127.0.0.1:9", "--token-env", "NO_SUCH_VARIABLE_SET"])
-        .output()
-        .unwrap();
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    let err = refused("get.calls_reprt", "2026-01-01", &[]);
     assert!(err.contains("no method `get.calls_reprt`"), "{err}");
     // A secret's variable that is not set is named by the option that names it.
-    let out = common::dataapi()
-        .args(["sync", "get.calls_report", "--since", "2026-01-01", "--into"])
-        .arg(&dir)
-        .args(["--url", "http://127.0.0.1:9", "--token-env", "NO_SUCH_VARIABLE_SET"])
-        .output()
-        .unwrap();
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    let err = refused("get.calls_report", "2026-01-01", &[]);
     assert!(err.contains("--token-env NO_SUCH_VARIABLE_SET: the environment variable is not set or empty"), "{err}");
     let out = common::dataapi().args(["sync", "--config", "/no/such/sync.toml"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
