@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Packages every publishable crate with verification (each builds from its own tarball, the
-# bundled schema inside `dataapi-schema`), then uses the packages from outside the repository
-# as a user would: a crate in a temporary folder depends on them by their registry names,
-# pointed at the unpacked copies, and runs each of the three ways of use;
-# the `dataapi-codegen` command, built from its package, checks and regenerates a schema there.
+# Packages every publishable crate, then builds and uses the packages from outside the
+# repository as a user would: a crate in a temporary folder depends on them by their registry
+# names, pointed at the unpacked packages, and runs each of the three ways of use; the
+# `dataapi-codegen` command, built from its package, checks and regenerates a schema there;
+# and the `dataapi` command is built from its package, which builds every package it uses.
+# Between them every package is built from its own tarball (the bundled schema inside
+# `dataapi-schema`) once: what `cargo package`'s verification would do, without building each
+# package's dependencies again for every package that has them.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -12,20 +15,17 @@ version="$(cargo metadata --format-version 1 --no-deps | python3 -c \
   'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "dataapi"))')"
 crates=(dataapi-schema dataapi-codegen dataapi-derive dataapi-runtime dataapi dataapi-client dataapi-fake dataapi-sync dataapi-cli)
 
-echo "--- cargo package (with verification)"
-# Verification unpacks each package of the temporary registry into Cargo's source cache and
-# builds it in the target folder; Cargo takes a registry package of a name and version as never
-# changing, so it would reuse an earlier run's unpacked copy and build. Clear both (the build
-# goes to a target folder of its own), so that every run verifies what it packaged.
-for crate in "${crates[@]}"; do
-  rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$crate-$version"
-done
-# Outside the repository too, so that Cargo does not take the unpacked packages for members
-# of this workspace.
+echo "--- cargo package"
+# Outside the repository, so that Cargo does not take the unpacked packages for members of
+# this workspace; a fresh folder, so that every run builds what it packaged.
 export CARGO_TARGET_DIR="${TMPDIR:-/tmp}/dataapi-package-check"
 rm -rf "$CARGO_TARGET_DIR"
-cargo package --workspace --locked --exclude dataapi-tests --exclude dataapi-consumer-buildrs --exclude dataapi-readme --exclude dataapi-compile-tests
+cargo package --workspace --locked --no-verify \
+  --exclude dataapi-tests --exclude dataapi-consumer-buildrs --exclude dataapi-readme --exclude dataapi-compile-tests
 packages="$CARGO_TARGET_DIR/package"
+for crate in "${crates[@]}"; do
+  tar -xzf "$packages/$crate-$version.crate" -C "$packages"
+done
 
 outside="$(mktemp -d)"
 trap 'rm -rf "$outside"' EXIT
@@ -56,4 +56,8 @@ codegen=(cargo run --quiet --manifest-path "$packages/dataapi-codegen-$version/C
 (cd "$outside" && "${codegen[@]}" check --schema schema | grep -q '^get.orders_report ')
 (cd "$outside" && "${codegen[@]}" regenerate --schema schema --out generated >/dev/null)
 (cd "$outside" && "${codegen[@]}" regenerate --schema schema --out generated --check)
+
+echo "--- the dataapi command, built from its package with the packages it uses"
+(cd "$outside" && cargo build --quiet --manifest-path "$packages/dataapi-cli-$version/Cargo.toml")
+"$CARGO_TARGET_DIR/debug/dataapi" --version
 echo "packages: ok"
