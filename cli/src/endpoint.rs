@@ -26,11 +26,6 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// The brand, `comagic` when none was given.
-    pub fn brand(&self) -> &str {
-        self.brand.as_deref().unwrap_or("comagic")
-    }
-
     /// The account these options describe, as a config file would (`name` is its folder and
     /// its value of `_dataapi_account`).
     pub fn account(&self, name: &str, time_zone: Option<String>) -> Account {

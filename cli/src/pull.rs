@@ -26,7 +26,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use clap::Parser;
 use dataapi::client::{Client, Error, JsonRequest, PullState};
 use dataapi::runtime::validate::{Violation, did_you_mean};
-use dataapi::runtime::{Brand, MethodDescriptor, RequestKind, TypeDescriptor, ValueShape};
+use dataapi::runtime::{MethodDescriptor, RequestKind, TypeDescriptor, ValueShape};
 use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -271,12 +271,8 @@ fn check(args: &Args, notes: &mut Vec<String>) -> Result<(JsonRequest, Client, F
     }
     // The brand's docs hold the request only where the endpoint is the brand's own: behind
     // another URL (a white label, the fake server) the brand is not known.
-    let brand = match (&args.endpoint.url, args.endpoint.brand()) {
-        (Some(_), _) => None,
-        (None, "callgear") => Some(Brand::CallGear),
-        // UIS serves the CoMagic docs.
-        (None, _) => Some(Brand::CoMagic),
-    };
+    let account = args.endpoint.account("default", None);
+    let brand = account.brand_docs();
     // A flat report returns no row without `fields`: ask for the ones its docs mark as default
     // replies, or require --fields where there are none.
     if let Some(m) = method.filter(|m| m.kind == RequestKind::FlatReport && args.fields.is_none()) {
@@ -312,7 +308,6 @@ fn check(args: &Args, notes: &mut Vec<String>) -> Result<(JsonRequest, Client, F
         }
     });
     let builder = if args.endpoint.signs_in() {
-        let account = args.endpoint.account("default", None);
         account.builder().map_err(|e| problems.push(crate::endpoint::in_options(&e.to_string(), &account))).ok()
     } else {
         problems.push(crate::endpoint::NO_CREDENTIALS.into());
